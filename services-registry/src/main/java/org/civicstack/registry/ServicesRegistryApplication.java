@@ -1,0 +1,15 @@
+package org.civicstack.registry;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** CivicStack services registry: agencies, service definitions and their lifecycle, the citizen catalog and the route change feed. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ServicesRegistryApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ServicesRegistryApplication.class, args);
+    }
+}
