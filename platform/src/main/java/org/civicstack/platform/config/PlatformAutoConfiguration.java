@@ -8,9 +8,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
-/** What every service gets, whatever its web stack: the problem resolver and database provisioning. */
+/** What every service gets, whatever its web stack: the problem resolver and, where it owns one, its database. */
 @AutoConfiguration
 @EnableConfigurationProperties
 public class PlatformAutoConfiguration {
@@ -20,15 +23,20 @@ public class PlatformAutoConfiguration {
         return new ProblemResolver(mappers.orderedStream().toList());
     }
 
-    @Bean
+    /** Services that own a database: its settings, and creating it on first start. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.flywaydb.core.Flyway")
     @ConditionalOnProperty(prefix = PostgresProperties.PREFIX, name = "database")
-    PostgresProperties postgresProperties(org.springframework.core.env.Environment environment) {
-        return PostgresProperties.from(environment);
-    }
+    static class DatabaseConfiguration {
 
-    @Bean
-    @ConditionalOnProperty(prefix = PostgresProperties.PREFIX, name = "database")
-    DatabaseCreatingFlywayCustomizer databaseCreatingFlywayCustomizer(PostgresProperties postgres) {
-        return new DatabaseCreatingFlywayCustomizer(postgres);
+        @Bean
+        PostgresProperties postgresProperties(Environment environment) {
+            return PostgresProperties.from(environment);
+        }
+
+        @Bean
+        DatabaseCreatingFlywayCustomizer databaseCreatingFlywayCustomizer(PostgresProperties postgres) {
+            return new DatabaseCreatingFlywayCustomizer(postgres);
+        }
     }
 }

@@ -1,0 +1,37 @@
+package org.civicstack.gateway.routing;
+
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.cloud.gateway.support.RouteMetadataUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The fixed platform routes: each service's public paths, plus {@code /openapi/{service}} for its OpenAPI document,
+ * each with the service's own connect and response timeouts.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PlatformRoutesConfiguration {
+
+    public static final String OPENAPI_PREFIX = "/openapi/";
+
+    @Bean
+    RouteLocator platformRoutes(RouteLocatorBuilder builder, GatewayProperties properties) {
+        RouteLocatorBuilder.Builder routes = builder.routes();
+        for (PlatformService service : PlatformService.values()) {
+            GatewayProperties.Upstream upstream = properties.upstream(service);
+            routes.route(service.id(), r -> r
+                    .path(service.paths().toArray(String[]::new))
+                    .metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, (int) upstream.connectTimeout().toMillis())
+                    .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, upstream.responseTimeout().toMillis())
+                    .uri(upstream.uri()));
+            routes.route(service.id() + "-openapi", r -> r
+                    .path(OPENAPI_PREFIX + service.id())
+                    .filters(f -> f.setPath("/v3/api-docs"))
+                    .metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, (int) upstream.connectTimeout().toMillis())
+                    .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, upstream.responseTimeout().toMillis())
+                    .uri(upstream.uri()));
+        }
+        return routes.build();
+    }
+}

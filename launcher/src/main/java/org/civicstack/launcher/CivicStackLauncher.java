@@ -1,0 +1,166 @@
+package org.civicstack.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.civicstack.infra.InfraProvisioner;
+import org.civicstack.infra.InfraSettings;
+import org.civicstack.infra.InfraUnavailableException;
+import org.civicstack.infra.ProvisionedInfra;
+
+/**
+ * The all-in-one run: PostgreSQL and Redis (embedded unless configured), the four backend services started side by
+ * side, then the gateway in front of them; every service in its own class loader in this one JVM. Ctrl-C stops
+ * everything in order. Tests and benchmarks use {@link #start(LauncherSettings)} directly.
+ */
+public final class CivicStackLauncher {
+
+    private CivicStackLauncher() {
+    }
+
+    public static void main(String[] args) {
+        LauncherSettings settings;
+        RunningPlatform platform;
+        try {
+            settings = LauncherSettings.fromEnvironment();
+            platform = start(settings);
+        } catch (LaunchException | InfraUnavailableException e) {
+            System.err.println();
+            System.err.println("CivicStack could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("[launcher] stopping CivicStack ...");
+            platform.close();
+            System.out.println("[launcher] stopped");
+            stopped.countDown();
+        }, "civicstack-shutdown"));
+        System.out.println(banner(platform));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static RunningPlatform start(LauncherSettings settings) {
+        long started = System.nanoTime();
+        Map<ServiceSpec, UnpackedServiceJar> jars = new LinkedHashMap<>();
+        List<ServiceSpec> all = new ArrayList<>(ServiceSpec.BACKENDS);
+        all.add(ServiceSpec.GATEWAY);
+        for (ServiceSpec spec : all) {
+            checkPortFree(spec, settings.port(spec));
+        }
+        for (ServiceSpec spec : all) {
+            jars.put(spec, UnpackedServiceJar.unpack(serviceJar(settings.servicesDir(), spec)));
+        }
+        ProvisionedInfra infra = InfraProvisioner.provision(settings.infra());
+        List<IsolatedService> running = new ArrayList<>();
+        ExecutorService starter = Executors.newFixedThreadPool(ServiceSpec.BACKENDS.size());
+        try {
+            List<CompletableFuture<IsolatedService>> backends = new ArrayList<>();
+            for (ServiceSpec spec : ServiceSpec.BACKENDS) {
+                List<String> args = arguments(settings, spec, infra, Map.of());
+                backends.add(CompletableFuture.supplyAsync(() -> IsolatedService.start(spec, jars.get(spec), args), starter));
+            }
+            LaunchException failure = null;
+            Map<String, Integer> backendPorts = new LinkedHashMap<>();
+            for (CompletableFuture<IsolatedService> future : backends) {
+                try {
+                    IsolatedService service = future.join();
+                    running.add(service);
+                    backendPorts.put(service.spec().name(), service.port());
+                } catch (CompletionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof LaunchException le ? le
+                                : new LaunchException(IsolatedService.rootMessage(e), e.getCause());
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            ServiceSpec gateway = ServiceSpec.GATEWAY;
+            running.add(IsolatedService.start(gateway, jars.get(gateway),
+                    arguments(settings, gateway, infra, backendPorts)));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            return new RunningPlatform(infra, running, millis);
+        } catch (RuntimeException e) {
+            new RunningPlatform(infra, running, 0).close();
+            throw e;
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    private static List<String> arguments(LauncherSettings settings, ServiceSpec spec, ProvisionedInfra infra,
+            Map<String, Integer> backendPorts) {
+        List<String> args = new ArrayList<>();
+        args.add("--server.port=" + settings.port(spec));
+        // the launcher owns the JVM's shutdown and stops services in order
+        args.add("--spring.main.register-shutdown-hook=false");
+        if (!"json".equalsIgnoreCase(settings.logFormat())) {
+            args.add("--logging.structured.format.console=");
+        }
+        infra.serviceProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
+        backendPorts.forEach((name, port) ->
+                args.add("--civicstack.gateway.upstreams." + name + ".uri=http://localhost:" + port));
+        args.addAll(settings.extraArguments());
+        return args;
+    }
+
+    private static Path serviceJar(Path dir, ServiceSpec spec) {
+        Path jar = dir.resolve(spec.jarName());
+        if (!Files.isRegularFile(jar)) {
+            throw new LaunchException("Service jar " + jar.toAbsolutePath() + " is missing: build with "
+                    + "'./mvnw -DskipTests package' or set " + InfraSettings.describe("civicstack.launcher.services-dir"));
+        }
+        return jar;
+    }
+
+    private static void checkPortFree(ServiceSpec spec, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new LaunchException("Port " + port + " for " + spec.name() + " is already in use: stop what "
+                    + "listens there or set " + InfraSettings.describe(spec.portProperty()) + " to another port (0 = any)");
+        }
+    }
+
+    static String banner(RunningPlatform platform) {
+        int gw = platform.gatewayPort();
+        StringBuilder b = new StringBuilder();
+        b.append(System.lineSeparator()).append("CivicStack is up in ")
+                .append(String.format("%.1f", platform.startMillis() / 1000.0)).append(" s").append(System.lineSeparator());
+        platform.ports().forEach((name, port) -> b.append(String.format("  %-18s http://localhost:%d%n", name, port)));
+        ProvisionedInfra infra = platform.infra();
+        b.append(String.format("  %-18s %s:%d%s%n", "PostgreSQL", infra.postgresHost(), infra.postgresPort(),
+                infra.postgresEmbedded() ? " (embedded, user postgres; databases civicstack_*)" : ""));
+        b.append(String.format("  %-18s %s%s%n", "Redis", infra.redisUrl(), infra.redisEmbedded() ? " (embedded)" : ""));
+        b.append(System.lineSeparator())
+                .append("Everything goes through the gateway:").append(System.lineSeparator())
+                .append("  curl -s http://localhost:").append(gw).append("/actuator/health").append(System.lineSeparator())
+                .append("  API docs: http://localhost:").append(gw).append("/swagger-ui.html  (combined OpenAPI: /openapi)")
+                .append(System.lineSeparator())
+                .append("Stop with Ctrl-C.").append(System.lineSeparator());
+        return b.toString();
+    }
+}

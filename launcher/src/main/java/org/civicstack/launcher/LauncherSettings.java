@@ -1,0 +1,101 @@
+package org.civicstack.launcher;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.civicstack.infra.InfraSettings;
+
+/**
+ * What the all-in-one run starts and where, from system properties or the environment (a system property wins):
+ *
+ * <ul>
+ *   <li>{@code civicstack.launcher.ports.<service>} / {@code CIVICSTACK_LAUNCHER_PORTS_<SERVICE>}: each service's
+ *       port (gateway 8080, identity 8081, services-registry 8082, payments 8083, certificates 8084; 0 = any free port).</li>
+ *   <li>{@code civicstack.launcher.services-dir}: where the service jars are (default: {@code services/} next to the
+ *       launcher jar).</li>
+ *   <li>{@code civicstack.launcher.log-format}: {@code text} (default, readable) or {@code json} (structured, as in
+ *       production).</li>
+ *   <li>PostgreSQL and Redis: see {@link InfraSettings}; embedded when not configured.</li>
+ * </ul>
+ *
+ * @param extraArguments Spring arguments passed to every service (e.g. {@code --logging.level.root=WARN})
+ */
+public record LauncherSettings(Map<ServiceSpec, Integer> ports, Path servicesDir, String logFormat,
+        InfraSettings infra, List<String> extraArguments) {
+
+    public LauncherSettings {
+        ports = Map.copyOf(ports);
+        extraArguments = List.copyOf(extraArguments);
+    }
+
+    public static LauncherSettings fromEnvironment() {
+        Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
+        List<ServiceSpec> all = new ArrayList<>(ServiceSpec.BACKENDS);
+        all.add(ServiceSpec.GATEWAY);
+        for (ServiceSpec spec : all) {
+            ports.put(spec, configuredPort(spec));
+        }
+        String dir = setting("civicstack.launcher.services-dir");
+        String logFormat = setting("civicstack.launcher.log-format");
+        return new LauncherSettings(ports, dir != null ? Path.of(dir) : defaultServicesDir(),
+                logFormat != null ? logFormat : "text", InfraSettings.fromEnvironment(), List.of());
+    }
+
+    public LauncherSettings withPort(ServiceSpec spec, int port) {
+        Map<ServiceSpec, Integer> copy = new LinkedHashMap<>(ports);
+        copy.put(spec, port);
+        return new LauncherSettings(copy, servicesDir, logFormat, infra, extraArguments);
+    }
+
+    public LauncherSettings withExtraArguments(List<String> arguments) {
+        return new LauncherSettings(ports, servicesDir, logFormat, infra, arguments);
+    }
+
+    public LauncherSettings withInfra(InfraSettings infraSettings) {
+        return new LauncherSettings(ports, servicesDir, logFormat, infraSettings, extraArguments);
+    }
+
+    public int port(ServiceSpec spec) {
+        return ports.getOrDefault(spec, spec.defaultPort());
+    }
+
+    private static int configuredPort(ServiceSpec spec) {
+        String value = setting(spec.portProperty());
+        if (value == null) {
+            return spec.defaultPort();
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new LaunchException("'" + value + "' is not a port for " + spec.name() + ": set "
+                    + InfraSettings.describe(spec.portProperty()) + " to 0-65535");
+        }
+    }
+
+    static String setting(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(InfraSettings.envName(property));
+        }
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Path defaultServicesDir() {
+        try {
+            Path codeSource = Path.of(LauncherSettings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path base = Files.isDirectory(codeSource) ? codeSource.getParent() : codeSource.getParent();
+            return base.resolve("services");
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("launcher", "target", "services");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.civicstack.launcher;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.civicstack.infra.ProvisionedInfra;
+
+/**
+ * The whole platform running in this JVM. {@link #close()} stops it in dependency order: the gateway first (no new
+ * traffic), then the services, then the embedded PostgreSQL and Redis if this run started them.
+ */
+public final class RunningPlatform implements AutoCloseable {
+
+    private final ProvisionedInfra infra;
+    private final List<IsolatedService> services;
+    private final long startMillis;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RunningPlatform(ProvisionedInfra infra, List<IsolatedService> services, long startMillis) {
+        this.infra = infra;
+        this.services = List.copyOf(services);
+        this.startMillis = startMillis;
+    }
+
+    public ProvisionedInfra infra() {
+        return infra;
+    }
+
+    /** The port a service actually listens on (useful when it was configured as 0). */
+    public int port(String serviceName) {
+        return services.stream()
+                .filter(s -> s.spec().name().equals(serviceName))
+                .findFirst()
+                .map(IsolatedService::port)
+                .orElseThrow(() -> new IllegalArgumentException("no service " + serviceName));
+    }
+
+    public int gatewayPort() {
+        return port(ServiceSpec.GATEWAY.name());
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public Map<String, Integer> ports() {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        services.forEach(s -> ports.put(s.spec().name(), s.port()));
+        return ports;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<IsolatedService> reversed = new ArrayList<>(services);
+        Collections.reverse(reversed);
+        List<Thread> stopping = new ArrayList<>();
+        for (IsolatedService service : reversed) {
+            if (service.spec().equals(ServiceSpec.GATEWAY)) {
+                service.close();
+            } else {
+                Thread t = new Thread(service::close, "stop-" + service.spec().name());
+                t.start();
+                stopping.add(t);
+            }
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        infra.close();
+    }
+}
