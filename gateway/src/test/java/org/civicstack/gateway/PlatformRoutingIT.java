@@ -1,0 +1,208 @@
+package org.civicstack.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.civicstack.infra.InfraProvisioner;
+import org.civicstack.testkit.ServiceIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The gateway's fixed platform routes against stand-in upstreams (WireMock plays a platform service over HTTP, the
+ * only contract the gateway has with it): forwarding, per-route timeouts, an unreachable service, unknown paths,
+ * the combined OpenAPI document and the platform health view.
+ */
+@ServiceIntegrationTest
+class PlatformRoutingIT {
+
+    static final WireMockServer payments = new WireMockServer(options().dynamicPort());
+    static final WireMockServer identity = new WireMockServer(options().dynamicPort());
+    /** Nothing listens here: connections are refused. */
+    static final int closedPort = InfraProvisioner.freePort();
+
+    static {
+        payments.start();
+        identity.start();
+    }
+
+    @DynamicPropertySource
+    static void upstreams(DynamicPropertyRegistry registry) {
+        registry.add("civicstack.gateway.upstreams.payments.uri", payments::baseUrl);
+        registry.add("civicstack.gateway.upstreams.payments.response-timeout", () -> "1s");
+        registry.add("civicstack.gateway.upstreams.identity.uri", identity::baseUrl);
+        registry.add("civicstack.gateway.upstreams.services-registry.uri", () -> "http://localhost:" + closedPort);
+        registry.add("civicstack.gateway.upstreams.certificates.uri", () -> "http://localhost:" + closedPort);
+    }
+
+    @AfterAll
+    static void stopUpstreams() {
+        payments.stop();
+        identity.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient client;
+
+    @BeforeEach
+    void setUp() {
+        payments.resetAll();
+        identity.resetAll();
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+    }
+
+    @Nested
+    class Forwarding {
+
+        @Test
+        void platformPathReachesItsServiceWithPathAndQueryPreserved() {
+            payments.stubFor(get(urlEqualTo("/v1/payments/pay_123?expand=refunds&lang=zh-CN"))
+                    .willReturn(okJson("{\"id\":\"pay_123\"}")));
+
+            client.get().uri("/v1/payments/pay_123?expand=refunds&lang=zh-CN").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.id").isEqualTo("pay_123");
+        }
+
+        @Test
+        void identityOwnsOauthAndWellKnownPaths() {
+            identity.stubFor(get(urlEqualTo("/.well-known/openid-configuration"))
+                    .willReturn(okJson("{\"issuer\":\"http://localhost\"}")));
+
+            client.get().uri("/.well-known/openid-configuration").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.issuer").isEqualTo("http://localhost");
+        }
+
+        @Test
+        void requestIdIsSentUpstreamAndReturnedToTheCaller() {
+            payments.stubFor(get(urlPathEqualTo("/v1/payments")).willReturn(okJson("{\"data\":[]}")));
+
+            client.get().uri("/v1/payments").header("X-Request-Id", "app-trace-000123").exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("X-Request-Id", "app-trace-000123");
+
+            payments.verify(getRequestedFor(urlPathEqualTo("/v1/payments"))
+                    .withHeader("X-Request-Id", equalTo("app-trace-000123")));
+        }
+    }
+
+    @Nested
+    class Failures {
+
+        @Test
+        void slowServiceIsAGatewayTimeoutProblem() {
+            payments.stubFor(get(urlEqualTo("/v1/payments/slow"))
+                    .willReturn(okJson("{}").withFixedDelay(3_000)));
+
+            client.get().uri("/v1/payments/slow").exchange()
+                    .expectStatus().isEqualTo(504)
+                    .expectHeader().contentType("application/problem+json")
+                    .expectBody().jsonPath("$.code").isEqualTo("gateway_timeout");
+        }
+
+        @Test
+        void unreachableServiceIs503WithRetryAfter() {
+            client.get().uri("/v1/catalog/services").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().valueEquals("Retry-After", "5")
+                    .expectBody().jsonPath("$.code").isEqualTo("service_unavailable");
+        }
+
+        @Test
+        void serviceErrorsPassThroughUnchanged() {
+            payments.stubFor(get(urlEqualTo("/v1/payments/pay_missing")).willReturn(aResponse().withStatus(404)
+                    .withHeader("Content-Type", "application/problem+json")
+                    .withBody("{\"code\":\"payment_not_found\",\"status\":404}")));
+
+            client.get().uri("/v1/payments/pay_missing").exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.code").isEqualTo("payment_not_found");
+        }
+
+        @Test
+        void pathNoServiceOwnsIsProblemNotFound() {
+            client.get().uri("/v2/anything").exchange()
+                    .expectStatus().isNotFound()
+                    .expectHeader().contentType("application/problem+json")
+                    .expectBody()
+                    .jsonPath("$.code").isEqualTo("not_found")
+                    .jsonPath("$.instance").isEqualTo("/v2/anything");
+            assertThat(payments.getAllServeEvents()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Docs {
+
+        @Test
+        void combinedDocumentMergesServicesAndNamesTheMissingOnes() {
+            payments.stubFor(get(urlEqualTo("/v3/api-docs")).willReturn(okJson("""
+                    {"openapi":"3.1.0","info":{"title":"payments"},
+                     "paths":{"/v1/payments":{"get":{"summary":"list"}}},
+                     "components":{"schemas":{"PaymentOrder":{"type":"object"}}}}""")));
+            identity.stubFor(get(urlEqualTo("/v3/api-docs")).willReturn(okJson("""
+                    {"openapi":"3.1.0","info":{"title":"identity"},
+                     "paths":{"/v1/identity/me":{"get":{"summary":"me"}}},
+                     "components":{"schemas":{"Citizen":{"type":"object"}}}}""")));
+
+            client.get().uri("/openapi").exchange()
+                    .expectStatus().isOk()
+                    .expectBody()
+                    .jsonPath("$.info.title").isEqualTo("CivicStack API")
+                    .jsonPath("$.paths['/v1/payments'].get.summary").isEqualTo("list")
+                    .jsonPath("$.paths['/v1/identity/me'].get.summary").isEqualTo("me")
+                    .jsonPath("$.components.schemas.PaymentOrder").exists()
+                    .jsonPath("$.components.schemas.Citizen").exists()
+                    .jsonPath("$['x-unavailable-services'][0]").isEqualTo("services-registry")
+                    .jsonPath("$['x-unavailable-services'][1]").isEqualTo("certificates");
+        }
+
+        @Test
+        void eachServiceDocumentIsServedUnderItsName() {
+            payments.stubFor(get(urlEqualTo("/v3/api-docs")).willReturn(okJson("{\"info\":{\"title\":\"payments\"}}")));
+
+            client.get().uri("/openapi/payments").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.info.title").isEqualTo("payments");
+        }
+    }
+
+    @Nested
+    class Health {
+
+        @Test
+        void healthShowsEachServiceAndProbesIgnoreThem() {
+            payments.stubFor(get(urlEqualTo("/actuator/health/readiness")).willReturn(okJson("{\"status\":\"UP\"}")));
+            identity.stubFor(get(urlEqualTo("/actuator/health/readiness"))
+                    .willReturn(aResponse().withStatus(503).withBody("{\"status\":\"DOWN\"}")));
+
+            client.get().uri("/actuator/health").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectBody()
+                    .jsonPath("$.components.services.components.payments.status").isEqualTo("UP")
+                    .jsonPath("$.components.services.components.identity.status").isEqualTo("DOWN")
+                    .jsonPath("$.components.services.components.certificates.status").isEqualTo("DOWN");
+            client.get().uri("/actuator/health/readiness").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.components.redis.status").isEqualTo("UP");
+            client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        }
+    }
+}
