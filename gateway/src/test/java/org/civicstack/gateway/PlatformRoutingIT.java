@@ -47,6 +47,7 @@ class PlatformRoutingIT {
         registry.add("civicstack.gateway.upstreams.identity.uri", identity::baseUrl);
         registry.add("civicstack.gateway.upstreams.services-registry.uri", () -> "http://localhost:" + closedPort);
         registry.add("civicstack.gateway.upstreams.certificates.uri", () -> "http://localhost:" + closedPort);
+        registry.add("civicstack.gateway.routing.enabled", () -> "false");
     }
 
     @AfterAll

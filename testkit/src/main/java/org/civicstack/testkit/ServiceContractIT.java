@@ -7,16 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
-import org.civicstack.infra.ProvisionedInfra;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -43,7 +37,7 @@ public abstract class ServiceContractIT {
     protected abstract String databaseHealthComponent();
 
     @Test
-    void ownDatabaseExistsWithItsFlywayHistory() throws SQLException {
+    void ownDatabaseExistsWithItsFlywayHistory() {
         List<String> versions = query("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank");
         assertThat(versions).as("applied migrations in %s", database()).isNotEmpty().contains("1");
     }
@@ -90,7 +84,7 @@ public abstract class ServiceContractIT {
     }
 
     @Test
-    void resetGivesACleanSlateAndKeepsTheSchema() throws SQLException {
+    void resetGivesACleanSlateAndKeepsTheSchema() {
         execute("INSERT INTO outbox_event (event_id, stream, event_type, payload) "
                 + "VALUES (gen_random_uuid(), 'test', 'test.happened', '{}')");
         assertThat(query("SELECT count(*) FROM outbox_event")).containsExactly("1");
@@ -113,23 +107,11 @@ public abstract class ServiceContractIT {
         }
     }
 
-    protected List<String> query(String sql) throws SQLException {
-        ProvisionedInfra infra = TestInfrastructure.shared();
-        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(database()), infra.postgresUsername(),
-                infra.postgresPassword()); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            List<String> rows = new java.util.ArrayList<>();
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-            return rows;
-        }
+    protected List<String> query(String sql) {
+        return TestInfrastructure.query(database(), sql);
     }
 
-    protected void execute(String sql) throws SQLException {
-        ProvisionedInfra infra = TestInfrastructure.shared();
-        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(database()), infra.postgresUsername(),
-                infra.postgresPassword()); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
+    protected void execute(String sql) {
+        TestInfrastructure.execute(database(), sql);
     }
 }

@@ -65,6 +65,32 @@ public final class TestInfrastructure {
         }
     }
 
+    /** The first column of every row of {@code sql} on {@code database}, as text. */
+    public static List<String> query(String database, String sql) {
+        ProvisionedInfra pg = shared();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.postgresUsername(),
+                pg.postgresPassword()); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query on " + database + " failed: " + sql, e);
+        }
+    }
+
+    /** Runs one statement on {@code database}. */
+    public static void execute(String database, String sql) {
+        ProvisionedInfra pg = shared();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.postgresUsername(),
+                pg.postgresPassword()); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement on " + database + " failed: " + sql, e);
+        }
+    }
+
     /** Removes every key from the shared Redis. */
     public static void flushRedis() {
         try {

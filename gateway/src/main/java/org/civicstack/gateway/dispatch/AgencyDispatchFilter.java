@@ -1,0 +1,170 @@
+package org.civicstack.gateway.dispatch;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Dispatch of {@code /s/{serviceCode}/**} to agency upstreams. Not one gateway route per service: the code is looked
+ * up in the {@link RoutingIndex} (a hash lookup), then this filter applies the service's own rules — status,
+ * method and path allow-lists, body limit, circuit breaker and bulkhead, header hygiene — and points the request at
+ * the upstream with the service's timeouts. Runs after {@link RouteToRequestUrlFilter} on the single dispatch route.
+ */
+public final class AgencyDispatchFilter implements GlobalFilter, Ordered {
+
+    public static final String PREFIX = "/s/";
+    public static final String ROUTE_ID = "agency-dispatch";
+
+    /** Never passed upstream: the platform's credentials and anything a client could use to impersonate us. */
+    static final Set<String> STRIPPED = Set.of(HttpHeaders.AUTHORIZATION, HttpHeaders.COOKIE, HttpHeaders.PROXY_AUTHORIZATION,
+            "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Proto",
+            "X-Forwarded-Prefix", "X-Real-IP");
+    static final String INTERNAL_PREFIX = "x-civicstack-";
+
+    private final RoutingIndex index;
+
+    public AgencyDispatchFilter(RoutingIndex index) {
+        this.index = index;
+    }
+
+    @Override
+    public int getOrder() {
+        return RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 100;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        org.springframework.cloud.gateway.route.Route matched = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+        if (matched == null || !ROUTE_ID.equals(matched.getId())) {
+            return chain.filter(exchange);
+        }
+        if (!index.isLoaded()) {
+            return Mono.error(DispatchProblems.notReady());
+        }
+        ServerHttpRequest request = exchange.getRequest();
+        String fullPath = request.getPath().pathWithinApplication().value();
+        int slash = fullPath.indexOf('/', PREFIX.length());
+        String code = slash < 0 ? fullPath.substring(PREFIX.length()) : fullPath.substring(PREFIX.length(), slash);
+        String rest = slash < 0 ? "/" : fullPath.substring(slash);
+        DispatchRoute route = index.find(code);
+        if (route == null) {
+            return Mono.error(DispatchProblems.unknownService());
+        }
+        switch (route.status()) {
+            case SUSPENDED -> {
+                return Mono.error(DispatchProblems.suspended(request, route));
+            }
+            case RETIRED -> {
+                return Mono.error(DispatchProblems.retired(request, route));
+            }
+            default -> {
+            }
+        }
+        if (!route.allows(request.getMethod())) {
+            return Mono.error(DispatchProblems.methodNotAllowed(route));
+        }
+        if (!route.publishes(rest)) {
+            return Mono.error(DispatchProblems.pathNotPublished());
+        }
+        long declared = request.getHeaders().getContentLength();
+        if (declared > route.maxBodyBytes()) {
+            return Mono.error(DispatchProblems.tooLarge(route.maxBodyBytes()));
+        }
+        CircuitBreaker breaker = route.breaker();
+        if (!breaker.tryAcquirePermission()) {
+            return Mono.error(DispatchProblems.breakerOpen(route));
+        }
+        if (!route.bulkhead().tryAcquirePermission()) {
+            breaker.releasePermission();
+            return Mono.error(DispatchProblems.busy());
+        }
+        URI upstream = route.upstreamUri(rest, request.getURI().getRawQuery());
+        ServerWebExchange forwarded = exchange.mutate().request(upstreamRequest(request, route)).build();
+        forwarded.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, upstream);
+        forwarded.getAttributes().put(GATEWAY_ROUTE_ATTR, route.gatewayRoute());
+        long start = System.nanoTime();
+        return chain.filter(forwarded)
+                .doOnSuccess(done -> {
+                    var status = forwarded.getResponse().getStatusCode();
+                    long elapsed = System.nanoTime() - start;
+                    if (status != null && status.is5xxServerError()) {
+                        breaker.onError(elapsed, TimeUnit.NANOSECONDS, new UpstreamServerError(status.value()));
+                    } else {
+                        breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                    }
+                })
+                .doOnError(error -> breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error))
+                .doOnCancel(breaker::releasePermission)
+                .doFinally(signal -> route.bulkhead().onComplete());
+    }
+
+    private static ServerHttpRequest upstreamRequest(ServerHttpRequest request, DispatchRoute route) {
+        String clientAddress = request.getRemoteAddress() == null ? "unknown"
+                : request.getRemoteAddress().getAddress().getHostAddress();
+        String forwardedFor = clientAddress.contains(":") ? "[" + clientAddress + "]" : clientAddress;
+        String proto = request.getURI().getScheme();
+        String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+        ServerHttpRequest cleaned = request.mutate().headers(headers -> {
+            STRIPPED.forEach(headers::remove);
+            List.copyOf(headers.headerNames()).stream()
+                    .filter(name -> name.regionMatches(true, 0, INTERNAL_PREFIX, 0, INTERNAL_PREFIX.length()))
+                    .forEach(headers::remove);
+            headers.set("X-Forwarded-For", clientAddress);
+            headers.set("X-Forwarded-Proto", proto);
+            if (host != null) {
+                headers.set("X-Forwarded-Host", host);
+            }
+            headers.set("X-Forwarded-Prefix", PREFIX + route.code());
+            headers.set("Forwarded", "for=\"" + forwardedFor + "\";proto=" + proto + (host != null ? ";host=\"" + host + "\"" : ""));
+        }).build();
+        long max = route.maxBodyBytes();
+        return new ServerHttpRequestDecorator(cleaned) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return limit(super.getBody(), max);
+            }
+        };
+    }
+
+    /** Counts bytes as they stream; a body that grows past {@code max} fails with a 413 (chunked uploads). */
+    static Flux<DataBuffer> limit(Flux<DataBuffer> body, long max) {
+        long[] seen = {0};
+        return body.handle((buffer, sink) -> {
+            seen[0] += buffer.readableByteCount();
+            if (seen[0] > max) {
+                DataBufferUtils.release(buffer);
+                sink.error(new DataBufferLimitException("request body exceeds " + max + " bytes"));
+            } else {
+                sink.next(buffer);
+            }
+        });
+    }
+
+    /** A 5xx answer from an upstream counts as a failure for its breaker. */
+    static final class UpstreamServerError extends RuntimeException {
+        UpstreamServerError(int status) {
+            super("upstream answered " + status, null, false, false);
+        }
+    }
+
+}

@@ -1,0 +1,162 @@
+package org.civicstack.gateway.dispatch;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.RouteMetadataUtils;
+import org.springframework.http.HttpMethod;
+
+/**
+ * A service ready to dispatch to: everything from its {@link RouteEntry} parsed and compiled once, when the change
+ * arrives, so the per-request work is lookups only. Holds the service's own circuit breaker and bulkhead, so one
+ * slow agency cannot starve the others.
+ */
+public final class DispatchRoute {
+
+    public enum Status { PUBLISHED, SUSPENDED, RETIRED }
+
+    private final RouteEntry entry;
+    private final Status status;
+    private final URI baseUri;
+    private final String basePath;
+    private final Set<HttpMethod> methods;
+    private final String allowHeader;
+    private final String[] pathPrefixes;
+    private final Route gatewayRoute;
+    /** Created on first use: most of 100,000 services are idle at any moment, and breakers are not free. */
+    private volatile CircuitBreaker breaker;
+    private volatile Bulkhead bulkhead;
+
+    DispatchRoute(RouteEntry entry) {
+        this.entry = entry;
+        this.status = Status.valueOf(entry.status().toUpperCase(Locale.ROOT));
+        URI base = URI.create(entry.baseUrl());
+        this.basePath = base.getRawPath() == null || base.getRawPath().equals("/") ? "" : stripTrailingSlash(base.getRawPath());
+        this.baseUri = base;
+        this.methods = entry.allowedMethods().stream().map(HttpMethod::valueOf).collect(Collectors.toUnmodifiableSet());
+        this.allowHeader = String.join(", ", entry.allowedMethods());
+        this.pathPrefixes = entry.pathPrefixes().toArray(String[]::new);
+        this.gatewayRoute = Route.async()
+                .id("svc:" + entry.code())
+                .uri(URI.create(base.getScheme() + "://" + base.getRawAuthority()))
+                .predicate(exchange -> true)
+                .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, (long) entry.timeoutMs())
+                .metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, Math.min(entry.timeoutMs(), 5_000))
+                .build();
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    public RouteEntry entry() {
+        return entry;
+    }
+
+    public String code() {
+        return entry.code();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public boolean allows(HttpMethod method) {
+        return methods.contains(method);
+    }
+
+    public String allowHeader() {
+        return allowHeader;
+    }
+
+    /** Whether {@code path} (the part after {@code /s/{code}}) is under one of the published prefixes. */
+    public boolean publishes(String path) {
+        for (String prefix : pathPrefixes) {
+            if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")
+                    || prefix.equals("/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The upstream URL for {@code path} and raw query, under the service's base URL. */
+    public URI upstreamUri(String path, String rawQuery) {
+        StringBuilder uri = new StringBuilder(baseUri.getScheme()).append("://").append(baseUri.getRawAuthority())
+                .append(basePath).append(path);
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            uri.append('?').append(rawQuery);
+        }
+        return URI.create(uri.toString());
+    }
+
+    public String upstreamHost() {
+        return baseUri.getHost();
+    }
+
+    public Route gatewayRoute() {
+        return gatewayRoute;
+    }
+
+    public CircuitBreaker breaker() {
+        CircuitBreaker current = breaker;
+        if (current == null) {
+            synchronized (this) {
+                if (breaker == null) {
+                    RouteEntry.CircuitBreaker cb = entry.circuitBreaker();
+                    breaker = CircuitBreaker.of("svc:" + entry.code(), CircuitBreakerConfig.custom()
+                            .failureRateThreshold(cb.failureRateThreshold())
+                            .slowCallRateThreshold(cb.failureRateThreshold())
+                            .slowCallDurationThreshold(Duration.ofMillis(cb.slowCallMs()))
+                            .minimumNumberOfCalls(cb.minimumCalls())
+                            .slidingWindowSize(Math.max(cb.minimumCalls(), 10))
+                            .waitDurationInOpenState(Duration.ofSeconds(cb.openSeconds()))
+                            .permittedNumberOfCallsInHalfOpenState(Math.max(1, Math.min(cb.minimumCalls(), 5)))
+                            .build());
+                }
+                current = breaker;
+            }
+        }
+        return current;
+    }
+
+    public Bulkhead bulkhead() {
+        Bulkhead current = bulkhead;
+        if (current == null) {
+            synchronized (this) {
+                if (bulkhead == null) {
+                    bulkhead = Bulkhead.of("svc:" + entry.code(), BulkheadConfig.custom()
+                            .maxConcurrentCalls(entry.circuitBreaker().maxConcurrentCalls())
+                            .maxWaitDuration(Duration.ZERO)
+                            .build());
+                }
+                current = bulkhead;
+            }
+        }
+        return current;
+    }
+
+    /** Seconds until an open breaker lets a trial call through, for {@code Retry-After}. */
+    public long openSeconds() {
+        return entry.circuitBreaker().openSeconds();
+    }
+
+    public long maxBodyBytes() {
+        return entry.maxBodyBytes();
+    }
+
+    public static boolean isIdempotent(HttpMethod method) {
+        return IDEMPOTENT.contains(method.name());
+    }
+
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
+
+}

@@ -1,0 +1,289 @@
+package org.civicstack.gateway.dispatch;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.civicstack.gateway.dispatch.RouteFixtures.aRoute;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.civicstack.infra.RespCommands;
+import org.civicstack.testkit.ServiceIntegrationTest;
+import org.civicstack.testkit.TestInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Agency-service dispatch through the gateway. The registry's routing endpoints and identity's token endpoint are
+ * played by WireMock (HTTP contracts); agency upstreams are WireMock (third parties); the change stream is the real
+ * Redis, written exactly as the registry's outbox relay writes it.
+ */
+@ServiceIntegrationTest
+class AgencyDispatchIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final WireMockServer platform = new WireMockServer(options().dynamicPort());
+    static final WireMockServer agency = new WireMockServer(options().dynamicPort());
+    static final WireMockServer otherAgency = new WireMockServer(options().dynamicPort());
+
+    static {
+        platform.start();
+        agency.start();
+        otherAgency.start();
+        platform.stubFor(post(urlEqualTo("/oauth2/token"))
+                .willReturn(okJson("{\"access_token\":\"gw-token\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
+        List<Map<String, Object>> routes = List.of(
+                aRoute(1, "sz-hospital", agency.baseUrl() + "/his").build(),
+                aRoute(2, "sz-other", otherAgency.baseUrl()).build(),
+                aRoute(3, "sz-suspended", agency.baseUrl()).with("status", "suspended").build(),
+                aRoute(4, "sz-retired", agency.baseUrl()).with("status", "retired").build());
+        StringBuilder ndjson = new StringBuilder("{\"version\":4,\"routes\":4}\n");
+        routes.forEach(r -> ndjson.append(JSON.writeValueAsString(r)).append('\n'));
+        platform.stubFor(get(urlEqualTo("/v1/registry/routing/snapshot"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson").withBody(ndjson.toString())));
+    }
+
+    @DynamicPropertySource
+    static void upstreams(DynamicPropertyRegistry registry) {
+        registry.add("civicstack.gateway.upstreams.services-registry.uri", platform::baseUrl);
+        registry.add("civicstack.gateway.upstreams.identity.uri", platform::baseUrl);
+        registry.add("civicstack.gateway.routing.token-uri", () -> platform.baseUrl() + "/oauth2/token");
+        registry.add("civicstack.gateway.routing.client-secret", () -> "test-secret");
+        // start from an empty change stream
+        TestInfrastructure.flushRedis();
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.stop();
+        agency.stop();
+        otherAgency.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RoutingIndex index;
+
+    WebTestClient client;
+
+    @BeforeEach
+    void setUp() {
+        agency.resetAll();
+        otherAgency.resetAll();
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+        pollUntil(index::isLoaded, Duration.ofSeconds(20));
+    }
+
+    @Nested
+    class Forwarding {
+
+        @Test
+        void pathAndQueryArePreservedUnderTheBaseUrl() {
+            agency.stubFor(get(urlEqualTo("/his/appointments/2026-12-01?dept=%E5%84%BF%E7%A7%91&page=2"))
+                    .willReturn(okJson("{\"slots\":3}")));
+
+            client.get().uri("/s/sz-hospital/appointments/2026-12-01?dept=%E5%84%BF%E7%A7%91&page=2").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.slots").isEqualTo(3);
+        }
+
+        @Test
+        void platformCredentialsNeverReachTheAgencyAndForwardingHeadersAreOurs() {
+            agency.stubFor(get(urlPathEqualTo("/his/appointments")).willReturn(okJson("[]")));
+
+            client.get().uri("/s/sz-hospital/appointments")
+                    .header("Authorization", "Bearer platform-token")
+                    .header("Cookie", "session=abc")
+                    .header("X-Forwarded-For", "6.6.6.6")
+                    .header("X-Civicstack-Citizen", "forged")
+                    .header("X-Request-Id", "app-req-000042")
+                    .exchange().expectStatus().isOk();
+
+            agency.verify(getRequestedFor(urlPathEqualTo("/his/appointments"))
+                    .withHeader("Authorization", absent())
+                    .withHeader("Cookie", absent())
+                    .withHeader("X-Civicstack-Citizen", absent())
+                    .withHeader("X-Forwarded-For", equalTo("127.0.0.1"))
+                    .withHeader("X-Forwarded-Prefix", equalTo("/s/sz-hospital"))
+                    .withHeader("X-Request-Id", equalTo("app-req-000042")));
+        }
+    }
+
+    @Nested
+    class ServiceRules {
+
+        @Test
+        void unknownServiceIs404() {
+            client.get().uri("/s/no-such-service/x").exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.code").isEqualTo("service_not_found");
+        }
+
+        @Test
+        void suspendedServiceSaysSoInTheCitizensLanguage() {
+            client.get().uri("/s/sz-suspended/appointments").header("Accept-Language", "zh-CN,zh;q=0.9").exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody()
+                    .jsonPath("$.code").isEqualTo("service_suspended")
+                    .jsonPath("$.detail").isEqualTo("「预约挂号」暂停服务，请稍后再试。");
+            assertThat(agency.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
+        void retiredServiceIsGone() {
+            client.get().uri("/s/sz-retired/appointments").exchange()
+                    .expectStatus().isEqualTo(410)
+                    .expectBody().jsonPath("$.code").isEqualTo("service_retired");
+        }
+
+        @Test
+        void methodOutsideTheAllowListIs405WithAllow() {
+            client.delete().uri("/s/sz-hospital/appointments/1").exchange()
+                    .expectStatus().isEqualTo(405)
+                    .expectHeader().valueEquals("Allow", "GET, POST");
+            assertThat(agency.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
+        void pathOutsideThePrefixesIs404() {
+            client.get().uri("/s/sz-hospital/admin/users").exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.code").isEqualTo("path_not_published");
+            client.get().uri("/s/sz-hospital/appointmentsX").exchange().expectStatus().isNotFound();
+            assertThat(agency.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
+        void bodyOverTheLimitIs413() {
+            client.post().uri("/s/sz-hospital/appointments").bodyValue("x".repeat(2048)).exchange()
+                    .expectStatus().isEqualTo(413)
+                    .expectBody().jsonPath("$.code").isEqualTo("payload_too_large");
+            assertThat(agency.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
+        void slowUpstreamIs504() {
+            agency.stubFor(get(urlPathEqualTo("/his/appointments/slow")).willReturn(okJson("{}").withFixedDelay(2500)));
+
+            client.get().uri("/s/sz-hospital/appointments/slow").exchange()
+                    .expectStatus().isEqualTo(504)
+                    .expectBody().jsonPath("$.code").isEqualTo("gateway_timeout");
+        }
+    }
+
+    @Nested
+    class Resilience {
+
+        @Test
+        void failingUpstreamOpensItsBreakerAndOthersAreUnaffected() {
+            otherAgency.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(500)));
+            agency.stubFor(get(urlPathEqualTo("/his/appointments")).willReturn(okJson("[]")));
+
+            for (int i = 0; i < 4; i++) {
+                client.get().uri("/s/sz-other/appointments").exchange().expectStatus().isEqualTo(500);
+            }
+            client.get().uri("/s/sz-other/appointments").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().valueEquals("Retry-After", "30")
+                    .expectBody().jsonPath("$.code").isEqualTo("service_unavailable");
+            assertThat(otherAgency.getAllServeEvents()).hasSize(4);
+
+            client.get().uri("/s/sz-hospital/appointments").exchange().expectStatus().isOk();
+        }
+    }
+
+    @Nested
+    class Changes {
+
+        @Test
+        void publishedChangeTakesEffectFromTheStream() {
+            String code = "sz-new-" + UUID.randomUUID().toString().substring(0, 8);
+            agency.stubFor(get(urlPathEqualTo("/his/appointments")).willReturn(okJson("{\"new\":true}")));
+            client.get().uri("/s/" + code + "/appointments").exchange().expectStatus().isNotFound();
+
+            Instant published = Instant.now();
+            publish(aRoute(index.version() + 1, code, agency.baseUrl() + "/his").build());
+
+            pollUntil(() -> status("/s/" + code + "/appointments") == 200, Duration.ofSeconds(5));
+            assertThat(Duration.between(published, Instant.now())).isLessThan(Duration.ofSeconds(5));
+
+            publish(aRoute(index.version() + 1, code, agency.baseUrl() + "/his").with("status", "suspended").build());
+            pollUntil(() -> status("/s/" + code + "/appointments") == 404, Duration.ofSeconds(5));
+        }
+
+        @Test
+        void gapInTheStreamIsClosedFromTheChangeEndpoint() {
+            long current = index.version();
+            String missed = "sz-missed-" + UUID.randomUUID().toString().substring(0, 8);
+            String next = "sz-next-" + UUID.randomUUID().toString().substring(0, 8);
+            Map<String, Object> missedRoute = aRoute(current + 1, missed, agency.baseUrl() + "/his").build();
+            Map<String, Object> nextRoute = aRoute(current + 2, next, agency.baseUrl() + "/his").build();
+            platform.stubFor(get(urlPathEqualTo("/v1/registry/routing/changes"))
+                    .withQueryParam("after", equalTo(String.valueOf(current)))
+                    .willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson")
+                            .withBody(JSON.writeValueAsString(missedRoute) + "\n" + JSON.writeValueAsString(nextRoute) + "\n")));
+
+            publish(nextRoute); // version current+1 never arrives on the stream
+
+            pollUntil(() -> index.version() == current + 2, Duration.ofSeconds(5));
+            assertThat(index.find(missed)).isNotNull();
+            assertThat(index.find(next)).isNotNull();
+        }
+    }
+
+    int status(String path) {
+        return client.get().uri(path).exchange().returnResult(String.class).getStatus().value();
+    }
+
+    static void publish(Map<String, Object> route) {
+        try {
+            RespCommands.execute(TestInfrastructure.shared().redisUrl(), "XADD", RoutingSync.STREAM, "*",
+                    "event_id", UUID.randomUUID().toString(), "type", "routing.changed",
+                    "payload", JSON.writeValueAsString(route));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void pollUntil(Supplier<Boolean> condition, Duration max) {
+        Instant deadline = Instant.now().plus(max);
+        while (!condition.get()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not true within " + max);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+}

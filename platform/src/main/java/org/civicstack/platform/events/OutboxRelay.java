@@ -1,0 +1,135 @@
+package org.civicstack.platform.events;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.r2dbc.spi.Readable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Publishes the {@code outbox_event} table to Redis Streams, in id order, at least once. Producers insert an event
+ * in the same transaction as their state change; this relay XADDs unpublished rows (fields {@code event_id},
+ * {@code type}, {@code payload}) and marks them published in one transaction. A transaction-scoped advisory lock
+ * lets one relay of a database publish at a time, so stream order is commit order. A crash between XADD and the
+ * mark republishes the same events: consumers de-duplicate by {@code event_id} (or by their own version numbers).
+ */
+public final class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    static final long LOCK_KEY = 7002;
+
+    private final DatabaseClient db;
+    private final ReactiveStringRedisTemplate redis;
+    private final TransactionalOperator tx;
+    private final OutboxProperties properties;
+    private volatile Disposable running;
+
+    public OutboxRelay(DatabaseClient db, ReactiveStringRedisTemplate redis, TransactionalOperator tx,
+            OutboxProperties properties) {
+        this.db = db;
+        this.redis = redis;
+        this.tx = tx;
+        this.properties = properties;
+    }
+
+    /** One round: publishes up to a batch of events; emits how many. */
+    public Mono<Integer> relayOnce() {
+        Mono<Integer> round = db.sql("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ") AS locked")
+                .map(r -> r.get("locked", Boolean.class))
+                .one()
+                .flatMap(locked -> locked ? publishBatch() : Mono.just(0));
+        return tx.transactional(round);
+    }
+
+    private Mono<Integer> publishBatch() {
+        return db.sql("SELECT id, event_id::text AS event_id, stream, event_type, payload::text AS payload "
+                        + "FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT :batch")
+                .bind("batch", properties.batchSize())
+                .map(OutboxRelay::event)
+                .all()
+                .concatMap(event -> publish(event).thenReturn(event.id()))
+                .collectList()
+                .flatMap(this::markPublished);
+    }
+
+    private Mono<Void> publish(OutboxEvent event) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("event_id", event.eventId());
+        fields.put("type", event.type());
+        fields.put("payload", event.payload());
+        return redis.opsForStream()
+                .add(event.stream(), fields, XAddOptions.maxlen(properties.streamMaxLength()).approximateTrimming(true))
+                .then();
+    }
+
+    private Mono<Integer> markPublished(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Mono.just(0);
+        }
+        return db.sql("UPDATE outbox_event SET published_at = now() WHERE id = ANY(:ids)")
+                .bind("ids", ids.toArray(Long[]::new))
+                .then()
+                .thenReturn(ids.size());
+    }
+
+    private Mono<Long> purge() {
+        return db.sql("DELETE FROM outbox_event WHERE published_at < now() - make_interval(secs => :secs)")
+                .bind("secs", (double) properties.retention().toSeconds())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    @Override
+    public void start() {
+        Duration interval = properties.pollInterval();
+        running = Flux.interval(interval, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> drain()
+                        .then(tick % 1_000 == 0 ? purge().then() : Mono.empty())
+                        .onErrorResume(e -> {
+                            log.warn("Outbox relay round failed, retrying in {}: {}", interval, e.toString());
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    /** Rounds until a round publishes less than a full batch. */
+    private Mono<Void> drain() {
+        return relayOnce()
+                .expand(published -> published >= properties.batchSize() ? relayOnce() : Mono.empty())
+                .then();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+        running = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null && !running.isDisposed();
+    }
+
+    private static OutboxEvent event(Readable r) {
+        return new OutboxEvent(r.get("id", Long.class), r.get("event_id", String.class), r.get("stream", String.class),
+                r.get("event_type", String.class), r.get("payload", String.class));
+    }
+
+    private record OutboxEvent(long id, String eventId, String stream, String type, String payload) {
+    }
+}

@@ -1,0 +1,100 @@
+package org.civicstack.platform.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.error.Problem;
+import org.civicstack.platform.web.RequestIds;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one security setup of every reactive service with protected APIs: an OAuth2 resource server validating
+ * identity's JWTs locally (signature via the cached JWKS, issuer, audience, expiry); health, metrics, API docs and
+ * the service's declared public paths are open, everything else needs a valid token. Per-API scope checks are the
+ * service's own. 401 and 403 are problem+json, 401 with {@code WWW-Authenticate: Bearer}.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass(ServerHttpSecurity.class)
+@ConditionalOnProperty(prefix = "civicstack.security", name = "jwks-uri")
+@EnableConfigurationProperties(SecurityProperties.class)
+public class ReactiveSecurityAutoConfiguration {
+
+    static final List<String> ALWAYS_PUBLIC = List.of("/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+            "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/webjars/**");
+
+    @Bean
+    ReactiveJwtDecoder civicstackJwtDecoder(SecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
+                .jwsAlgorithms(algs -> algs.addAll(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256)))
+                .build();
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
+                aud -> aud != null && aud.contains(properties.audience()));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(properties.issuer()), audience));
+        return decoder;
+    }
+
+    @Bean
+    SecurityWebFilterChain civicstackSecurity(ServerHttpSecurity http, SecurityProperties properties,
+            ReactiveJwtDecoder decoder, JsonMapper json) {
+        List<String> open = new ArrayList<>(ALWAYS_PUBLIC);
+        open.addAll(properties.publicPaths());
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .authorizeExchange(ex -> ex
+                        .pathMatchers(open.toArray(String[]::new)).permitAll()
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(rs -> rs
+                        .jwt(jwt -> jwt.jwtDecoder(decoder))
+                        .authenticationEntryPoint((exchange, e) -> write(exchange, json, new ApiProblem(401,
+                                "unauthorized", "Unauthorized", "A valid bearer access token is required."),
+                                "Bearer error=\"invalid_token\""))
+                        .accessDeniedHandler((exchange, e) -> write(exchange, json, new ApiProblem(403,
+                                "forbidden", "Forbidden", "The token does not allow this."), null)))
+                .exceptionHandling(eh -> eh
+                        .authenticationEntryPoint((exchange, e) -> write(exchange, json, new ApiProblem(401,
+                                "unauthorized", "Unauthorized", "A bearer access token is required."), "Bearer")))
+                .build();
+    }
+
+    static Mono<Void> write(ServerWebExchange exchange, JsonMapper json, ApiProblem apiProblem, String wwwAuthenticate) {
+        ServerHttpResponse response = exchange.getResponse();
+        Problem problem = Problem.of(apiProblem, exchange.getRequest().getPath().value());
+        byte[] body = json.writeValueAsString(problem.body(exchange.getAttribute(RequestIds.ATTRIBUTE)))
+                .getBytes(StandardCharsets.UTF_8);
+        response.setStatusCode(HttpStatus.valueOf(problem.status()));
+        response.getHeaders().setContentType(MediaType.parseMediaType(Problem.MEDIA_TYPE));
+        if (wwwAuthenticate != null) {
+            response.getHeaders().set("WWW-Authenticate", wwwAuthenticate);
+        }
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,77 @@
+package org.civicstack.registry.agency;
+
+import jakarta.validation.Valid;
+import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.registry.audit.AuditLog;
+import org.civicstack.registry.common.Caller;
+import org.civicstack.registry.common.CallerResolver;
+import org.civicstack.registry.common.Ids;
+import org.civicstack.registry.common.Page;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Operators register agencies (onboarding); agencies read their own record. */
+@RestController
+@RequestMapping("/v1/registry/agencies")
+public class AgencyController {
+
+    private final AgencyStore agencies;
+    private final AuditLog audit;
+    private final CallerResolver callers;
+    private final TransactionalOperator tx;
+    private final JsonMapper json;
+
+    public AgencyController(AgencyStore agencies, AuditLog audit, CallerResolver callers, TransactionalOperator tx,
+            JsonMapper json) {
+        this.agencies = agencies;
+        this.audit = audit;
+        this.callers = callers;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<Agency> register(@Valid @RequestBody Agency request) {
+        return callers.require(Caller.REVIEW).flatMap(caller -> {
+            Agency agency = request.withId(Ids.newId("agy"));
+            return agencies.insert(agency)
+                    .then(audit.record(caller.subject(), "agency.register", "agency", agency.id(), null,
+                            json.writeValueAsString(agency), null))
+                    .as(tx::transactional)
+                    .onErrorMap(DuplicateKeyException.class, e -> ApiProblem.conflict("oauth_client_taken",
+                            "OAuth client '" + agency.oauthClientId() + "' already belongs to an agency."))
+                    .thenReturn(agency);
+        });
+    }
+
+    @GetMapping("/{id}")
+    public Mono<Agency> get(@PathVariable String id) {
+        return callers.require(Caller.READ, Caller.REVIEW)
+                .flatMap(caller -> agencies.find(id)
+                        .filter(a -> caller.isOperator() || caller.agencyId().filter(id::equals).isPresent()))
+                .switchIfEmpty(Mono.error(ApiProblem.notFound("agency_not_found", "No such agency.")));
+    }
+
+    @GetMapping
+    public Mono<Page<Agency>> list(@RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        int size = Page.limit(limit);
+        return callers.require(Caller.REVIEW)
+                .flatMap(caller -> agencies.list(Page.decodeCursor(cursor), size + 1).collectList())
+                .map(rows -> rows.size() > size
+                        ? new Page<>(rows.subList(0, size), Page.encodeCursor(rows.get(size - 1).id()))
+                        : new Page<>(rows, null));
+    }
+}
