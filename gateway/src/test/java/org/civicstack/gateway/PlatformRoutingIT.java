@@ -9,14 +9,26 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Optional;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import org.civicstack.gateway.ratelimit.RateLimit;
+import org.civicstack.gateway.ratelimit.RateLimitDecision;
+import org.civicstack.gateway.ratelimit.RateLimiterHealthIndicator;
+import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.infra.InfraProvisioner;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -25,7 +37,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * The gateway's fixed platform routes against stand-in upstreams (WireMock plays a platform service over HTTP, the
  * only contract the gateway has with it): forwarding, per-route timeouts, an unreachable service, unknown paths,
- * the combined OpenAPI document and the platform health view.
+ * the combined OpenAPI document and the platform health view, and how the rate limiter is wired into that view.
  */
 @ServiceIntegrationTest
 class PlatformRoutingIT {
@@ -58,6 +70,12 @@ class PlatformRoutingIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    HealthEndpointGroups healthGroups;
+
+    @Autowired
+    RedisTokenBucketRateLimiter rateLimiter;
 
     WebTestClient client;
 
@@ -204,6 +222,41 @@ class PlatformRoutingIT {
                     .expectStatus().isOk()
                     .expectBody().jsonPath("$.components.redis.status").isEqualTo("UP");
             client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        }
+    }
+
+    @Nested
+    class RateLimiterWiring {
+
+        @Test
+        void rateLimiterIsOnTheHealthPageButNotInTheProbes() {
+            client.get().uri("/actuator/health").exchange()
+                    .expectBody().jsonPath("$.components.rateLimiter.status").isEqualTo("UP");
+            client.get().uri("/actuator/health/readiness").exchange()
+                    .expectBody().jsonPath("$.components.rateLimiter").doesNotExist();
+            assertThat(healthGroups.get("readiness").isMember("rateLimiter")).isFalse();
+        }
+
+        @Test
+        void degradedRanksBetweenDownAndUpAndAnswers200() {
+            HealthEndpointGroup health = healthGroups.getPrimary();
+            Status degraded = RateLimiterHealthIndicator.DEGRADED;
+
+            assertThat(health.getStatusAggregator().getAggregateStatus(Status.UP, degraded)).isEqualTo(degraded);
+            assertThat(health.getStatusAggregator().getAggregateStatus(Status.DOWN, degraded)).isEqualTo(Status.DOWN);
+            assertThat(health.getHttpCodeStatusMapper().getStatusCode(degraded)).isEqualTo(200);
+            assertThat(health.getHttpCodeStatusMapper().getStatusCode(Status.DOWN)).isEqualTo(503);
+            assertThat(health.getHttpCodeStatusMapper().getStatusCode(Status.OUT_OF_SERVICE)).isEqualTo(503);
+        }
+
+        @Test
+        void limiterDecidesInTheGatewaysRedis() {
+            RateLimit limit = RateLimit.perSecond(100, 1_000);
+
+            // the very first call may open the connection and take longer than the 50 ms it is allowed
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !rateLimiter.acquire("platform-routing-it", limit, Optional.empty(), null)
+                            .map(RateLimitDecision::fallback).block());
         }
     }
 }
