@@ -119,23 +119,11 @@ public final class AgencyDispatchFilter implements GlobalFilter, Ordered {
     }
 
     private static ServerHttpRequest upstreamRequest(ServerHttpRequest request, DispatchRoute route) {
-        String clientAddress = request.getRemoteAddress() == null ? "unknown"
-                : request.getRemoteAddress().getAddress().getHostAddress();
-        String forwardedFor = clientAddress.contains(":") ? "[" + clientAddress + "]" : clientAddress;
-        String proto = request.getURI().getScheme();
-        String host = request.getHeaders().getFirst(HttpHeaders.HOST);
         ServerHttpRequest cleaned = request.mutate().headers(headers -> {
             STRIPPED.forEach(headers::remove);
             List.copyOf(headers.headerNames()).stream()
                     .filter(name -> name.regionMatches(true, 0, INTERNAL_PREFIX, 0, INTERNAL_PREFIX.length()))
                     .forEach(headers::remove);
-            headers.set("X-Forwarded-For", clientAddress);
-            headers.set("X-Forwarded-Proto", proto);
-            if (host != null) {
-                headers.set("X-Forwarded-Host", host);
-            }
-            headers.set("X-Forwarded-Prefix", PREFIX + route.code());
-            headers.set("Forwarded", "for=\"" + forwardedFor + "\";proto=" + proto + (host != null ? ";host=\"" + host + "\"" : ""));
         }).build();
         long max = route.maxBodyBytes();
         return new ServerHttpRequestDecorator(cleaned) {

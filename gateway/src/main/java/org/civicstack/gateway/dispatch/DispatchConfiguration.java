@@ -24,6 +24,11 @@ public class DispatchConfiguration {
     }
 
     @Bean
+    DispatchForwardedHeaders dispatchForwardedHeaders() {
+        return new DispatchForwardedHeaders();
+    }
+
+    @Bean
     @ConditionalOnProperty(prefix = "civicstack.gateway.routing", name = "enabled", havingValue = "true", matchIfMissing = true)
     RegistryClient registryClient(GatewayProperties gateway, RegistryClientProperties properties, JsonMapper json) {
         return new RegistryClient(UpstreamClients.create(gateway.upstream(PlatformService.SERVICES_REGISTRY)),

@@ -23,6 +23,9 @@ public final class DispatchRoute {
 
     public enum Status { PUBLISHED, SUSPENDED, RETIRED }
 
+    /** Gateway route ids of dispatched services: {@code svc:<code>}. */
+    public static final String ROUTE_ID_PREFIX = "svc:";
+
     private final RouteEntry entry;
     private final Status status;
     private final URI baseUri;
@@ -45,7 +48,7 @@ public final class DispatchRoute {
         this.allowHeader = String.join(", ", entry.allowedMethods());
         this.pathPrefixes = entry.pathPrefixes().toArray(String[]::new);
         this.gatewayRoute = Route.async()
-                .id("svc:" + entry.code())
+                .id(ROUTE_ID_PREFIX + entry.code())
                 .uri(URI.create(base.getScheme() + "://" + base.getRawAuthority()))
                 .predicate(exchange -> true)
                 .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, (long) entry.timeoutMs())

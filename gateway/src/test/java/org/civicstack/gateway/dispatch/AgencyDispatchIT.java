@@ -108,7 +108,8 @@ class AgencyDispatchIT {
             agency.stubFor(get(urlEqualTo("/his/appointments/2026-12-01?dept=%E5%84%BF%E7%A7%91&page=2"))
                     .willReturn(okJson("{\"slots\":3}")));
 
-            client.get().uri("/s/sz-hospital/appointments/2026-12-01?dept=%E5%84%BF%E7%A7%91&page=2").exchange()
+            client.get().uri(java.net.URI.create("http://localhost:" + port
+                            + "/s/sz-hospital/appointments/2026-12-01?dept=%E5%84%BF%E7%A7%91&page=2")).exchange()
                     .expectStatus().isOk()
                     .expectBody().jsonPath("$.slots").isEqualTo(3);
         }
