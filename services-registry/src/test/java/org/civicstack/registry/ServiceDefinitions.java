@@ -19,7 +19,7 @@ public final class ServiceDefinitions {
         definition.put("audience", "citizen");
         definition.put("districts", List.of());
         definition.put("city_wide", true);
-        upstream.put("base_url", "https://203.0.113.10/his");
+        upstream.put("base_url", "https://101.132.0.10/his");
         upstream.put("allowed_methods", List.of("GET", "POST"));
         upstream.put("path_prefixes", List.of("/appointments", "/departments"));
         upstream.put("timeout_ms", 3000);

@@ -206,8 +206,14 @@ class ServiceLifecycleIT extends RegistryTestSupport {
         }
     }
 
+    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    List<Map<?, ?>> routes() {
+        return lines(snapshot()).stream().skip(1).<Map<?, ?>>map(l -> JSON.readValue(l, Map.class)).toList();
+    }
+
     List<String> routingCodes() {
-        return lines(snapshot()).stream().skip(1).map(l -> l.replaceAll(".*\"code\":\"([^\"]+)\".*", "$1")).toList();
+        return routes().stream().map(r -> r.get("code").toString()).toList();
     }
 
     String snapshot() {
@@ -217,8 +223,7 @@ class ServiceLifecycleIT extends RegistryTestSupport {
     }
 
     Map<?, ?> latestRoute(String code) {
-        String line = lines(snapshot()).stream().filter(l -> l.contains("\"code\":\"" + code + "\"")).findFirst().orElseThrow();
-        return tools.jackson.databind.json.JsonMapper.builder().build().readValue(line, Map.class);
+        return routes().stream().filter(r -> code.equals(r.get("code"))).findFirst().orElseThrow();
     }
 
     String latestRouteStatus(String code) {

@@ -58,12 +58,21 @@ public abstract class ServiceContractIT {
         assertThat(response.body()).doesNotContain("redis").doesNotContain(databaseHealthComponent());
     }
 
+    /**
+     * What an anonymous request for an unknown path gets: 404, or 401 for a service whose APIs all need a token
+     * (it must not reveal which paths exist).
+     */
+    protected int anonymousUnknownPathStatus() {
+        return 404;
+    }
+
     @Test
-    void unknownPathIsProblemJsonNotFound() {
+    void unknownPathIsProblemJson() {
         HttpResponse<String> response = get("/v1/definitely-not-here");
-        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.statusCode()).isEqualTo(anonymousUnknownPathStatus());
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((String) JsonPath.read(response.body(), "$.code")).isEqualTo("not_found");
+        assertThat((String) JsonPath.read(response.body(), "$.code"))
+                .isEqualTo(anonymousUnknownPathStatus() == 401 ? "unauthorized" : "not_found");
         assertThat((String) JsonPath.read(response.body(), "$.request_id"))
                 .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
     }
