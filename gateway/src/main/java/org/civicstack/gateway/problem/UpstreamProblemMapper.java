@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 
 /** A platform service that refuses connections is a 503 with {@code Retry-After}, not a 500. */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class UpstreamProblemMapper implements ProblemMapper {
 
     static final String RETRY_AFTER_SECONDS = "5";

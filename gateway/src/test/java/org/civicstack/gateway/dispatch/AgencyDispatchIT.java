@@ -73,6 +73,9 @@ class AgencyDispatchIT {
         registry.add("civicstack.gateway.upstreams.identity.uri", platform::baseUrl);
         registry.add("civicstack.gateway.routing.token-uri", () -> platform.baseUrl() + "/oauth2/token");
         registry.add("civicstack.gateway.routing.client-secret", () -> "test-secret");
+        // the stand-in agencies listen on loopback, which the connect-time check always refuses otherwise
+        registry.add("civicstack.gateway.dispatch.connect-check-exemptions",
+                () -> "localhost:" + agency.port() + ",localhost:" + otherAgency.port());
         // start from an empty change stream
         TestInfrastructure.flushRedis();
     }
@@ -195,6 +198,36 @@ class AgencyDispatchIT {
             client.get().uri("/s/sz-hospital/appointments/slow").exchange()
                     .expectStatus().isEqualTo(504)
                     .expectBody().jsonPath("$.code").isEqualTo("gateway_timeout");
+        }
+    }
+
+    @Nested
+    class UpstreamSafety {
+
+        @Test
+        void upstreamThatResolvesToAForbiddenAddressIsRefusedAtConnectTime() {
+            // registered long ago as an acceptable host; now it resolves to loopback (e.g. DNS rebinding)
+            String code = "sz-rebound-" + UUID.randomUUID().toString().substring(0, 8);
+            publish(aRoute(index.version() + 1, code, "http://localhost:" + closedLoopbackPort() + "/x").build());
+            pollUntil(() -> index.find(code) != null, Duration.ofSeconds(5));
+
+            client.get().uri("/s/" + code + "/appointments").exchange()
+                    .expectStatus().isEqualTo(502)
+                    .expectBody().jsonPath("$.code").isEqualTo("upstream_refused");
+        }
+
+        @Test
+        void redirectsAreReturnedNotFollowed() {
+            agency.stubFor(get(urlPathEqualTo("/his/appointments/moved"))
+                    .willReturn(aResponse().withStatus(302).withHeader("Location", "http://169.254.169.254/latest")));
+
+            client.get().uri("/s/sz-hospital/appointments/moved").exchange()
+                    .expectStatus().isEqualTo(302)
+                    .expectHeader().valueEquals("Location", "http://169.254.169.254/latest");
+        }
+
+        static int closedLoopbackPort() {
+            return org.civicstack.infra.InfraProvisioner.freePort();
         }
     }
 

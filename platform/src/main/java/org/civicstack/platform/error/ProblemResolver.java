@@ -65,8 +65,10 @@ public final class ProblemResolver {
             case 404 -> "Nothing is published at this path.";
             default -> response.getBody().getDetail();
         };
-        if (status >= 500) {
+        if (status == 500) {
             log.error("Server error on {}", instance, error);
+        } else if (status > 500) {
+            log.warn("{} on {}: {}", status, instance, error.getMessage());
         }
         Problem problem = Problem.ofStatus(status, detail, instance);
         HttpHeaders headers = response.getHeaders();
