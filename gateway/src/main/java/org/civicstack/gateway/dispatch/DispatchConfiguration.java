@@ -1,5 +1,6 @@
 package org.civicstack.gateway.dispatch;
 
+import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.gateway.routing.PlatformService;
 import org.civicstack.gateway.routing.UpstreamClients;
@@ -19,8 +20,8 @@ public class DispatchConfiguration {
     }
 
     @Bean
-    AgencyDispatchFilter agencyDispatchFilter(RoutingIndex index) {
-        return new AgencyDispatchFilter(index);
+    AgencyDispatchFilter agencyDispatchFilter(RoutingIndex index, RedisTokenBucketRateLimiter limiter) {
+        return new AgencyDispatchFilter(index, limiter);
     }
 
     @Bean

@@ -10,6 +10,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.civicstack.gateway.ratelimit.RateLimit;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
 import org.springframework.http.HttpMethod;
@@ -34,6 +35,8 @@ public final class DispatchRoute {
     private final String allowHeader;
     private final String[] pathPrefixes;
     private final Route gatewayRoute;
+    private final RateLimit perServiceLimit;
+    private final RateLimit perCallerLimit;
     /** Created on first use: most of 100,000 services are idle at any moment, and breakers are not free. */
     private volatile CircuitBreaker breaker;
     private volatile Bulkhead bulkhead;
@@ -54,6 +57,23 @@ public final class DispatchRoute {
                 .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, (long) entry.timeoutMs())
                 .metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, Math.min(entry.timeoutMs(), 5_000))
                 .build();
+        RouteEntry.RateLimits limits = entry.rateLimits();
+        this.perServiceLimit = limits == null ? null : limit(limits.perService());
+        this.perCallerLimit = limits == null ? null : limit(limits.perCitizen());
+    }
+
+    private static RateLimit limit(RouteEntry.Limit limit) {
+        return limit == null ? null : RateLimit.perSecond(limit.requestsPerSecond(), limit.burst());
+    }
+
+    /** All callers of the service together; {@code null} = unlimited. */
+    public RateLimit perServiceLimit() {
+        return perServiceLimit;
+    }
+
+    /** Each caller of the service; {@code null} = unlimited. */
+    public RateLimit perCallerLimit() {
+        return perCallerLimit;
     }
 
     private static String stripTrailingSlash(String path) {

@@ -58,10 +58,12 @@ class AgencyDispatchIT {
                 .willReturn(okJson("{\"access_token\":\"gw-token\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
         List<Map<String, Object>> routes = List.of(
                 aRoute(1, "sz-hospital", agency.baseUrl() + "/his").build(),
+                aRoute(5, "sz-limited", agency.baseUrl() + "/his").with("rate_limits", Map.of(
+                        "per_citizen", Map.of("requests_per_second", 0.01, "burst", 2))).build(),
                 aRoute(2, "sz-other", otherAgency.baseUrl()).build(),
                 aRoute(3, "sz-suspended", agency.baseUrl()).with("status", "suspended").build(),
                 aRoute(4, "sz-retired", agency.baseUrl()).with("status", "retired").build());
-        StringBuilder ndjson = new StringBuilder("{\"version\":4,\"routes\":4}\n");
+        StringBuilder ndjson = new StringBuilder("{\"version\":5,\"routes\":5}\n");
         routes.forEach(r -> ndjson.append(JSON.writeValueAsString(r)).append('\n'));
         platform.stubFor(get(urlEqualTo("/v1/registry/routing/snapshot"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson").withBody(ndjson.toString())));
@@ -189,6 +191,19 @@ class AgencyDispatchIT {
                     .expectStatus().isEqualTo(413)
                     .expectBody().jsonPath("$.code").isEqualTo("payload_too_large");
             assertThat(agency.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
+        void callerOverItsLimitGets429WithRetryAfter() {
+            agency.stubFor(get(urlPathEqualTo("/his/appointments")).willReturn(okJson("[]")));
+
+            client.get().uri("/s/sz-limited/appointments").exchange().expectStatus().isOk();
+            client.get().uri("/s/sz-limited/appointments").exchange().expectStatus().isOk();
+            client.get().uri("/s/sz-limited/appointments").exchange()
+                    .expectStatus().isEqualTo(429)
+                    .expectHeader().exists("Retry-After")
+                    .expectBody().jsonPath("$.code").isEqualTo("rate_limited");
+            assertThat(agency.getAllServeEvents()).hasSize(2);
         }
 
         @Test
