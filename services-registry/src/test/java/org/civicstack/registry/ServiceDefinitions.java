@@ -47,6 +47,12 @@ public final class ServiceDefinitions {
         return this;
     }
 
+    public ServiceDefinitions described(String zhCn, String en, String... tags) {
+        definition.put("description", Map.of("zh_cn", zhCn, "en", en));
+        definition.put("tags", List.of(tags));
+        return this;
+    }
+
     public ServiceDefinitions inCategory(String category) {
         definition.put("category", category);
         return this;
