@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
+import org.civicstack.gateway.usage.UsageRecorder;
+import org.civicstack.platform.web.RequestIds;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
@@ -45,10 +47,12 @@ public final class AgencyDispatchFilter implements GlobalFilter, Ordered {
 
     private final RoutingIndex index;
     private final RedisTokenBucketRateLimiter limiter;
+    private final UsageRecorder usage;
 
-    public AgencyDispatchFilter(RoutingIndex index, RedisTokenBucketRateLimiter limiter) {
+    public AgencyDispatchFilter(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage) {
         this.index = index;
         this.limiter = limiter;
+        this.usage = usage;
     }
 
     @Override
@@ -94,8 +98,31 @@ public final class AgencyDispatchFilter implements GlobalFilter, Ordered {
         if (declared > route.maxBodyBytes()) {
             return Mono.error(DispatchProblems.tooLarge(route.maxBodyBytes()));
         }
-        return limiter.acquireOrReject(route.code(), route.perServiceLimit(), callerOf(request), route.perCallerLimit())
-                .then(Mono.defer(() -> forward(exchange, chain, route, request, rest)));
+        Optional<String> caller = callerOf(request);
+        long started = System.nanoTime();
+        return limiter.acquireOrReject(route.code(), route.perServiceLimit(), caller, route.perCallerLimit())
+                .then(Mono.defer(() -> forward(exchange, chain, route, request, rest)))
+                .doOnEach(signal -> {
+                    if (signal.isOnComplete() || signal.isOnError()) {
+                        int status = signal.isOnError() ? statusOf(signal.getThrowable())
+                                : exchange.getResponse().getStatusCode() == null ? 200
+                                : exchange.getResponse().getStatusCode().value();
+                        usage.record(new UsageRecorder.Usage(route.code(), status, (System.nanoTime() - started) / 1_000,
+                                request.getMethod().name(), exchange.getAttribute(RequestIds.ATTRIBUTE),
+                                caller.orElse(null), System.currentTimeMillis()));
+                    }
+                });
+    }
+
+    /** The status the problem handler will answer with for an error raised here or upstream. */
+    static int statusOf(Throwable error) {
+        if (error instanceof org.civicstack.platform.error.ApiProblem problem) {
+            return problem.status();
+        }
+        if (error instanceof org.springframework.web.ErrorResponse response) {
+            return response.getStatusCode().value();
+        }
+        return 502;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.civicstack.gateway.dispatch;
 
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
+import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.gateway.routing.PlatformService;
 import org.civicstack.gateway.routing.UpstreamClients;
@@ -20,8 +21,15 @@ public class DispatchConfiguration {
     }
 
     @Bean
-    AgencyDispatchFilter agencyDispatchFilter(RoutingIndex index, RedisTokenBucketRateLimiter limiter) {
-        return new AgencyDispatchFilter(index, limiter);
+    AgencyDispatchFilter agencyDispatchFilter(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage) {
+        return new AgencyDispatchFilter(index, limiter, usage);
+    }
+
+    @Bean
+    UsageRecorder usageRecorder(ReactiveStringRedisTemplate redis, io.micrometer.core.instrument.MeterRegistry meters,
+            @org.springframework.beans.factory.annotation.Value("${civicstack.gateway.usage.stream-max-length:1000000}")
+            long streamMaxLength) {
+        return new UsageRecorder(redis, meters, streamMaxLength);
     }
 
     @Bean

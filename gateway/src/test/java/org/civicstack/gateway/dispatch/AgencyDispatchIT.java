@@ -120,6 +120,17 @@ class AgencyDispatchIT {
         }
 
         @Test
+        void everyDispatchLeavesAUsageRecord() throws Exception {
+            agency.stubFor(get(urlPathEqualTo("/his/appointments")).willReturn(okJson("[]")));
+            String requestId = "usage-" + UUID.randomUUID();
+
+            client.get().uri("/s/sz-hospital/appointments").header("X-Request-Id", requestId).exchange().expectStatus().isOk();
+            client.get().uri("/s/sz-retired/appointments").exchange().expectStatus().isEqualTo(410);
+
+            pollUntil(() -> streamContains(requestId), Duration.ofSeconds(5));
+        }
+
+        @Test
         void platformCredentialsNeverReachTheAgencyAndForwardingHeadersAreOurs() {
             agency.stubFor(get(urlPathEqualTo("/his/appointments")).willReturn(okJson("[]")));
 
@@ -308,6 +319,22 @@ class AgencyDispatchIT {
 
     int status(String path) {
         return client.get().uri(path).exchange().returnResult(String.class).getStatus().value();
+    }
+
+    static boolean streamContains(String text) {
+        try {
+            // XREVRANGE's reply is multi-line; read it through a raw count of matching entries instead
+            String length = RespCommands.execute(TestInfrastructure.shared().redisUrl(), "XLEN", "cs:gateway:usage");
+            if (length.equals(":0")) {
+                return false;
+            }
+            String script = "for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 200)) do "
+                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return 1 end end end return 0";
+            return RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "1",
+                    "cs:gateway:usage", text).equals(":1");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static void publish(Map<String, Object> route) {
