@@ -1,0 +1,94 @@
+package org.civicstack.identity;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.civicstack.identity.clients.ClientType;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The authorization server's settings ({@code civicstack.identity.*}, env {@code CIVICSTACK_IDENTITY_*}).
+ *
+ * @param issuer public base URL of the authorization server: the {@code iss} of every token and the prefix of
+ *         every endpoint in the discovery document; the gateway's public address, since the gateway is the only
+ *         door (env {@code CIVICSTACK_IDENTITY_ISSUER}).
+ * @param audience the {@code aud} of every access token; resource servers require it
+ *         (env {@code CIVICSTACK_IDENTITY_AUDIENCE}).
+ * @param accessTokenTtl lifetime of an access token, a duration such as {@code 5m}; applied to each client when it
+ *         is registered (env {@code CIVICSTACK_IDENTITY_ACCESS_TOKEN_TTL}).
+ * @param keyEncryptionSecret secret from which the key protecting the signing keys at rest is derived; at least 32
+ *         characters, random ({@code openssl rand -base64 32}); changing it makes the stored signing key unreadable
+ *         (env {@code CIVICSTACK_IDENTITY_KEY_ENCRYPTION_SECRET}). Production MUST set it.
+ * @param bootstrapClients clients registered or updated at every start (idempotent); empty by default, there are
+ *         no built-in credentials (see {@code docs/identity-clients.md}).
+ */
+@Validated
+@ConfigurationProperties(IdentityProperties.PREFIX)
+public record IdentityProperties(
+        @NotNull URI issuer,
+        @NotBlank String audience,
+        @NotNull @DurationMin(seconds = 30) @DurationMax(hours = 1) Duration accessTokenTtl,
+        @NotBlank @Size(min = 32) String keyEncryptionSecret,
+        @Valid List<BootstrapClient> bootstrapClients) {
+
+    public static final String PREFIX = "civicstack.identity";
+
+    /**
+     * The secret shipped in {@code application.yml} so that the all-in-one run works out of the box. Known to
+     * everyone who can read this repository: identity logs a warning whenever it is in use.
+     */
+    public static final String DEVELOPMENT_KEY_ENCRYPTION_SECRET = "insecure-development-only-key-encryption-secret";
+
+    public IdentityProperties {
+        bootstrapClients = bootstrapClients == null ? List.of() : List.copyOf(bootstrapClients);
+    }
+
+    public boolean usesDevelopmentKeyEncryptionSecret() {
+        return DEVELOPMENT_KEY_ENCRYPTION_SECRET.equals(keyEncryptionSecret);
+    }
+
+    @Override
+    public String toString() {
+        return "IdentityProperties[issuer=" + issuer + ", audience=" + audience + ", accessTokenTtl=" + accessTokenTtl
+                + ", keyEncryptionSecret=****, bootstrapClients=" + bootstrapClients + "]";
+    }
+
+    /**
+     * One client to register at start ({@code civicstack.identity.bootstrap-clients[n].*}).
+     *
+     * @param clientId the OAuth {@code client_id}: 3–100 characters of {@code a-z 0-9 . _ -}.
+     * @param secret the client secret for {@code client_secret_basic}, at least 32 characters; stored only as a
+     *         BCrypt hash. Optional when {@code jwkSetUri} is given.
+     * @param scopes the scopes the client may request, e.g. {@code registry:read}; see {@code PlatformScope}.
+     * @param clientType {@code agency}, {@code operator} or {@code platform}; becomes the {@code client_type} claim.
+     * @param agencyId the agency this client acts for ({@code agy_…}), only for agency clients; becomes the
+     *         {@code agency_id} claim.
+     * @param jwkSetUri where the client publishes the public keys it signs {@code private_key_jwt} assertions
+     *         with; enables that authentication method.
+     */
+    public record BootstrapClient(
+            @NotBlank String clientId,
+            String secret,
+            @NotEmpty Set<String> scopes,
+            @NotNull ClientType clientType,
+            String agencyId,
+            URI jwkSetUri) {
+
+        @Override
+        public String toString() {
+            return "BootstrapClient[clientId=" + clientId + ", secret=" + (secret == null ? "none" : "****")
+                    + ", scopes=" + scopes + ", clientType=" + clientType + ", agencyId=" + agencyId
+                    + ", jwkSetUri=" + jwkSetUri + "]";
+        }
+    }
+}

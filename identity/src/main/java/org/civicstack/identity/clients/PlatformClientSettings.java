@@ -1,0 +1,37 @@
+package org.civicstack.identity.clients;
+
+import java.util.Optional;
+
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+
+/**
+ * Where a registered client keeps what identity knows about it beyond OAuth: custom entries of Spring Authorization
+ * Server's {@link ClientSettings}, persisted with the client. Read here and nowhere else.
+ */
+public final class PlatformClientSettings {
+
+    static final String CLIENT_TYPE = "settings.client.civicstack.client-type";
+    static final String AGENCY_ID = "settings.client.civicstack.agency-id";
+
+    private PlatformClientSettings() {
+    }
+
+    static ClientSettings.Builder write(ClientSettings.Builder settings, PlatformClient client) {
+        settings.setting(CLIENT_TYPE, client.type().claimValue());
+        client.agency().ifPresent(agency -> settings.setting(AGENCY_ID, agency.value()));
+        return settings;
+    }
+
+    /** The client's type, or empty for a client that was not registered as a platform client. */
+    public static Optional<ClientType> clientType(RegisteredClient client) {
+        Object value = client.getClientSettings().getSetting(CLIENT_TYPE);
+        return value instanceof String text ? Optional.of(ClientType.fromClaimValue(text)) : Optional.empty();
+    }
+
+    /** The agency an agency client acts for, when it is known. */
+    public static Optional<AgencyId> agencyId(RegisteredClient client) {
+        Object value = client.getClientSettings().getSetting(AGENCY_ID);
+        return value instanceof String text ? Optional.of(new AgencyId(text)) : Optional.empty();
+    }
+}

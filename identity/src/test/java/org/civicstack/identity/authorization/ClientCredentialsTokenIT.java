@@ -1,0 +1,217 @@
+package org.civicstack.identity.authorization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.civicstack.identity.TestClients.anAgencyClient;
+import static org.civicstack.identity.TestClients.anOperatorClient;
+
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.civicstack.identity.TestClients;
+import org.civicstack.identity.TokenEndpoint;
+import org.civicstack.identity.clients.PlatformClientRegistrar;
+import org.civicstack.testkit.ServiceIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+
+/** The client credentials grant end to end over HTTP, against the real PostgreSQL of the test kit. */
+@ServiceIntegrationTest
+class ClientCredentialsTokenIT {
+
+    static final TestClients HEALTH_AGENCY = anAgencyClient("it-token-agency-health")
+            .withAgencyId("agy_health_commission")
+            .withScopes("registry:read", "registry:write");
+    static final TestClients OPERATOR = anOperatorClient("it-token-operator")
+            .withScopes("registry:read", "registry:review");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    PlatformClientRegistrar registrar;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    RegisteredClientRepository clients;
+    @Autowired
+    PasswordEncoder passwordEncoder;
+
+    TokenEndpoint identity;
+
+    @BeforeEach
+    void registerClients() {
+        identity = new TokenEndpoint(port);
+        HEALTH_AGENCY.register(registrar);
+        OPERATOR.register(registrar);
+    }
+
+    @Nested
+    class WhenTheClientAuthenticatesAndAsksForItsScopes {
+
+        @Test
+        void tokenIsAJwtSignedWithAKeyFromTheJwks() throws ParseException {
+            SignedJWT jwt = tokenFor(HEALTH_AGENCY, "registry:read registry:write");
+
+            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.PS256);
+            assertThat(jwt.getHeader().getKeyID()).isNotBlank();
+            assertThat(identity.verifies(jwt)).as("signature verifies against /oauth2/jwks").isTrue();
+        }
+
+        @Test
+        void tokenCarriesIssuerAudienceSubjectScopeAndAgency() throws ParseException {
+            JWTClaimsSet claims = tokenFor(HEALTH_AGENCY, "registry:write registry:read").getJWTClaimsSet();
+
+            assertThat(claims.getIssuer()).isEqualTo("http://localhost:8080");
+            assertThat(claims.getAudience()).containsExactly("civicstack");
+            assertThat(claims.getSubject()).isEqualTo(HEALTH_AGENCY.clientId());
+            assertThat(claims.getStringClaim("client_id")).isEqualTo(HEALTH_AGENCY.clientId());
+            assertThat(claims.getStringClaim("scope")).isEqualTo("registry:read registry:write");
+            assertThat(claims.getStringClaim("client_type")).isEqualTo("agency");
+            assertThat(claims.getStringClaim("agency_id")).isEqualTo("agy_health_commission");
+            assertThat(claims.getJWTID()).isNotBlank();
+        }
+
+        @Test
+        void tokenExpiresFiveMinutesAfterIssue() throws ParseException {
+            HttpResponse<String> response = identity.clientCredentials(HEALTH_AGENCY.clientId(),
+                    HEALTH_AGENCY.secret(), "registry:read");
+            JWTClaimsSet claims = SignedJWT.parse(JsonPath.read(response.body(), "$.access_token")).getJWTClaimsSet();
+
+            assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
+                    .isEqualTo(Duration.ofMinutes(5));
+            assertThat((Integer) JsonPath.read(response.body(), "$.expires_in")).isBetween(298, 300);
+            assertThat((String) JsonPath.read(response.body(), "$.token_type")).isEqualTo("Bearer");
+        }
+
+        @Test
+        void aNarrowerRequestGetsOnlyTheRequestedScope() throws ParseException {
+            JWTClaimsSet claims = tokenFor(HEALTH_AGENCY, "registry:read").getJWTClaimsSet();
+
+            assertThat(claims.getStringClaim("scope")).isEqualTo("registry:read");
+        }
+
+        @Test
+        void operatorTokenSaysOperatorAndNamesNoAgency() throws ParseException {
+            JWTClaimsSet claims = tokenFor(OPERATOR, "registry:review").getJWTClaimsSet();
+
+            assertThat(claims.getStringClaim("client_type")).isEqualTo("operator");
+            assertThat(claims.getClaim("agency_id")).isNull();
+            assertThat(claims.getStringClaim("scope")).isEqualTo("registry:review");
+        }
+
+        @Test
+        void issuedTokenIsRecordedAsAnAuthorization() throws ParseException {
+            SignedJWT jwt = tokenFor(OPERATOR, "registry:read");
+
+            Integer rows = jdbc.queryForObject("SELECT count(*) FROM oauth2_authorization a "
+                    + "JOIN oauth2_registered_client c ON c.id = a.registered_client_id "
+                    + "WHERE c.client_id = ? AND a.access_token_value = ?", Integer.class,
+                    OPERATOR.clientId(), jwt.serialize());
+            assertThat(rows).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class WhenTheRequestIsRefused {
+
+        @Test
+        void wrongSecretIsInvalidClient() {
+            HttpResponse<String> response = identity.clientCredentials(HEALTH_AGENCY.clientId(),
+                    "not-the-secret-0123456789abcdefghijklmnop", "registry:read");
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat((String) JsonPath.read(response.body(), "$.error")).isEqualTo("invalid_client");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"civicstack\"");
+        }
+
+        @Test
+        void unknownClientIsInvalidClient() {
+            HttpResponse<String> response = identity.clientCredentials("it-token-nobody",
+                    HEALTH_AGENCY.secret(), "registry:read");
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat((String) JsonPath.read(response.body(), "$.error")).isEqualTo("invalid_client");
+        }
+
+        @Test
+        void scopeTheClientDoesNotHaveIsInvalidScope() {
+            HttpResponse<String> response = identity.clientCredentials(HEALTH_AGENCY.clientId(),
+                    HEALTH_AGENCY.secret(), "registry:read registry:review");
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat((String) JsonPath.read(response.body(), "$.error")).isEqualTo("invalid_scope");
+            assertThat(response.body()).doesNotContain("access_token");
+        }
+
+        @Test
+        void noClientAuthenticationIsInvalidClient() {
+            HttpResponse<String> response = identity.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + port + "/oauth2/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "grant_type=client_credentials&client_id=" + HEALTH_AGENCY.clientId())));
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat((String) JsonPath.read(response.body(), "$.error")).isEqualTo("invalid_client");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"civicstack\"");
+        }
+    }
+
+    @Test
+    void aClientRegisteredWithoutAPlatformClientTypeGetsNoToken() {
+        String secret = "raw-client-secret-0123456789abcdefghijklmn";
+        if (clients.findByClientId("it-token-raw") == null) {
+            clients.save(RegisteredClient.withId(UUID.randomUUID().toString())
+                    .clientId("it-token-raw")
+                    .clientSecret(passwordEncoder.encode(secret))
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                    .scope("registry:read")
+                    .build());
+        }
+
+        HttpResponse<String> response = identity.clientCredentials("it-token-raw", secret, "registry:read");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat((String) JsonPath.read(response.body(), "$.error")).isEqualTo("unauthorized_client");
+    }
+
+    @Test
+    void secretIsStoredOnlyAsABcryptHash() {
+        String stored = jdbc.queryForObject("SELECT client_secret FROM oauth2_registered_client WHERE client_id = ?",
+                String.class, HEALTH_AGENCY.clientId());
+
+        assertThat(stored).startsWith("{bcrypt}$2").doesNotContain(HEALTH_AGENCY.secret());
+    }
+
+    @Test
+    void jwksServesOnlyPublicKeys() {
+        HttpResponse<String> response = identity.get("/oauth2/jwks");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> privateExponents = JsonPath.read(response.body(), "$.keys[*].d");
+        assertThat(privateExponents).isEmpty();
+        assertThat(identity.jwks().getKeys()).allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
+    }
+
+    private SignedJWT tokenFor(TestClients client, String scope) throws ParseException {
+        HttpResponse<String> response = identity.clientCredentials(client.clientId(), client.secret(), scope);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return SignedJWT.parse(JsonPath.<String>read(response.body(), "$.access_token"));
+    }
+}

@@ -1,0 +1,256 @@
+package org.civicstack.identity.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.civicstack.identity.TestClients.anAgencyClient;
+
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.jayway.jsonpath.JsonPath;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
+import org.civicstack.identity.IdentityApplication;
+import org.civicstack.identity.TestClients;
+import org.civicstack.identity.TokenEndpoint;
+import org.civicstack.identity.clients.PlatformClientRegistrar;
+import org.civicstack.identity.keys.KeyEncryptionCipher.KeyDecryptionException;
+import org.civicstack.testkit.InfrastructureInitializer;
+import org.civicstack.testkit.ServiceIntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The signing key lives in PostgreSQL: sealed at rest, one per deployment, the same after a restart. */
+@ServiceIntegrationTest
+class SigningKeyPersistenceIT {
+
+    static final TestClients AGENCY = anAgencyClient("it-keys-agency").withAgencyId("agy_keys");
+
+    @Autowired
+    SigningKeys signingKeys;
+    @Autowired
+    SigningKeyRepository repository;
+    @Autowired
+    KeyEncryptionCipher cipher;
+    @Autowired
+    PlatformClientRegistrar registrar;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Nested
+    class AtRest {
+
+        StoredSigningKey stored;
+
+        @BeforeEach
+        void theActiveKey() {
+            String kid = signingKeys.loadOrCreateActive().getKeyID();
+            stored = repository.findByKid(kid).orElseThrow();
+        }
+
+        @Test
+        void privateKeyIsNeitherPemNorParseableDer() {
+            byte[] ciphertext = stored.privateKey().ciphertext();
+            String asText = new String(ciphertext, StandardCharsets.ISO_8859_1);
+
+            assertThat(asText).doesNotContain("-----BEGIN").doesNotContain("PRIVATE KEY");
+            assertThatThrownBy(() -> KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(ciphertext)))
+                    .isInstanceOf(InvalidKeySpecException.class);
+        }
+
+        @Test
+        void rowHoldsNoPrivateKeyMaterialInTheClear() {
+            String row = jdbc.queryForObject("SELECT s::text FROM signing_key s WHERE kid = ?", String.class,
+                    stored.kid());
+            String publicJwk = jdbc.queryForObject("SELECT public_jwk::text FROM signing_key WHERE kid = ?",
+                    String.class, stored.kid());
+
+            assertThat(row).doesNotContain("BEGIN").doesNotContain("PRIVATE");
+            assertThat(publicJwk).contains("\"n\"").doesNotContain("\"d\"").doesNotContain("\"p\"");
+            assertThat(stored.privateKey().scheme()).isEqualTo(KeyEncryptionCipher.SCHEME);
+        }
+
+        @Test
+        void anotherSecretCannotOpenIt() {
+            KeyEncryptionCipher other = new KeyEncryptionCipher("some-other-secret-0123456789-abcdefghij");
+
+            assertThatThrownBy(() -> other.open(stored.privateKey(), stored.kid()))
+                    .isInstanceOf(KeyDecryptionException.class)
+                    .hasMessageContaining("civicstack.identity.key-encryption-secret");
+        }
+
+        @Test
+        void theConfiguredSecretOpensTheMatchingPrivateKey() throws Exception {
+            byte[] pkcs8 = cipher.open(stored.privateKey(), stored.kid());
+            RSAPrivateKey privateKey = (RSAPrivateKey) KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            BigInteger publicModulus = RSAKey.parse(stored.publicJwk()).getModulus().decodeToBigInteger();
+
+            assertThat(privateKey.getModulus()).isEqualTo(publicModulus);
+            assertThat(privateKey.getModulus().bitLength()).isEqualTo(2048);
+            assertThat(stored.algorithm()).isEqualTo("PS256");
+        }
+    }
+
+    /** Empties the table for a first start and puts the deployment's key back afterwards. */
+    @Nested
+    class FirstStart {
+
+        static final int INSTANCES = 4;
+        StoredSigningKey original;
+
+        @BeforeEach
+        void noKeyYet() {
+            original = repository.findActive().orElse(null);
+            jdbc.update("DELETE FROM signing_key");
+        }
+
+        @AfterEach
+        void restoreTheDeploymentKey() {
+            jdbc.update("DELETE FROM signing_key");
+            if (original != null) {
+                repository.insertIfNoneActive(original);
+            }
+        }
+
+        @Test
+        void concurrentInsertsStoreExactlyOneActiveKey() throws Exception {
+            List<StoredSigningKey> candidates = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                candidates.add(signingKeys.seal(SigningKeys.generate()));
+            }
+
+            List<Boolean> stored = concurrently(candidates.stream()
+                    .<Callable<Boolean>>map(candidate -> () -> repository.insertIfNoneActive(candidate)).toList());
+
+            assertThat(stored).containsOnlyOnce(true);
+            String winner = candidates.get(stored.indexOf(true)).kid();
+            assertThat(jdbc.queryForList("SELECT kid FROM signing_key", String.class)).containsExactly(winner);
+        }
+
+        @Test
+        void concurrentFirstStartsAllAdoptOneKey() throws Exception {
+            CountingRepository counting = new CountingRepository(jdbc);
+            List<Callable<String>> starts = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                SigningKeys instance = new SigningKeys(counting, cipher);
+                starts.add(() -> instance.loadOrCreateActive().getKeyID());
+            }
+
+            List<String> kids = concurrently(starts);
+
+            assertThat(counting.attempts.get()).as("instances that tried to store a key").isGreaterThan(1);
+            assertThat(counting.stored.get()).isEqualTo(1);
+            assertThat(kids).hasSize(INSTANCES).containsOnly(kids.get(0));
+            assertThat(jdbc.queryForList("SELECT kid FROM signing_key WHERE active", String.class))
+                    .containsExactly(kids.get(0));
+        }
+
+        private <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+            try {
+                CountDownLatch ready = new CountDownLatch(tasks.size());
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<T>> futures = new ArrayList<>();
+                for (Callable<T> task : tasks) {
+                    futures.add(pool.submit(() -> {
+                        ready.countDown();
+                        go.await();
+                        return task.call();
+                    }));
+                }
+                assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+                go.countDown();
+                List<T> results = new ArrayList<>();
+                for (Future<T> future : futures) {
+                    results.add(future.get(60, TimeUnit.SECONDS));
+                }
+                return results;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
+    class AcrossRestarts {
+
+        @Test
+        void restartedIdentityServesTheSameKeyAndAcceptsTokensIssuedBefore() throws ParseException {
+            AGENCY.register(registrar);
+            String kidBefore;
+            String token;
+            try (ConfigurableApplicationContext first = startAnotherIdentity()) {
+                TokenEndpoint identity = endpointOf(first);
+                kidBefore = identity.jwks().getKeys().get(0).getKeyID();
+                HttpResponse<String> response = identity.clientCredentials(AGENCY.clientId(), AGENCY.secret(),
+                        "registry:read");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                token = JsonPath.read(response.body(), "$.access_token");
+            }
+
+            try (ConfigurableApplicationContext second = startAnotherIdentity()) {
+                TokenEndpoint identity = endpointOf(second);
+
+                assertThat(identity.jwks().getKeys()).extracting(key -> key.getKeyID()).containsExactly(kidBefore);
+                assertThat(identity.verifies(SignedJWT.parse(token))).isTrue();
+                assertThat(identity.get("/actuator", token).statusCode()).isEqualTo(200);
+            }
+            assertThat(repository.findActive().orElseThrow().kid()).isEqualTo(kidBefore);
+        }
+
+        private ConfigurableApplicationContext startAnotherIdentity() {
+            return new SpringApplicationBuilder(IdentityApplication.class)
+                    .initializers(new InfrastructureInitializer())
+                    .properties("server.port=0")
+                    .run();
+        }
+
+        private TokenEndpoint endpointOf(ConfigurableApplicationContext context) {
+            return new TokenEndpoint(Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port")));
+        }
+    }
+
+    /** Counts how many callers tried to store a key and how many succeeded. */
+    static final class CountingRepository extends SigningKeyRepository {
+
+        final AtomicInteger attempts = new AtomicInteger();
+        final AtomicInteger stored = new AtomicInteger();
+
+        CountingRepository(JdbcTemplate jdbc) {
+            super(jdbc);
+        }
+
+        @Override
+        public boolean insertIfNoneActive(StoredSigningKey key) {
+            attempts.incrementAndGet();
+            boolean inserted = super.insertIfNoneActive(key);
+            if (inserted) {
+                stored.incrementAndGet();
+            }
+            return inserted;
+        }
+    }
+
+}
