@@ -44,8 +44,9 @@ abstract class RegistryTestSupport {
         TestInfrastructure.resetDatabase("civicstack_registry");
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
         operator = tokens.operator("ops-console", "registry:review", "registry:read");
-        agencyId = registerAgency("sz-health-commission-" + UUID.randomUUID().toString().substring(0, 8));
-        agencyToken = tokens.agency("client-" + agencyId, agencyId, "registry:write", "registry:read");
+        String clientId = "sz-health-commission-" + UUID.randomUUID().toString().substring(0, 8);
+        agencyId = registerAgency(clientId);
+        agencyToken = tokens.agency(clientId, agencyId, "registry:write", "registry:read");
     }
 
     String registerAgency(String clientId) {

@@ -42,6 +42,13 @@ public class AgencyStore {
         return db.sql("SELECT " + COLUMNS + " FROM agency WHERE id = :id").bind("id", id).map(AgencyStore::row).one();
     }
 
+    public Mono<Agency> findByClientId(String clientId) {
+        return db.sql("SELECT " + COLUMNS + " FROM agency WHERE oauth_client_id = :client")
+                .bind("client", clientId)
+                .map(AgencyStore::row)
+                .one();
+    }
+
     public Flux<Agency> list(String afterId, int limit) {
         return db.sql("SELECT " + COLUMNS + " FROM agency WHERE id > :after ORDER BY id LIMIT :limit")
                 .bind("after", afterId)

@@ -8,8 +8,8 @@ import org.civicstack.platform.error.ApiProblem;
 /**
  * Who is calling, from their access token: an agency (acting only on its own services) or an operator.
  *
- * @param subject the token's subject (the OAuth client id)
- * @param agencyId the agency the client belongs to, for agency clients
+ * @param subject the OAuth client id
+ * @param agencyId the agency registered with that client, if any
  * @param scopes granted scopes
  */
 public record Caller(String subject, Optional<String> agencyId, Set<String> scopes) {
@@ -30,7 +30,7 @@ public record Caller(String subject, Optional<String> agencyId, Set<String> scop
     /** The agency an agency client acts for; operators have none and get a 403 here. */
     public String requireAgency() {
         return agencyId.orElseThrow(() -> new ApiProblem(403, "not_an_agency", "Forbidden",
-                "Only an agency client can do this; the token carries no agency_id."));
+                "Only a client registered to an agency can do this."));
     }
 
     /** Agencies see and change their own services only; operators see all. */
