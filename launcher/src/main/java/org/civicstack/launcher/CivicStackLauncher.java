@@ -57,14 +57,22 @@ public final class CivicStackLauncher {
         }
     }
 
-    public static RunningPlatform start(LauncherSettings settings) {
+    public static RunningPlatform start(LauncherSettings requested) {
         long started = System.nanoTime();
         Map<ServiceSpec, UnpackedServiceJar> jars = new LinkedHashMap<>();
         List<ServiceSpec> all = new ArrayList<>(ServiceSpec.BACKENDS);
         all.add(ServiceSpec.GATEWAY);
         for (ServiceSpec spec : all) {
-            checkPortFree(spec, settings.port(spec));
+            checkPortFree(spec, requested.port(spec));
         }
+        // every port is fixed before anything starts: the issuer and the upstream URIs depend on them
+        LauncherSettings settings = requested;
+        for (ServiceSpec spec : all) {
+            if (requested.port(spec) == 0) {
+                settings = settings.withPort(spec, InfraProvisioner.freePort());
+            }
+        }
+        PlatformWiring wiring = PlatformWiring.of(settings);
         for (ServiceSpec spec : all) {
             jars.put(spec, UnpackedServiceJar.unpack(serviceJar(settings.servicesDir(), spec)));
         }
@@ -74,16 +82,14 @@ public final class CivicStackLauncher {
         try {
             List<CompletableFuture<IsolatedService>> backends = new ArrayList<>();
             for (ServiceSpec spec : ServiceSpec.BACKENDS) {
-                List<String> args = arguments(settings, spec, infra, Map.of());
+                List<String> args = arguments(settings, spec, infra, wiring);
                 backends.add(CompletableFuture.supplyAsync(() -> IsolatedService.start(spec, jars.get(spec), args), starter));
             }
             LaunchException failure = null;
-            Map<String, Integer> backendPorts = new LinkedHashMap<>();
             for (CompletableFuture<IsolatedService> future : backends) {
                 try {
                     IsolatedService service = future.join();
                     running.add(service);
-                    backendPorts.put(service.spec().name(), service.port());
                 } catch (CompletionException e) {
                     if (failure == null) {
                         failure = e.getCause() instanceof LaunchException le ? le
@@ -95,20 +101,31 @@ public final class CivicStackLauncher {
                 throw failure;
             }
             ServiceSpec gateway = ServiceSpec.GATEWAY;
-            running.add(IsolatedService.start(gateway, jars.get(gateway),
-                    arguments(settings, gateway, infra, backendPorts)));
+            running.add(IsolatedService.start(gateway, jars.get(gateway), arguments(settings, gateway, infra, wiring)));
             long millis = (System.nanoTime() - started) / 1_000_000;
-            return new RunningPlatform(infra, running, millis);
+            return new RunningPlatform(infra, running, millis, settings, wiring, jars.get(gateway));
         } catch (RuntimeException e) {
-            new RunningPlatform(infra, running, 0).close();
+            new RunningPlatform(infra, running, 0, settings, wiring, null).close();
             throw e;
         } finally {
             starter.shutdown();
         }
     }
 
+    /**
+     * Starts one more gateway instance on {@code port} against the same services, PostgreSQL and Redis — what a
+     * scaled-out deployment runs behind its load balancer. It stops with the platform.
+     */
+    static int startAdditionalGateway(RunningPlatform platform, int port) {
+        LauncherSettings settings = platform.settings().withPort(ServiceSpec.GATEWAY, port);
+        IsolatedService gateway = IsolatedService.start(ServiceSpec.GATEWAY, platform.gatewayJar(),
+                arguments(settings, ServiceSpec.GATEWAY, platform.infra(), platform.wiring()));
+        platform.adopt(gateway);
+        return gateway.port();
+    }
+
     private static List<String> arguments(LauncherSettings settings, ServiceSpec spec, ProvisionedInfra infra,
-            Map<String, Integer> backendPorts) {
+            PlatformWiring wiring) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + settings.port(spec));
         // the launcher owns the JVM's shutdown and stops services in order
@@ -117,8 +134,7 @@ public final class CivicStackLauncher {
             args.add("--logging.structured.format.console=");
         }
         infra.serviceProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
-        backendPorts.forEach((name, port) ->
-                args.add("--civicstack.gateway.upstreams." + name + ".uri=http://localhost:" + port));
+        args.addAll(wiring.argumentsFor(spec));
         args.addAll(settings.extraArguments());
         return args;
     }

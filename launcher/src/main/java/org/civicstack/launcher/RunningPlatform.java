@@ -16,13 +16,37 @@ public final class RunningPlatform implements AutoCloseable {
 
     private final ProvisionedInfra infra;
     private final List<IsolatedService> services;
+    private final List<IsolatedService> additional = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long startMillis;
+    private final LauncherSettings settings;
+    private final PlatformWiring wiring;
+    private final UnpackedServiceJar gatewayJar;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    RunningPlatform(ProvisionedInfra infra, List<IsolatedService> services, long startMillis) {
+    RunningPlatform(ProvisionedInfra infra, List<IsolatedService> services, long startMillis,
+            LauncherSettings settings, PlatformWiring wiring, UnpackedServiceJar gatewayJar) {
         this.infra = infra;
         this.services = List.copyOf(services);
         this.startMillis = startMillis;
+        this.settings = settings;
+        this.wiring = wiring;
+        this.gatewayJar = gatewayJar;
+    }
+
+    LauncherSettings settings() {
+        return settings;
+    }
+
+    PlatformWiring wiring() {
+        return wiring;
+    }
+
+    UnpackedServiceJar gatewayJar() {
+        return gatewayJar;
+    }
+
+    void adopt(IsolatedService service) {
+        additional.add(service);
     }
 
     public ProvisionedInfra infra() {
@@ -57,6 +81,7 @@ public final class RunningPlatform implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        additional.forEach(IsolatedService::close);
         List<IsolatedService> reversed = new ArrayList<>(services);
         Collections.reverse(reversed);
         List<Thread> stopping = new ArrayList<>();

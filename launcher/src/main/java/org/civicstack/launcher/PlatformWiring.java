@@ -1,0 +1,69 @@
+package org.civicstack.launcher;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * How the services of one all-in-one run find and trust each other: the public issuer (the gateway), identity's
+ * JWKS for every resource server, the gateway's upstream URIs, and the gateway's own OAuth client — registered in
+ * identity at start with a secret generated for this run, so no credential is written anywhere.
+ */
+final class PlatformWiring {
+
+    static final String GATEWAY_CLIENT_ID = "civicstack-gateway";
+
+    private final LauncherSettings settings;
+    private final String gatewaySecret;
+
+    private PlatformWiring(LauncherSettings settings, String gatewaySecret) {
+        this.settings = settings;
+        this.gatewaySecret = gatewaySecret;
+    }
+
+    static PlatformWiring of(LauncherSettings settings) {
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        return new PlatformWiring(settings, HexFormat.of().formatHex(secret));
+    }
+
+    private String url(ServiceSpec spec) {
+        return "http://localhost:" + settings.port(spec);
+    }
+
+    private ServiceSpec backend(String name) {
+        return ServiceSpec.BACKENDS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    List<String> argumentsFor(ServiceSpec spec) {
+        String issuer = url(ServiceSpec.GATEWAY);
+        String identity = url(backend("identity"));
+        List<String> args = new ArrayList<>();
+        args.add("--civicstack.security.issuer=" + issuer);
+        args.add("--civicstack.security.jwks-uri=" + identity + "/oauth2/jwks");
+        // the all-in-one run lets agencies register public upstreams; a city deployment lists its government
+        // networks in civicstack.upstream-network.allowed-networks instead
+        args.add("--civicstack.upstream-network.allow-public-internet=true");
+        switch (spec.name()) {
+            case "identity" -> {
+                args.add("--civicstack.identity.issuer=" + issuer);
+                args.add("--civicstack.identity.bootstrap-clients[0].client-id=" + GATEWAY_CLIENT_ID);
+                args.add("--civicstack.identity.bootstrap-clients[0].secret=" + gatewaySecret);
+                args.add("--civicstack.identity.bootstrap-clients[0].scopes=registry:routing");
+                args.add("--civicstack.identity.bootstrap-clients[0].client-type=platform");
+            }
+            case "gateway" -> {
+                for (ServiceSpec backend : ServiceSpec.BACKENDS) {
+                    args.add("--civicstack.gateway.upstreams." + backend.name() + ".uri=" + url(backend));
+                }
+                args.add("--civicstack.gateway.routing.token-uri=" + identity + "/oauth2/token");
+                args.add("--civicstack.gateway.routing.client-id=" + GATEWAY_CLIENT_ID);
+                args.add("--civicstack.gateway.routing.client-secret=" + gatewaySecret);
+            }
+            default -> {
+            }
+        }
+        return args;
+    }
+}
