@@ -13,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.platform.web.RequestIds;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
@@ -152,7 +153,9 @@ public final class AgencyDispatchFilter implements GlobalFilter, Ordered {
         forwarded.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, upstream);
         forwarded.getAttributes().put(GATEWAY_ROUTE_ATTR, route.gatewayRoute());
         long start = System.nanoTime();
-        return chain.filter(forwarded)
+        GatewayFilter retry = route.retry();
+        Mono<Void> call = retry == null ? chain.filter(forwarded) : retry.filter(forwarded, chain);
+        return call
                 .doOnSuccess(done -> {
                     var status = forwarded.getResponse().getStatusCode();
                     long elapsed = System.nanoTime() - start;

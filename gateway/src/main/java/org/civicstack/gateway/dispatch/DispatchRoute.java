@@ -11,9 +11,12 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.civicstack.gateway.ratelimit.RateLimit;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 
 /**
  * A service ready to dispatch to: everything from its {@link RouteEntry} parsed and compiled once, when the change
@@ -39,6 +42,7 @@ public final class DispatchRoute {
     private final RateLimit perCallerLimit;
     /** Created on first use: most of 100,000 services are idle at any moment, and breakers are not free. */
     private volatile CircuitBreaker breaker;
+    private volatile GatewayFilter retry;
     private volatile Bulkhead bulkhead;
 
     DispatchRoute(RouteEntry entry) {
@@ -162,6 +166,34 @@ public final class DispatchRoute {
                             .build());
                 }
                 current = bulkhead;
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The retry step for this service, or {@code null} when it has no retries: GET, HEAD, OPTIONS and DELETE only
+     * (they carry no body to replay and are idempotent), on connection failures and 502/503/504 answers, with a
+     * short exponential back-off. POST, PATCH and PUT are never retried by the gateway.
+     */
+    public GatewayFilter retry() {
+        if (entry.retryAttempts() <= 0) {
+            return null;
+        }
+        GatewayFilter current = retry;
+        if (current == null) {
+            synchronized (this) {
+                if (retry == null) {
+                    RetryGatewayFilterFactory.RetryConfig config = new RetryGatewayFilterFactory.RetryConfig()
+                            .setRetries(entry.retryAttempts())
+                            .setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.DELETE)
+                            .setSeries()
+                            .setStatuses(HttpStatus.BAD_GATEWAY, HttpStatus.SERVICE_UNAVAILABLE, HttpStatus.GATEWAY_TIMEOUT)
+                            .setExceptions(java.io.IOException.class)
+                            .setBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 2, false);
+                    retry = new RetryGatewayFilterFactory().apply(config);
+                }
+                current = retry;
             }
         }
         return current;

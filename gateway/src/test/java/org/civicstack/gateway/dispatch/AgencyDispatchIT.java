@@ -58,12 +58,14 @@ class AgencyDispatchIT {
                 .willReturn(okJson("{\"access_token\":\"gw-token\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
         List<Map<String, Object>> routes = List.of(
                 aRoute(1, "sz-hospital", agency.baseUrl() + "/his").build(),
+                aRoute(6, "sz-retrying", agency.baseUrl() + "/his").with("retry_attempts", 2)
+                        .with("allowed_methods", List.of("GET", "POST")).build(),
                 aRoute(5, "sz-limited", agency.baseUrl() + "/his").with("rate_limits", Map.of(
                         "per_citizen", Map.of("requests_per_second", 0.01, "burst", 2))).build(),
                 aRoute(2, "sz-other", otherAgency.baseUrl()).build(),
                 aRoute(3, "sz-suspended", agency.baseUrl()).with("status", "suspended").build(),
                 aRoute(4, "sz-retired", agency.baseUrl()).with("status", "retired").build());
-        StringBuilder ndjson = new StringBuilder("{\"version\":5,\"routes\":5}\n");
+        StringBuilder ndjson = new StringBuilder("{\"version\":6,\"routes\":6}\n");
         routes.forEach(r -> ndjson.append(JSON.writeValueAsString(r)).append('\n'));
         platform.stubFor(get(urlEqualTo("/v1/registry/routing/snapshot"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson").withBody(ndjson.toString())));
@@ -254,6 +256,32 @@ class AgencyDispatchIT {
 
         static int closedLoopbackPort() {
             return org.civicstack.infra.InfraProvisioner.freePort();
+        }
+    }
+
+    @Nested
+    class Retries {
+
+        @Test
+        void idempotentCallIsRetriedAfterAServiceUnavailableAnswer() {
+            agency.stubFor(get(urlPathEqualTo("/his/appointments/flaky")).inScenario("flaky")
+                    .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
+            agency.stubFor(get(urlPathEqualTo("/his/appointments/flaky")).inScenario("flaky")
+                    .whenScenarioStateIs("recovered").willReturn(okJson("{\"ok\":true}")));
+
+            client.get().uri("/s/sz-retrying/appointments/flaky").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.ok").isEqualTo(true);
+            assertThat(agency.getAllServeEvents()).hasSize(2);
+        }
+
+        @Test
+        void postIsNeverRetried() {
+            agency.stubFor(post(urlPathEqualTo("/his/appointments")).willReturn(aResponse().withStatus(503)));
+
+            client.post().uri("/s/sz-retrying/appointments").bodyValue("{}").exchange().expectStatus().isEqualTo(503);
+            assertThat(agency.getAllServeEvents()).hasSize(1);
         }
     }
 
