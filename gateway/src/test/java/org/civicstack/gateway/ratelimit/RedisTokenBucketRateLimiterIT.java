@@ -87,7 +87,7 @@ class RedisTokenBucketRateLimiterIT {
         @Test
         void refusedRequestIsAllowedOnceTheBucketRefills() {
             RedisTokenBucketRateLimiter limiter = limiterOnSharedRedis();
-            RateLimit limit = RateLimit.perSecond(20, 2);
+            RateLimit limit = RateLimit.perSecond(2, 2);
             acquire(limiter, limit);
             acquire(limiter, limit);
             assertThat(acquire(limiter, limit).allowed()).isFalse();
