@@ -70,6 +70,26 @@ public class ServiceStore {
         return spec.map(ServiceStore::serviceRow).all();
     }
 
+    /**
+     * Every service in code order, each with the revision that describes it: the live one while the gateway routes
+     * the service (published, suspended, retired), otherwise the newest. Rows are fetched {@code fetchSize} at a time
+     * through a cursor, so run it inside a (read-only) transaction.
+     */
+    public Flux<ServiceDefinitionRow> allWithCurrentDefinition(int fetchSize) {
+        return db.sql("SELECT " + qualified("s", SERVICE_COLUMNS) + ", r.revision AS r_revision, r.definition AS r_definition "
+                        + "FROM service s JOIN service_revision r ON r.service_id = s.id AND r.revision = "
+                        + "CASE WHEN s.status IN ('published', 'suspended', 'retired') THEN s.live_revision "
+                        + "ELSE s.latest_revision END ORDER BY s.code")
+                .filter(statement -> statement.fetchSize(fetchSize))
+                .map(r -> new ServiceDefinitionRow(serviceRow(r), r.get("r_revision", Integer.class),
+                        Sql.json(r.get("r_definition"))))
+                .all();
+    }
+
+    private static String qualified(String alias, String columns) {
+        return alias + "." + String.join(", " + alias + ".", columns.split(", "));
+    }
+
     public Mono<Void> update(ServiceRow row) {
         var spec = db.sql("UPDATE service SET status = :status, live_revision = :live, previous_revision = :previous, "
                         + "latest_revision = :latest, status_reason = :reason, updated_at = now(), "
