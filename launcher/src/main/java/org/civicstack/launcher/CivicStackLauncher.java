@@ -69,7 +69,7 @@ public final class CivicStackLauncher {
         LauncherSettings settings = requested;
         for (ServiceSpec spec : all) {
             if (requested.port(spec) == 0) {
-                settings = settings.withPort(spec, InfraProvisioner.freePort());
+                settings = settings.withPort(spec, freeListenerPort());
             }
         }
         PlatformWiring wiring = PlatformWiring.of(settings);
@@ -117,7 +117,7 @@ public final class CivicStackLauncher {
      * scaled-out deployment runs behind its load balancer. It stops with the platform.
      */
     static int startAdditionalGateway(RunningPlatform platform, int port) {
-        LauncherSettings settings = platform.settings().withPort(ServiceSpec.GATEWAY, port);
+        LauncherSettings settings = platform.settings().withPort(ServiceSpec.GATEWAY, port == 0 ? freeListenerPort() : port);
         IsolatedService gateway = IsolatedService.start(ServiceSpec.GATEWAY, platform.gatewayJar(),
                 arguments(settings, ServiceSpec.GATEWAY, platform.infra(), platform.wiring()));
         platform.adopt(gateway);
@@ -137,6 +137,25 @@ public final class CivicStackLauncher {
         args.addAll(wiring.argumentsFor(spec));
         args.addAll(settings.extraArguments());
         return args;
+    }
+
+    /**
+     * A free port below Linux's ephemeral range (32768+), so it cannot be taken by an outgoing connection's local
+     * port between choosing it and the service binding it.
+     */
+    static int freeListenerPort() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        return InfraProvisioner.freePort();
     }
 
     private static Path serviceJar(Path dir, ServiceSpec spec) {

@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  */
 final class UnpackedServiceJar {
 
+    /** Bump when what is unpacked changes, so caches from an older launcher are not reused. */
+    static final int LAYOUT_VERSION = 2;
+
     private final String startClass;
     private final List<URL> classPath;
 
@@ -45,7 +48,7 @@ final class UnpackedServiceJar {
         try {
             Path cacheRoot = jar.getParent().resolve(".unpacked");
             String key = jar.getFileName().toString().replace(".jar", "") + "-" + Files.size(jar) + "-"
-                    + Files.getLastModifiedTime(jar).toMillis();
+                    + Files.getLastModifiedTime(jar).toMillis() + "-v" + LAYOUT_VERSION;
             Path target = cacheRoot.resolve(key);
             try (JarFile jarFile = new JarFile(jar.toFile())) {
                 Attributes manifest = jarFile.getManifest().getMainAttributes();
@@ -70,10 +73,12 @@ final class UnpackedServiceJar {
         Enumeration<JarEntry> entries = jarFile.entries();
         while (entries.hasMoreElements()) {
             JarEntry entry = entries.nextElement();
-            if (entry.isDirectory() || !entry.getName().startsWith("BOOT-INF/")) {
+            String name = entry.getName();
+            if (entry.isDirectory() || !(name.startsWith("BOOT-INF/") || isApplicationMetaInf(name))) {
                 continue;
             }
-            Path out = staging.resolve(entry.getName()).normalize();
+            // the application's own META-INF (spring.factories, …) sits at the jar's root in Boot's layout
+            Path out = (name.startsWith("BOOT-INF/") ? staging.resolve(name) : staging.resolve("ROOT").resolve(name)).normalize();
             if (!out.startsWith(staging)) {
                 throw new IOException("entry outside the jar's folder: " + entry.getName());
             }
@@ -93,9 +98,19 @@ final class UnpackedServiceJar {
         }
     }
 
+    static boolean isApplicationMetaInf(String name) {
+        // the loader's own service registration belongs to Spring Boot's launcher, which we do not use
+        return name.startsWith("META-INF/") && !name.equals("META-INF/MANIFEST.MF") && !name.startsWith("META-INF/maven/")
+                && !name.startsWith("META-INF/versions/")
+                && !name.equals("META-INF/services/java.nio.file.spi.FileSystemProvider");
+    }
+
     private static List<URL> classPath(JarFile jarFile, Path target) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(url(target.resolve("BOOT-INF/classes")));
+        if (Files.isDirectory(target.resolve("ROOT"))) {
+            urls.add(url(target.resolve("ROOT")));
+        }
         JarEntry index = jarFile.getJarEntry("BOOT-INF/classpath.idx");
         if (index != null) {
             String text;
