@@ -34,6 +34,8 @@ public final class OutboxRelay implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final OutboxProperties properties;
     private volatile Disposable running;
+    private final reactor.core.publisher.Sinks.Many<Long> nudges =
+            reactor.core.publisher.Sinks.many().multicast().directBestEffort();
 
     public OutboxRelay(DatabaseClient db, ReactiveStringRedisTemplate redis, TransactionalOperator tx,
             OutboxProperties properties) {
@@ -93,15 +95,23 @@ public final class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         Duration interval = properties.pollInterval();
-        running = Flux.interval(interval, interval)
+        running = Flux.merge(Flux.interval(interval, interval), nudges.asFlux())
                 .onBackpressureDrop()
                 .concatMap(tick -> drain()
-                        .then(tick % 1_000 == 0 ? purge().then() : Mono.empty())
+                        .then(tick > 0 && tick % 1_000 == 0 ? purge().then() : Mono.empty())
                         .onErrorResume(e -> {
                             log.warn("Outbox relay round failed, retrying in {}: {}", interval, e.toString());
                             return Mono.empty();
                         }), 1)
                 .subscribe();
+    }
+
+    /**
+     * Asks for a round now instead of at the next poll: producers call it after committing an event, so the event
+     * is usually on its stream within milliseconds. Never blocks; a nudge during a round is folded into it.
+     */
+    public void nudge() {
+        nudges.tryEmitNext(-1L);
     }
 
     /** Rounds until a round publishes less than a full batch. */

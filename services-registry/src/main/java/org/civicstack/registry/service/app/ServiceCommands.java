@@ -11,6 +11,8 @@ import org.civicstack.registry.service.domain.ServiceCode;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.civicstack.registry.service.domain.ServiceLifecycle;
 import org.civicstack.registry.service.persistence.ServiceStore;
+import org.civicstack.platform.events.OutboxRelay;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -29,12 +31,20 @@ public class ServiceCommands {
     private final ServiceStore services;
     private final AgencyStore agencies;
     private final TransactionalOperator tx;
+    private final ObjectProvider<OutboxRelay> relay;
 
-    public ServiceCommands(ServiceSteps steps, ServiceStore services, AgencyStore agencies, TransactionalOperator tx) {
+    public ServiceCommands(ServiceSteps steps, ServiceStore services, AgencyStore agencies, TransactionalOperator tx,
+            ObjectProvider<OutboxRelay> relay) {
         this.steps = steps;
         this.services = services;
         this.agencies = agencies;
         this.tx = tx;
+        this.relay = relay;
+    }
+
+    /** One transaction; once it has committed, the outbox relay is nudged so routing changes leave at once. */
+    private <T> Mono<T> committed(Mono<T> step) {
+        return tx.transactional(step).doOnSuccess(done -> relay.ifAvailable(OutboxRelay::nudge));
     }
 
     /** Agency: a new service as draft revision 1. */
@@ -47,7 +57,7 @@ public class ServiceCommands {
         return steps.validate(definition, "definition.")
                 .then(agencies.requireExists(agencyId))
                 .then(steps.create(caller.subject(), agencyId, code, definition))
-                .as(tx::transactional)
+                .as(this::committed)
                 .onErrorMap(DuplicateKeyException.class, e -> ServiceSteps.codeTaken(code))
                 .flatMap(this::view);
     }
@@ -59,42 +69,42 @@ public class ServiceCommands {
     public Mono<ServiceView> edit(Caller caller, String serviceId, ServiceDefinition definition) {
         return steps.validate(definition, "")
                 .then(steps.edit(caller, serviceId, definition))
-                .as(tx::transactional)
+                .as(this::committed)
                 .then(view(serviceId));
     }
 
     /** Agency: send the newest draft revision for review. */
     public Mono<ServiceView> submit(Caller caller, String serviceId) {
         return steps.submit(caller, serviceId)
-                .as(tx::transactional)
+                .as(this::committed)
                 .then(view(serviceId));
     }
 
     /** Operator: approve the submitted revision; it serves from now on, and the one it replaces can be rolled back to. */
     public Mono<ServiceView> approve(Caller caller, String serviceId) {
         return steps.approve(caller, serviceId)
-                .as(tx::transactional)
+                .as(this::committed)
                 .then(view(serviceId));
     }
 
     /** Operator: send the submitted revision back to the agency, with a reason they can act on. */
     public Mono<ServiceView> reject(Caller caller, String serviceId, String reason) {
         return steps.reject(caller, serviceId, reason)
-                .as(tx::transactional)
+                .as(this::committed)
                 .then(view(serviceId));
     }
 
     /** Operator: suspend, resume or retire — status changes that the gateway applies at once. */
     public Mono<ServiceView> changeStatus(Caller caller, String serviceId, LifecycleEvent event, String reason) {
         return steps.changeStatus(caller, serviceId, event, reason)
-                .as(tx::transactional)
+                .as(this::committed)
                 .then(view(serviceId));
     }
 
     /** Operator: serve the previous approved revision again, in one call. */
     public Mono<ServiceView> rollback(Caller caller, String serviceId) {
         return steps.rollback(caller, serviceId)
-                .as(tx::transactional)
+                .as(this::committed)
                 .then(view(serviceId));
     }
 
