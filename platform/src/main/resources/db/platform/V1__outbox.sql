@@ -1,3 +1,4 @@
+-- Shared by every service that owns a database (platform library, location classpath:db/platform).
 -- Transactional outbox (architecture.md, "Data ownership and events"): a producer inserts the event in the same
 -- transaction as the state change; the relay publishes unpublished rows to their Redis Stream at least once and
 -- marks them; consumers de-duplicate by event_id.
