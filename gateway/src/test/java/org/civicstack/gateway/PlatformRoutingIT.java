@@ -220,6 +220,10 @@ class PlatformRoutingIT {
                     .jsonPath("$.components.services.components.certificates.status").isEqualTo("DOWN");
             client.get().uri("/actuator/health/readiness").exchange()
                     .expectStatus().isOk()
+                    .expectBody()
+                    .jsonPath("$.components.readinessState.status").isEqualTo("UP")
+                    .jsonPath("$.components.redis").doesNotExist();
+            client.get().uri("/actuator/health").exchange()
                     .expectBody().jsonPath("$.components.redis.status").isEqualTo("UP");
             client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
         }
