@@ -11,6 +11,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -25,8 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/v1/catalog/services")
 public class CatalogController {
 
-    /** What the app shows for one service. */
-    public record CatalogItem(String code, ServiceDefinition.LocalizedText name,
+    /**
+     * What the app shows for one service: {@code display_name}/{@code display_description} in the language the
+     * {@code Accept-Language} header picks (zh-CN or en, zh-CN when neither is asked for), plus both languages.
+     */
+    public record CatalogItem(String code, String displayName, String displayDescription,
+            ServiceDefinition.LocalizedText name,
             ServiceDefinition.LocalizedText description, String category, List<String> tags, String audience,
             List<String> districts, boolean cityWide, String accessLevel, int minAssuranceLevel) {
     }
@@ -42,7 +47,9 @@ public class CatalogController {
     @GetMapping
     public Mono<Page<CatalogItem>> search(@RequestParam(required = false) String category,
             @RequestParam(required = false) String district, @RequestParam(required = false) String q,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor,
+            @RequestHeader(value = "Accept-Language", required = false) String acceptLanguage) {
+        boolean english = prefersEnglish(acceptLanguage);
         int size = Page.limit(limit);
         if (q != null && (q.isBlank() || q.length() > 100)) {
             return Mono.error(ApiProblem.badRequest("invalid_query", "q must be 1-100 characters."));
@@ -68,7 +75,7 @@ public class CatalogController {
         if (q != null) {
             spec = spec.bind("pattern", "%" + likeEscape(q.strip().toLowerCase(Locale.ROOT)) + "%");
         }
-        return spec.map(r -> item(r.get("code", String.class), Sql.json(r.get("definition"))))
+        return spec.map(r -> item(r.get("code", String.class), Sql.json(r.get("definition")), english))
                 .all()
                 .collectList()
                 .map(rows -> rows.size() > size
@@ -77,20 +84,43 @@ public class CatalogController {
     }
 
     @GetMapping("/{code}")
-    public Mono<CatalogItem> get(@PathVariable String code) {
+    public Mono<CatalogItem> get(@PathVariable String code,
+            @RequestHeader(value = "Accept-Language", required = false) String acceptLanguage) {
+        boolean english = prefersEnglish(acceptLanguage);
         return db.sql("SELECT code, definition FROM catalog_entry WHERE code = :code")
                 .bind("code", code)
-                .map(r -> item(r.get("code", String.class), Sql.json(r.get("definition"))))
+                .map(r -> item(r.get("code", String.class), Sql.json(r.get("definition")), english))
                 .one()
                 .switchIfEmpty(Mono.error(ApiProblem.notFound("service_not_found",
                         "No published service has this code.")));
     }
 
-    private CatalogItem item(String code, String definitionJson) {
+    private CatalogItem item(String code, String definitionJson, boolean english) {
         ServiceDefinition d = json.readValue(definitionJson, ServiceDefinition.class);
-        return new CatalogItem(code, d.name(), d.description(), d.category(), d.tags(),
+        return new CatalogItem(code, english ? d.name().en() : d.name().zhCn(),
+                english ? d.description().en() : d.description().zhCn(), d.name(), d.description(), d.category(), d.tags(),
                 d.audience().name().toLowerCase(Locale.ROOT), d.districts(), d.cityWide(),
                 d.access().level().name().toLowerCase(Locale.ROOT), d.access().minAssuranceLevel());
+    }
+
+    /** Whichever of zh-* or en-* the caller prefers first; Chinese when neither, or the header is unusable. */
+    static boolean prefersEnglish(String acceptLanguage) {
+        if (acceptLanguage == null || acceptLanguage.isBlank()) {
+            return false;
+        }
+        try {
+            for (Locale.LanguageRange range : Locale.LanguageRange.parse(acceptLanguage)) {
+                if (range.getRange().startsWith("zh")) {
+                    return false;
+                }
+                if (range.getRange().startsWith("en")) {
+                    return true;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return false;
     }
 
     static String likeEscape(String s) {
