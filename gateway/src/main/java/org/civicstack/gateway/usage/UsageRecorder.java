@@ -42,6 +42,7 @@ public final class UsageRecorder implements SmartLifecycle {
     private final Counter written;
     private final MeterRegistry meters;
     private final long streamMaxLength;
+    private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Disposable writer;
 
     public UsageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters, long streamMaxLength) {
@@ -55,12 +56,12 @@ public final class UsageRecorder implements SmartLifecycle {
 
     /** Records a finished request; never blocks, never fails the request. */
     public void record(Usage usage) {
-        Timer.builder("civicstack.gateway.dispatch")
-                .description("agency-service dispatch latency (per-service detail is in the usage stream)")
-                .tag("outcome", outcome(usage.status()))
-                .publishPercentileHistogram()
-                .register(meters)
-                .record(Duration.ofNanos(usage.latencyMicros() * 1_000));
+        timers.computeIfAbsent(outcome(usage.status()), outcome -> Timer.builder("civicstack.gateway.dispatch")
+                        .description("agency-service dispatch latency (per-service detail is in the usage stream)")
+                        .tag("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(meters))
+                .record(usage.latencyMicros(), java.util.concurrent.TimeUnit.MICROSECONDS);
         if (sink.tryEmitNext(usage).isFailure()) {
             dropped.increment();
         }
