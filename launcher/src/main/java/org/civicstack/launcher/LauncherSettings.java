@@ -20,6 +20,9 @@ import org.civicstack.infra.InfraSettings;
  *       launcher jar).</li>
  *   <li>{@code civicstack.launcher.log-format}: {@code text} (default, readable) or {@code json} (structured, as in
  *       production).</li>
+ *   <li>{@code civicstack.launcher.extra-args} / {@code CIVICSTACK_LAUNCHER_EXTRA_ARGS}: Spring arguments passed to
+ *       every service, space-separated {@code --key=value} (no quoting; a value cannot contain a space), e.g.
+ *       {@code --logging.level.root=WARN}. For benchmarks and local experiments.</li>
  *   <li>PostgreSQL and Redis: see {@link InfraSettings}; embedded when not configured.</li>
  * </ul>
  *
@@ -43,7 +46,24 @@ public record LauncherSettings(Map<ServiceSpec, Integer> ports, Path servicesDir
         String dir = setting("civicstack.launcher.services-dir");
         String logFormat = setting("civicstack.launcher.log-format");
         return new LauncherSettings(ports, dir != null ? Path.of(dir) : defaultServicesDir(),
-                logFormat != null ? logFormat : "text", InfraSettings.fromEnvironment(), List.of());
+                logFormat != null ? logFormat : "text", InfraSettings.fromEnvironment(),
+                extraArguments(setting("civicstack.launcher.extra-args")));
+    }
+
+    /** {@code --a=1 --b=2} → [{@code --a=1}, {@code --b=2}]; anything not starting with {@code --} is refused. */
+    static List<String> extraArguments(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<String> arguments = new ArrayList<>();
+        for (String argument : value.trim().split("\\s+")) {
+            if (!argument.startsWith("--") || argument.length() < 3) {
+                throw new LaunchException("'" + argument + "' in " + InfraSettings.describe("civicstack.launcher.extra-args")
+                        + " is not a Spring argument: use space-separated --key=value");
+            }
+            arguments.add(argument);
+        }
+        return arguments;
     }
 
     public LauncherSettings withPort(ServiceSpec spec, int port) {
