@@ -10,7 +10,8 @@
 # Settings (environment): SIZES ("10 8000 100000"), WARM (60), DURATION (30), THREADS (2), CONNECTIONS (64),
 # CHANGE_RATE (10), CHANGE_SECONDS (30), ports GATEWAY_PORT (18080) UPSTREAM_PORT (18081) PROXY_PORT (18082)
 # PG_PORT (55432) REDIS_PORT (56379), NGINX_WORKERS (auto), OUT (results directory), KEEP_WORK=1 (keep temp dir),
-# BENCH_JAVA_OPTS (JVM options for the platform), JFR=0 (skip the JFR recording).
+# BENCH_JAVA_OPTS (JVM options for the platform), BENCH_EXTRA_ARGS (extra --key=value Spring arguments for every
+# service, for experiments), JFR=0 (skip the JFR recording).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -174,7 +175,7 @@ EXTRA_ARGS="--logging.level.root=WARN --logging.level.org.civicstack.gateway.dis
 --civicstack.identity.bootstrap-clients[1].client-id=$OPERATOR_ID \
 --civicstack.identity.bootstrap-clients[1].secret=$OPERATOR_SECRET \
 --civicstack.identity.bootstrap-clients[1].scopes=registry:review,registry:read \
---civicstack.identity.bootstrap-clients[1].client-type=operator"
+--civicstack.identity.bootstrap-clients[1].client-type=operator ${BENCH_EXTRA_ARGS:-}"
 PLATFORM_LOG=""
 start_platform() { # label
     PLATFORM_LOG="$WORK/platform-$1.log"
