@@ -60,6 +60,9 @@ class PlatformRoutingIT {
         registry.add("civicstack.gateway.upstreams.services-registry.uri", () -> "http://localhost:" + closedPort);
         registry.add("civicstack.gateway.upstreams.certificates.uri", () -> "http://localhost:" + closedPort);
         registry.add("civicstack.gateway.routing.enabled", () -> "false");
+        // wiring is under test here, not the 50 ms budget (RedisTokenBucketRateLimiterIT covers timeouts); a loaded
+        // CI machine must not turn this into a fallback decision
+        registry.add("civicstack.gateway.rate-limiter.redis-timeout", () -> "2s");
     }
 
     @AfterAll
