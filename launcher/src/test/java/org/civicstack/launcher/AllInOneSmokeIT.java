@@ -63,6 +63,16 @@ class AllInOneSmokeIT {
     @Test
     @Order(1)
     void gatewayHealthIsUpAndShowsEveryService() {
+        // on a busy machine the services may still be warming up: wait (bounded) for the first UP
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
+        while (get("/actuator/health").statusCode() != 200 && java.time.Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
         JsonNode health = getJson("/actuator/health", 200);
         assertThat(health.path("status").asString()).isEqualTo("UP");
         for (String service : SERVICES) {
@@ -151,7 +161,7 @@ class AllInOneSmokeIT {
     private static HttpResponse<String> get(String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + platform.gatewayPort() + path))
-                    .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " failed", e);
         } catch (InterruptedException e) {
