@@ -10,8 +10,8 @@
 # Settings (environment): SIZES ("10 8000 100000"), WARM (60), DURATION (30), THREADS (2), CONNECTIONS (64),
 # CHANGE_RATE (10), CHANGE_SECONDS (30), ports GATEWAY_PORT (18080) UPSTREAM_PORT (18081) PROXY_PORT (18082)
 # PG_PORT (55432) REDIS_PORT (56379), NGINX_WORKERS (auto), OUT (results directory), KEEP_WORK=1 (keep temp dir),
-# BENCH_JAVA_OPTS (JVM options for the platform), BENCH_EXTRA_ARGS (extra --key=value Spring arguments for every
-# service, for experiments), JFR=0 (skip the JFR recording).
+# BENCH_JAVA_OPTS (JVM options for the platform), BENCH_EXTRA_ARGS (more --key=value Spring arguments for every
+# service, for experiments: results of such runs are not the official numbers), JFR=0 (skip the JFR recording).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -133,6 +133,7 @@ as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi;
     echo "redis: $(redis-server --version | awk '{print $3}')"
     echo "postgresql: $("$PG_BIN/postgres" --version)"
     echo "load before: $(uptime)"
+    if [[ -n "${BENCH_EXTRA_ARGS:-}" ]]; then echo "EXPERIMENT, extra arguments: $BENCH_EXTRA_ARGS"; fi
 } >"$OUT/environment.txt"
 
 # ---------------------------------------------------------------- PostgreSQL, Redis, nginx (ours, on loopback)
@@ -304,6 +305,8 @@ for N in $SIZES; do
             | python3 "$HERE/jfr_top.py" >"$OUT/raw/N$N-gateway-jfr-top.txt" 2>&1 || true
         jfr print --events jdk.CPULoad,jdk.GarbageCollection,jdk.Compilation "$WORK/gateway-N$N.jfr" \
             | python3 "$HERE/jfr_stats.py" >"$OUT/raw/N$N-gateway-jfr-stats.txt" 2>&1 || true
+        jfr print --events jdk.ExecutionSample --stack-depth 96 "$WORK/gateway-N$N.jfr" \
+            | python3 "$HERE/jfr_categories.py" >"$OUT/raw/N$N-gateway-jfr-layers.txt" 2>&1 || true
         cp "$WORK/gateway-N$N.jfr" "$OUT/raw/" 2>/dev/null || true   # *.jfr are not committed (.gitignore)
         log "JFR CPU summary: $OUT/raw/N$N-gateway-jfr-top.txt"
     fi
