@@ -9,7 +9,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-/** A platform service that refuses connections is a 503 with {@code Retry-After}, not a 500. */
+/** An upstream that refuses connections is a 503 with {@code Retry-After}; one whose TLS fails is a 502. Never a 500. */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class UpstreamProblemMapper implements ProblemMapper {
@@ -22,6 +22,10 @@ public class UpstreamProblemMapper implements ProblemMapper {
             if (t instanceof ConnectException) {
                 return Optional.of(Problem.ofStatus(503, "The service behind this path is not reachable right now.",
                         instance).withHeader("Retry-After", RETRY_AFTER_SECONDS));
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return Optional.of(Problem.ofStatus(502, "The service behind this path could not be reached securely "
+                        + "(TLS failed).", instance));
             }
         }
         return Optional.empty();
