@@ -19,6 +19,8 @@ import org.civicstack.infra.InfraProvisioner;
 import org.civicstack.infra.InfraSettings;
 import org.civicstack.infra.InfraUnavailableException;
 import org.civicstack.infra.ProvisionedInfra;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The all-in-one run: PostgreSQL and Redis (embedded unless configured), the four backend services started side by
@@ -26,6 +28,8 @@ import org.civicstack.infra.ProvisionedInfra;
  * everything in order. Tests and benchmarks use {@link #start(LauncherSettings)} directly.
  */
 public final class CivicStackLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(CivicStackLauncher.class);
 
     private CivicStackLauncher() {
     }
@@ -37,19 +41,18 @@ public final class CivicStackLauncher {
             settings = LauncherSettings.fromEnvironment();
             platform = start(settings);
         } catch (LaunchException | InfraUnavailableException e) {
-            System.err.println();
-            System.err.println("CivicStack could not start: " + e.getMessage());
+            log.error("CivicStack could not start: {}", e.getMessage());
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("[launcher] stopping CivicStack ...");
+            log.info("stopping CivicStack ...");
             platform.close();
-            System.out.println("[launcher] stopped");
+            log.info("stopped");
             stopped.countDown();
         }, "civicstack-shutdown"));
-        System.out.println(banner(platform));
+        log.info("{}", banner(platform));
         try {
             stopped.await();
         } catch (InterruptedException e) {

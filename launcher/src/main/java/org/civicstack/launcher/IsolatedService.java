@@ -7,6 +7,8 @@ import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.util.List;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * One service running in this JVM inside its own class loader, built only from that service's jar (its parent is
  * the platform class loader, so nothing of the launcher or of another service is visible). Spring MVC in identity
@@ -72,7 +74,7 @@ final class IsolatedService implements Closeable {
         try {
             context.close();
         } catch (IOException | RuntimeException e) {
-            System.err.println("[launcher] stopping " + spec.name() + " failed: " + e);
+            LoggerFactory.getLogger(IsolatedService.class).warn("stopping {} failed: {}", spec.name(), e.toString());
         } finally {
             current.setContextClassLoader(previous);
             closeQuietly(loader);

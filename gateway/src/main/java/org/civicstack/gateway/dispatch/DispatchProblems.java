@@ -1,10 +1,11 @@
 package org.civicstack.gateway.dispatch;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.web.Languages;
+import org.civicstack.platform.web.Languages.Language;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /** The problems agency dispatch answers with; citizen-facing ones in the caller's language (zh-CN or en). */
@@ -60,21 +61,7 @@ final class DispatchProblems {
     }
 
     private static String localized(ServerHttpRequest request, String zh, String en) {
-        List<Locale.LanguageRange> ranges;
-        try {
-            ranges = Locale.LanguageRange.parse(request.getHeaders().getFirst("Accept-Language") == null
-                    ? "en" : request.getHeaders().getFirst("Accept-Language"));
-        } catch (IllegalArgumentException e) {
-            return en;
-        }
-        for (Locale.LanguageRange range : ranges) {
-            if (range.getRange().startsWith("zh")) {
-                return zh;
-            }
-            if (range.getRange().startsWith("en")) {
-                return en;
-            }
-        }
-        return en;
+        return Languages.preferred(request.getHeaders().getFirst("Accept-Language"), Language.EN) == Language.ZH_CN
+                ? zh : en;
     }
 }

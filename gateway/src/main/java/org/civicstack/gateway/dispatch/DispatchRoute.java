@@ -208,10 +208,5 @@ public final class DispatchRoute {
         return entry.maxBodyBytes();
     }
 
-    public static boolean isIdempotent(HttpMethod method) {
-        return IDEMPOTENT.contains(method.name());
-    }
-
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
 
 }

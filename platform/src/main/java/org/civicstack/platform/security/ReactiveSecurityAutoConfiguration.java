@@ -1,22 +1,18 @@
 package org.civicstack.platform.security;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.civicstack.platform.error.ApiProblem;
-import org.civicstack.platform.error.Problem;
-import org.civicstack.platform.web.RequestIds;
+import org.civicstack.platform.error.ReactiveProblemHandler;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -27,9 +23,6 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one security setup of every reactive service with protected APIs: an OAuth2 resource server validating
@@ -37,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the service's declared public paths are open, everything else needs a valid token. Per-API scope checks are the
  * service's own. 401 and 403 are problem+json, 401 with {@code WWW-Authenticate: Bearer}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = org.civicstack.platform.config.ReactivePlatformAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(ServerHttpSecurity.class)
 @ConditionalOnProperty(prefix = "civicstack.security", name = "jwks-uri")
@@ -61,7 +54,7 @@ public class ReactiveSecurityAutoConfiguration {
 
     @Bean
     SecurityWebFilterChain civicstackSecurity(ServerHttpSecurity http, SecurityProperties properties,
-            ReactiveJwtDecoder decoder, JsonMapper json) {
+            ReactiveJwtDecoder decoder, ReactiveProblemHandler problems) {
         List<String> open = new ArrayList<>(ALWAYS_PUBLIC);
         open.addAll(properties.publicPaths());
         return http
@@ -74,27 +67,18 @@ public class ReactiveSecurityAutoConfiguration {
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtDecoder(decoder))
-                        .authenticationEntryPoint((exchange, e) -> write(exchange, json, new ApiProblem(401,
-                                "unauthorized", "Unauthorized", "A valid bearer access token is required."),
-                                "Bearer error=\"invalid_token\""))
-                        .accessDeniedHandler((exchange, e) -> write(exchange, json, new ApiProblem(403,
-                                "forbidden", "Forbidden", "The token does not allow this."), null)))
+                        .authenticationEntryPoint((exchange, e) -> problems.handle(exchange, unauthorized(
+                                "A valid bearer access token is required.", "Bearer error=\"invalid_token\"")))
+                        .accessDeniedHandler((exchange, e) -> problems.handle(exchange, new ApiProblem(403,
+                                "forbidden", "Forbidden", "The token does not allow this."))))
                 .exceptionHandling(eh -> eh
-                        .authenticationEntryPoint((exchange, e) -> write(exchange, json, new ApiProblem(401,
-                                "unauthorized", "Unauthorized", "A bearer access token is required."), "Bearer")))
+                        .authenticationEntryPoint((exchange, e) -> problems.handle(exchange, unauthorized(
+                                "A bearer access token is required.", "Bearer"))))
                 .build();
     }
 
-    static Mono<Void> write(ServerWebExchange exchange, JsonMapper json, ApiProblem apiProblem, String wwwAuthenticate) {
-        ServerHttpResponse response = exchange.getResponse();
-        Problem problem = Problem.of(apiProblem, exchange.getRequest().getPath().value());
-        byte[] body = json.writeValueAsString(problem.body(exchange.getAttribute(RequestIds.ATTRIBUTE)))
-                .getBytes(StandardCharsets.UTF_8);
-        response.setStatusCode(HttpStatus.valueOf(problem.status()));
-        response.getHeaders().setContentType(MediaType.parseMediaType(Problem.MEDIA_TYPE));
-        if (wwwAuthenticate != null) {
-            response.getHeaders().set("WWW-Authenticate", wwwAuthenticate);
-        }
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    private static ApiProblem unauthorized(String detail, String wwwAuthenticate) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized", detail, List.of(),
+                Map.of("WWW-Authenticate", wwwAuthenticate));
     }
 }

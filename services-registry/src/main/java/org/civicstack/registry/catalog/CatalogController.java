@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.web.Languages;
 import org.civicstack.registry.common.Page;
 import org.civicstack.registry.common.Sql;
 import org.civicstack.registry.service.domain.ServiceDefinition;
@@ -103,24 +104,8 @@ public class CatalogController {
                 d.access().level().name().toLowerCase(Locale.ROOT), d.access().minAssuranceLevel());
     }
 
-    /** Whichever of zh-* or en-* the caller prefers first; Chinese when neither, or the header is unusable. */
     static boolean prefersEnglish(String acceptLanguage) {
-        if (acceptLanguage == null || acceptLanguage.isBlank()) {
-            return false;
-        }
-        try {
-            for (Locale.LanguageRange range : Locale.LanguageRange.parse(acceptLanguage)) {
-                if (range.getRange().startsWith("zh")) {
-                    return false;
-                }
-                if (range.getRange().startsWith("en")) {
-                    return true;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return false;
+        return Languages.preferred(acceptLanguage, Languages.Language.ZH_CN) == Languages.Language.EN;
     }
 
     static String likeEscape(String s) {
