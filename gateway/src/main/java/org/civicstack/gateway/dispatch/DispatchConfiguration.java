@@ -1,19 +1,33 @@
 package org.civicstack.gateway.dispatch;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelPipeline;
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
-import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.gateway.routing.PlatformService;
 import org.civicstack.gateway.routing.UpstreamClients;
+import org.civicstack.gateway.usage.UsageRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.netty.NettyPipeline;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Agency-service dispatch: the index, its sync with the registry, and the dispatch filter. */
+/**
+ * Agency-service dispatch: the routing index and its sync with the registry, and the dispatch handler installed in
+ * the gateway's HTTP server right behind the HTTP codec (ADR 0005).
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DispatchProperties.class)
 public class DispatchConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DispatchConfiguration.class);
 
     @Bean
     RoutingIndex routingIndex() {
@@ -21,20 +35,40 @@ public class DispatchConfiguration {
     }
 
     @Bean
-    AgencyDispatchFilter agencyDispatchFilter(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage) {
-        return new AgencyDispatchFilter(index, limiter, usage);
-    }
-
-    @Bean
-    UsageRecorder usageRecorder(ReactiveStringRedisTemplate redis, io.micrometer.core.instrument.MeterRegistry meters,
-            @org.springframework.beans.factory.annotation.Value("${civicstack.gateway.usage.stream-max-length:1000000}")
-            long streamMaxLength) {
+    UsageRecorder usageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters,
+            @Value("${civicstack.gateway.usage.stream-max-length:1000000}") long streamMaxLength) {
         return new UsageRecorder(redis, meters, streamMaxLength);
     }
 
+    @Bean(destroyMethod = "close")
+    UpstreamConnector upstreamConnector(GuardedAddressResolverGroup resolver, DispatchProperties properties,
+            MeterRegistry meters) {
+        return new UpstreamConnector(resolver, properties.maxIdleConnectionsPerOrigin(),
+                properties.idleConnectionTimeout().toMillis(), meters);
+    }
+
     @Bean
-    DispatchForwardedHeaders dispatchForwardedHeaders() {
-        return new DispatchForwardedHeaders();
+    DispatchEngine dispatchEngine(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage,
+            UpstreamConnector connector, JsonMapper json) {
+        return new DispatchEngine(index,
+                (code, perService, caller, perCaller) -> limiter
+                        .acquire(code, perService, java.util.Optional.ofNullable(caller), perCaller).toFuture(),
+                usage, connector, json);
+    }
+
+    /** Puts the dispatch handler behind the HTTP/1.1 codec of every connection the gateway accepts. */
+    @Bean
+    NettyServerCustomizer dispatchHandlerInstaller(DispatchEngine engine) {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (pipeline.get(NettyPipeline.HttpCodec) == null) {
+                log.error("No HTTP/1.1 codec on a gateway connection (HTTP/2 enabled?): agency dispatch under /s/ "
+                        + "is not available on it");
+                return;
+            }
+            pipeline.addAfter(NettyPipeline.HttpCodec, DispatchConnectionHandler.NAME,
+                    new DispatchConnectionHandler(engine));
+        });
     }
 
     @Bean

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.error.ProblemCodes;
 import org.civicstack.platform.web.Languages;
 import org.civicstack.platform.web.Languages.Language;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /** The problems agency dispatch answers with; citizen-facing ones in the caller's language (zh-CN or en). */
 final class DispatchProblems {
@@ -18,14 +18,14 @@ final class DispatchProblems {
         return ApiProblem.notFound("service_not_found", "No service is published under this code.");
     }
 
-    static ApiProblem suspended(ServerHttpRequest request, DispatchRoute route) {
-        return new ApiProblem(404, "service_suspended", "Service suspended", localized(request,
+    static ApiProblem suspended(String acceptLanguage, DispatchRoute route) {
+        return new ApiProblem(404, "service_suspended", "Service suspended", localized(acceptLanguage,
                 "「" + route.entry().nameZhCn() + "」暂停服务，请稍后再试。",
                 "\"" + route.entry().nameEn() + "\" is temporarily unavailable. Please try again later."));
     }
 
-    static ApiProblem retired(ServerHttpRequest request, DispatchRoute route) {
-        return new ApiProblem(410, "service_retired", "Service retired", localized(request,
+    static ApiProblem retired(String acceptLanguage, DispatchRoute route) {
+        return new ApiProblem(410, "service_retired", "Service retired", localized(acceptLanguage,
                 "「" + route.entry().nameZhCn() + "」已停止提供。",
                 "\"" + route.entry().nameEn() + "\" is no longer offered."));
     }
@@ -60,8 +60,37 @@ final class DispatchProblems {
                 "The gateway is still loading the service directory.", List.of(), Map.of("Retry-After", "5"));
     }
 
-    private static String localized(ServerHttpRequest request, String zh, String en) {
-        return Languages.preferred(request.getHeaders().getFirst("Accept-Language"), Language.EN) == Language.ZH_CN
-                ? zh : en;
+    static ApiProblem pathNotAcceptable() {
+        return ApiProblem.badRequest("path_not_acceptable",
+                "The path contains dot segments or encoded separators, which the gateway does not forward.");
+    }
+
+    static ApiProblem upstreamTimeout(DispatchRoute route) {
+        return new ApiProblem(504, ProblemCodes.GATEWAY_TIMEOUT, "Gateway timeout",
+                "The agency's system did not answer within " + route.timeoutMs() + " ms.");
+    }
+
+    static ApiProblem upstreamUnreachable() {
+        return new ApiProblem(503, ProblemCodes.SERVICE_UNAVAILABLE, "Service unavailable",
+                "The service behind this path is not reachable right now.", List.of(), Map.of("Retry-After", "5"));
+    }
+
+    static ApiProblem upstreamTlsFailed() {
+        return new ApiProblem(502, ProblemCodes.BAD_GATEWAY, "Bad gateway",
+                "The service behind this path could not be reached securely (TLS failed).");
+    }
+
+    static ApiProblem upstreamRefused() {
+        return new ApiProblem(502, "upstream_refused", "Bad gateway",
+                "The agency's system is at an address the platform does not connect to.");
+    }
+
+    static ApiProblem upstreamBroken() {
+        return new ApiProblem(502, ProblemCodes.BAD_GATEWAY, "Bad gateway",
+                "The agency's system closed the connection or answered with something that is not HTTP.");
+    }
+
+    private static String localized(String acceptLanguage, String zh, String en) {
+        return Languages.preferred(acceptLanguage, Language.EN) == Language.ZH_CN ? zh : en;
     }
 }

@@ -11,12 +11,6 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.civicstack.gateway.ratelimit.RateLimit;
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.RouteMetadataUtils;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 
 /**
  * A service ready to dispatch to: everything from its {@link RouteEntry} parsed and compiled once, when the change
@@ -27,22 +21,18 @@ public final class DispatchRoute {
 
     public enum Status { PUBLISHED, SUSPENDED, RETIRED }
 
-    /** Gateway route ids of dispatched services: {@code svc:<code>}. */
-    public static final String ROUTE_ID_PREFIX = "svc:";
-
     private final RouteEntry entry;
     private final Status status;
-    private final URI baseUri;
     private final String basePath;
-    private final Set<HttpMethod> methods;
+    private final UpstreamOrigin origin;
+    private final String forwardedPrefix;
+    private final Set<String> methods;
     private final String allowHeader;
     private final String[] pathPrefixes;
-    private final Route gatewayRoute;
     private final RateLimit perServiceLimit;
     private final RateLimit perCallerLimit;
     /** Created on first use: most of 100,000 services are idle at any moment, and breakers are not free. */
     private volatile CircuitBreaker breaker;
-    private volatile GatewayFilter retry;
     private volatile Bulkhead bulkhead;
 
     DispatchRoute(RouteEntry entry) {
@@ -50,17 +40,15 @@ public final class DispatchRoute {
         this.status = Status.valueOf(entry.status().toUpperCase(Locale.ROOT));
         URI base = URI.create(entry.baseUrl());
         this.basePath = base.getRawPath() == null || base.getRawPath().equals("/") ? "" : stripTrailingSlash(base.getRawPath());
-        this.baseUri = base;
-        this.methods = entry.allowedMethods().stream().map(HttpMethod::valueOf).collect(Collectors.toUnmodifiableSet());
+        this.origin = UpstreamOrigin.of(base);
+        this.forwardedPrefix = "/s/" + entry.code();
+        this.methods = entry.allowedMethods().stream().map(m -> m.toUpperCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         this.allowHeader = String.join(", ", entry.allowedMethods());
         this.pathPrefixes = entry.pathPrefixes().toArray(String[]::new);
-        this.gatewayRoute = Route.async()
-                .id(ROUTE_ID_PREFIX + entry.code())
-                .uri(URI.create(base.getScheme() + "://" + base.getRawAuthority()))
-                .predicate(exchange -> true)
-                .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, (long) entry.timeoutMs())
-                .metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, Math.min(entry.timeoutMs(), 5_000))
-                .build();
+        if (entry.timeoutMs() <= 0) {
+            throw new IllegalArgumentException("timeout_ms must be positive: " + entry.timeoutMs());
+        }
         RouteEntry.RateLimits limits = entry.rateLimits();
         this.perServiceLimit = limits == null ? null : limit(limits.perService());
         this.perCallerLimit = limits == null ? null : limit(limits.perCitizen());
@@ -96,7 +84,8 @@ public final class DispatchRoute {
         return status;
     }
 
-    public boolean allows(HttpMethod method) {
+    /** @param method an HTTP method name as sent (methods are case-sensitive; the registry stores them upper-case) */
+    public boolean allows(String method) {
         return methods.contains(method);
     }
 
@@ -115,22 +104,37 @@ public final class DispatchRoute {
         return false;
     }
 
-    /** The upstream URL for {@code path} and raw query, under the service's base URL. */
-    public URI upstreamUri(String path, String rawQuery) {
-        StringBuilder uri = new StringBuilder(baseUri.getScheme()).append("://").append(baseUri.getRawAuthority())
-                .append(basePath).append(path);
+    /**
+     * The request target to send upstream (origin form): the service's base path, then {@code path} (the part after
+     * {@code /s/{code}}), then {@code ?rawQuery} when there is one — all as the client sent them, never re-encoded.
+     */
+    public String upstreamTarget(String path, String rawQuery) {
+        int length = basePath.length() + path.length() + (rawQuery == null ? 0 : rawQuery.length() + 1);
+        StringBuilder target = new StringBuilder(length).append(basePath).append(path);
         if (rawQuery != null && !rawQuery.isEmpty()) {
-            uri.append('?').append(rawQuery);
+            target.append('?').append(rawQuery);
         }
-        return URI.create(uri.toString());
+        return target.toString();
     }
 
-    public String upstreamHost() {
-        return baseUri.getHost();
+    /** Where the service's upstream listens. */
+    public UpstreamOrigin origin() {
+        return origin;
     }
 
-    public Route gatewayRoute() {
-        return gatewayRoute;
+    /** {@code X-Forwarded-Prefix} for the upstream: {@code /s/{code}}. */
+    public String forwardedPrefix() {
+        return forwardedPrefix;
+    }
+
+    /** How long one attempt may take until the upstream's response is complete. */
+    public int timeoutMs() {
+        return entry.timeoutMs();
+    }
+
+    /** How long opening a connection to the upstream may take: the timeout, at most 5 s. */
+    public int connectTimeoutMs() {
+        return Math.min(entry.timeoutMs(), 5_000);
     }
 
     public CircuitBreaker breaker() {
@@ -172,31 +176,12 @@ public final class DispatchRoute {
     }
 
     /**
-     * The retry step for this service, or {@code null} when it has no retries: GET, HEAD, OPTIONS and DELETE only
-     * (they carry no body to replay and are idempotent), on connection failures and 502/503/504 answers, with a
-     * short exponential back-off. POST, PATCH and PUT are never retried by the gateway.
+     * How many times a failed call may be repeated: GET, HEAD, OPTIONS and DELETE without a body only (idempotent,
+     * nothing to replay), after a connection failure or a 502/503/504 answer, with a short exponential back-off.
+     * POST, PATCH and PUT are never retried by the gateway.
      */
-    public GatewayFilter retry() {
-        if (entry.retryAttempts() <= 0) {
-            return null;
-        }
-        GatewayFilter current = retry;
-        if (current == null) {
-            synchronized (this) {
-                if (retry == null) {
-                    RetryGatewayFilterFactory.RetryConfig config = new RetryGatewayFilterFactory.RetryConfig()
-                            .setRetries(entry.retryAttempts())
-                            .setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.DELETE)
-                            .setSeries()
-                            .setStatuses(HttpStatus.BAD_GATEWAY, HttpStatus.SERVICE_UNAVAILABLE, HttpStatus.GATEWAY_TIMEOUT)
-                            .setExceptions(java.io.IOException.class)
-                            .setBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 2, false);
-                    retry = new RetryGatewayFilterFactory().apply(config);
-                }
-                current = retry;
-            }
-        }
-        return current;
+    public int retryAttempts() {
+        return Math.max(0, entry.retryAttempts());
     }
 
     /** Seconds until an open breaker lets a trial call through, for {@code Retry-After}. */
@@ -207,6 +192,4 @@ public final class DispatchRoute {
     public long maxBodyBytes() {
         return entry.maxBodyBytes();
     }
-
-
 }

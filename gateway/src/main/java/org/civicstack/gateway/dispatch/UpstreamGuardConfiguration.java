@@ -8,6 +8,7 @@ import java.util.Set;
 import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.platform.net.UpstreamAddressGuard;
 import org.civicstack.platform.net.UpstreamNetworkProperties;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the upstream network policy ({@code civicstack.upstream-network.*}, the same settings the registry checks
- * registrations with) into the gateway's HTTP client, and makes sure it never follows redirects.
+ * registrations with) into every connection the gateway opens: agency dispatch resolves through it, and the platform
+ * routes' HTTP client uses it too and never follows redirects.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UpstreamNetworkProperties.class)
@@ -26,23 +28,24 @@ public class UpstreamGuardConfiguration {
         return new UpstreamAddressGuard(properties);
     }
 
-    /**
-     * @param exemptions {@code civicstack.gateway.dispatch.connect-check-exemptions}: extra {@code host:port}s that
-     *        skip the connect-time check — for tests and local development only (an upstream on loopback); logged
-     *        at start so it cannot go unnoticed.
-     */
+    /** The platform's own services (the configured upstreams) and any configured exemptions skip the check. */
     @Bean
-    HttpClientCustomizer guardedUpstreamResolver(UpstreamAddressGuard guard, GatewayProperties gateway,
-            @org.springframework.beans.factory.annotation.Value("${civicstack.gateway.dispatch.connect-check-exemptions:}")
-            java.util.List<String> exemptions) {
-        Set<String> platform = new HashSet<>();
-        gateway.upstreams().values().forEach(upstream -> platform.add(hostPort(upstream.uri())));
-        exemptions.stream().filter(e -> !e.isBlank()).map(e -> e.trim().toLowerCase(Locale.ROOT)).forEach(platform::add);
-        if (!exemptions.isEmpty() && exemptions.stream().anyMatch(e -> !e.isBlank())) {
-            org.slf4j.LoggerFactory.getLogger(UpstreamGuardConfiguration.class)
+    GuardedAddressResolverGroup guardedAddressResolverGroup(UpstreamAddressGuard guard, GatewayProperties gateway,
+            DispatchProperties dispatch) {
+        Set<String> exempt = new HashSet<>();
+        gateway.upstreams().values().forEach(upstream -> exempt.add(hostPort(upstream.uri())));
+        var exemptions = dispatch.connectCheckExemptions().stream().filter(e -> !e.isBlank())
+                .map(e -> e.trim().toLowerCase(Locale.ROOT)).toList();
+        if (!exemptions.isEmpty()) {
+            LoggerFactory.getLogger(UpstreamGuardConfiguration.class)
                     .warn("Connect-time upstream address check is DISABLED for {} (test/development setting)", exemptions);
         }
-        GuardedAddressResolverGroup resolver = new GuardedAddressResolverGroup(guard, platform);
+        exempt.addAll(exemptions);
+        return new GuardedAddressResolverGroup(guard, exempt);
+    }
+
+    @Bean
+    HttpClientCustomizer guardedUpstreamResolver(GuardedAddressResolverGroup resolver) {
         return client -> client.resolver(resolver).followRedirect(false);
     }
 

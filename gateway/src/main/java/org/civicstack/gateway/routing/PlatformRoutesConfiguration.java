@@ -1,6 +1,5 @@
 package org.civicstack.gateway.routing;
 
-import org.civicstack.gateway.dispatch.AgencyDispatchFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
@@ -33,11 +32,7 @@ public class PlatformRoutesConfiguration {
                     .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, upstream.responseTimeout().toMillis())
                     .uri(upstream.uri()));
         }
-        // agency services: ONE route; the service is found by AgencyDispatchFilter in the routing index, which also
-        // sets the real upstream URL (this placeholder URI is never called)
-        routes.route(AgencyDispatchFilter.ROUTE_ID, r -> r
-                .path(AgencyDispatchFilter.PREFIX + "**")
-                .uri("http://agency-dispatch.invalid"));
+        // agency services (/s/**) never reach this route table: the dispatch handler in the HTTP server takes them
         return routes.build();
     }
 }

@@ -1,0 +1,234 @@
+package org.civicstack.gateway.dispatch;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Sits right behind the HTTP codec of every connection to the gateway and takes {@code /s/**} requests out of the
+ * stream before Spring's web stack sees them; everything else passes on untouched to Reactor Netty and Spring
+ * Cloud Gateway. This keeps agency dispatch — the platform's hot path — off the generic filter chain (see ADR 0005).
+ *
+ * <p>HTTP/1.1 answers requests on a connection in order. Real clients do not pipeline, but the handler keeps the
+ * order anyway: a request that arrives while the other side still owes a response is held, and reading stops, until
+ * that response is written. Reactor Netty drives reads explicitly ({@code autoRead} off); this handler asks for the
+ * next read itself while it owns the connection and swallows the web stack's read requests meanwhile.
+ */
+final class DispatchConnectionHandler extends ChannelDuplexHandler {
+
+    static final String NAME = "civicstack.dispatch";
+
+    private final DispatchEngine engine;
+    private ChannelHandlerContext ctx;
+    /** Our request in progress: its request not yet fully read or its response not yet fully written. */
+    private DispatchExchange current;
+    /** Requests handed to the web stack whose responses are not yet fully written. */
+    private int passedOn;
+    /** The content of a request handed to the web stack is still arriving. */
+    private boolean passingBody;
+    /** Messages that must wait until the response owed on this connection is written. */
+    private ArrayDeque<Object> held;
+
+    private String clientAddress;
+    private String callerId;
+
+    DispatchConnectionHandler(DispatchEngine engine) {
+        this.engine = engine;
+    }
+
+    /** The citizen's IP address as the gateway sees it (never what a client header claims). */
+    String clientAddress() {
+        if (clientAddress == null) {
+            clientAddress = ctx.channel().remoteAddress() instanceof InetSocketAddress address
+                    && address.getAddress() != null ? address.getAddress().getHostAddress() : "unknown";
+        }
+        return clientAddress;
+    }
+
+    /** {@code http} or {@code https}: how the citizen reached the gateway. */
+    String scheme() {
+        return ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+    }
+
+    /**
+     * Whose per-caller rate-limit bucket this connection's requests use. Until the gateway authenticates citizens
+     * (the identity issue), the caller is the client address, hashed so no address appears in Redis key names.
+     */
+    String callerId() {
+        if (callerId == null) {
+            callerId = ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
+                    ? "ip-" + Integer.toHexString(Arrays.hashCode(address.getAddress().getAddress())) : null;
+        }
+        return callerId;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static boolean isDispatch(HttpRequest request) {
+        return request.uri().startsWith(DispatchExchange.PREFIX) && request.decoderResult().isSuccess();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if ((held != null && !held.isEmpty()) || mustWait(msg)) {
+            hold(msg);
+            return;
+        }
+        route(msg);
+    }
+
+    private boolean mustWait(Object msg) {
+        return msg instanceof HttpRequest request
+                && (current != null || (passedOn > 0 && isDispatch(request)));
+    }
+
+    private void route(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (isDispatch(request)) {
+                current = new DispatchExchange(engine, this, ctx, request);
+                current.start();
+                if (msg instanceof HttpContent content && current != null) {
+                    current.onRequestContent(content);
+                }
+            } else {
+                passedOn++;
+                passingBody = !(msg instanceof LastHttpContent);
+                ctx.fireChannelRead(msg);
+            }
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            if (passingBody) {
+                passingBody = !(msg instanceof LastHttpContent);
+                ctx.fireChannelRead(msg);
+            } else if (current != null) {
+                current.onRequestContent(content);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void hold(Object msg) {
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
+        held.add(msg);
+    }
+
+    /** Called by the exchange once its response is written and its request read; {@code keepAlive} = read on. */
+    void exchangeFinished(DispatchExchange exchange, boolean keepAlive) {
+        if (current != exchange) {
+            return;
+        }
+        current = null;
+        if (!keepAlive) {
+            // the answer's write closes the connection once it is out
+            discardHeld();
+            return;
+        }
+        drainHeld();
+    }
+
+    private void drainHeld() {
+        while (held != null && !held.isEmpty()) {
+            if (mustWait(held.peek())) {
+                return;
+            }
+            route(held.poll());
+        }
+        if (current == null || current.wantsRequestData()) {
+            ctx.read();
+        }
+    }
+
+    /** The exchange wants more of its request body (the upstream can take it). */
+    void readMore() {
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null && current.wantsRequestData()) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        // the web stack asks for more after its own responses; while we own the connection, we decide
+        if (current != null || (held != null && !held.isEmpty())) {
+            return;
+        }
+        ctx.read();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ctx.write(msg, promise);
+        if (msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            return; // 100 Continue: the real response is still to come
+        }
+        if (passedOn > 0 && msg instanceof LastHttpContent) {
+            passedOn--;
+            if (passedOn == 0 && held != null && !held.isEmpty()) {
+                ctx.executor().execute(this::drainHeld);
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        DispatchExchange exchange = current;
+        current = null;
+        discardHeld();
+        if (exchange != null) {
+            exchange.onClientClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (current != null) {
+            // our request's connection failed (reset, TLS alert...): nothing more can be sent on it
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    private void discardHeld() {
+        if (held != null) {
+            Object msg;
+            while ((msg = held.poll()) != null) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+}
