@@ -49,11 +49,17 @@ class AgencyDispatchIT {
     static final WireMockServer platform = new WireMockServer(options().dynamicPort());
     static final WireMockServer agency = new WireMockServer(options().dynamicPort());
     static final WireMockServer otherAgency = new WireMockServer(options().dynamicPort());
+    static final RawUpstream raw;
 
     static {
         platform.start();
         agency.start();
         otherAgency.start();
+        try {
+            raw = new RawUpstream();
+        } catch (java.io.IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
         platform.stubFor(post(urlEqualTo("/oauth2/token"))
                 .willReturn(okJson("{\"access_token\":\"gw-token\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
         List<Map<String, Object>> routes = List.of(
@@ -64,8 +70,12 @@ class AgencyDispatchIT {
                         "per_citizen", Map.of("requests_per_second", 0.01, "burst", 2))).build(),
                 aRoute(2, "sz-other", otherAgency.baseUrl()).build(),
                 aRoute(3, "sz-suspended", agency.baseUrl()).with("status", "suspended").build(),
-                aRoute(4, "sz-retired", agency.baseUrl()).with("status", "retired").build());
-        StringBuilder ndjson = new StringBuilder("{\"version\":6,\"routes\":6}\n");
+                aRoute(4, "sz-retired", agency.baseUrl()).with("status", "retired").build(),
+                aRoute(7, "sz-protocol", agency.baseUrl()).with("path_prefixes", List.of("/"))
+                        .with("allowed_methods", List.of("GET", "HEAD", "POST", "PUT", "DELETE"))
+                        .with("max_body_bytes", 4 * 1024 * 1024).with("timeout_ms", 3000).build(),
+                aRoute(8, "sz-raw", "http://127.0.0.1:" + raw.port()).with("path_prefixes", List.of("/")).build());
+        StringBuilder ndjson = new StringBuilder("{\"version\":8,\"routes\":8}\n");
         routes.forEach(r -> ndjson.append(JSON.writeValueAsString(r)).append('\n'));
         platform.stubFor(get(urlEqualTo("/v1/registry/routing/snapshot"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson").withBody(ndjson.toString())));
@@ -79,7 +89,7 @@ class AgencyDispatchIT {
         registry.add("civicstack.gateway.routing.client-secret", () -> "test-secret");
         // the stand-in agencies listen on loopback, which the connect-time check always refuses otherwise
         registry.add("civicstack.gateway.dispatch.connect-check-exemptions",
-                () -> "localhost:" + agency.port() + ",localhost:" + otherAgency.port());
+                () -> "localhost:" + agency.port() + ",localhost:" + otherAgency.port() + ",127.0.0.1:" + raw.port());
         // start from an empty change stream
         TestInfrastructure.flushRedis();
     }
@@ -89,6 +99,11 @@ class AgencyDispatchIT {
         platform.stop();
         agency.stop();
         otherAgency.stop();
+        try {
+            raw.close();
+        } catch (java.io.IOException e) {
+            // closing anyway
+        }
     }
 
     @LocalServerPort
@@ -96,6 +111,9 @@ class AgencyDispatchIT {
 
     @Autowired
     RoutingIndex index;
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     WebTestClient client;
 
@@ -342,6 +360,171 @@ class AgencyDispatchIT {
             pollUntil(() -> index.version() == current + 2, Duration.ofSeconds(5));
             assertThat(index.find(missed)).isNotNull();
             assertThat(index.find(next)).isNotNull();
+        }
+    }
+
+    /**
+     * The dispatch handler speaks HTTP/1.1 itself (it sits behind the codec, before Spring's web stack), so these
+     * check the protocol on raw sockets: order on a shared connection, framing, keep-alive both ways.
+     */
+    @Nested
+    class Protocol {
+
+        @Test
+        void dispatchAndPlatformRequestsPipelinedOnOneConnectionAreAnsweredInOrder() throws Exception {
+            agency.stubFor(get(urlPathEqualTo("/first")).willReturn(okJson("{\"n\":1}").withFixedDelay(200)));
+            agency.stubFor(get(urlPathEqualTo("/third")).willReturn(okJson("{\"n\":3}")));
+            try (RawHttp http = new RawHttp(port)) {
+                http.send("GET /s/sz-protocol/first HTTP/1.1\r\nHost: gw\r\n\r\n"
+                        + "GET /actuator/health/liveness HTTP/1.1\r\nHost: gw\r\n\r\n"
+                        + "GET /s/sz-protocol/third HTTP/1.1\r\nHost: gw\r\n\r\n");
+                assertThat(http.read().text()).contains("\"n\":1");
+                assertThat(http.read().text()).contains("UP");
+                assertThat(http.read().text()).contains("\"n\":3");
+                // and the connection is still good for more
+                http.send("GET /s/sz-protocol/third HTTP/1.1\r\nHost: gw\r\n\r\n");
+                assertThat(http.read().status()).isEqualTo(200);
+            }
+        }
+
+        @Test
+        void dotSegmentsAndEncodedSeparatorsNeverReachTheAgency() throws Exception {
+            try (RawHttp http = new RawHttp(port)) {
+                for (String path : List.of("/appointments/../admin", "/appointments/%2e%2e/admin",
+                        "/appointments/..%2Fadmin", "/appointments/.", "/appointments\\..\\admin")) {
+                    RawHttp.Response response = http.send("GET /s/sz-hospital" + path + " HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                    assertThat(response.status()).as(path).isEqualTo(400);
+                    assertThat(response.text()).as(path).contains("path_not_acceptable");
+                }
+            }
+            assertThat(agency.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
+        void headAnswersCarryNoBodyAndKeepTheConnectionUsable() throws Exception {
+            agency.stubFor(any(urlPathEqualTo("/doc")).willReturn(aResponse().withStatus(200).withBody("x".repeat(500))));
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response head = http.send("HEAD /s/sz-protocol/doc HTTP/1.1\r\nHost: gw\r\n\r\n").read(true);
+                assertThat(head.status()).isEqualTo(200);
+                // no body bytes followed the head: the next answer on the connection parses cleanly
+                RawHttp.Response body = http.send("GET /s/sz-protocol/doc HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                assertThat(body.body()).hasSize(500);
+            }
+        }
+
+        @Test
+        void chunkedUploadsAreForwardedAndCutOffPastTheLimit() throws Exception {
+            agency.stubFor(post(urlPathEqualTo("/his/appointments")).willReturn(okJson("{\"booked\":true}")));
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response ok = http.send("POST /s/sz-hospital/appointments HTTP/1.1\r\nHost: gw\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n").read();
+                assertThat(ok.status()).isEqualTo(200);
+            }
+            agency.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/his/appointments"))
+                    .withRequestBody(equalTo("{\"a\":1}")));
+            try (RawHttp http = new RawHttp(port)) {
+                String chunk = "x".repeat(1000);
+                RawHttp.Response tooLarge = http.send("POST /s/sz-hospital/appointments HTTP/1.1\r\nHost: gw\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n"
+                        + "3e8\r\n" + chunk + "\r\n3e8\r\n" + chunk + "\r\n0\r\n\r\n").read();
+                assertThat(tooLarge.status()).isEqualTo(413);
+                assertThat(tooLarge.text()).contains("payload_too_large");
+            }
+        }
+
+        @Test
+        void expectContinueIsAnsweredByTheGatewayOnceTheRulesPass() throws Exception {
+            agency.stubFor(post(urlPathEqualTo("/his/appointments")).willReturn(okJson("{\"booked\":true}")));
+            try (RawHttp http = new RawHttp(port)) {
+                http.send("POST /s/sz-hospital/appointments HTTP/1.1\r\nHost: gw\r\nContent-Length: 7\r\n"
+                        + "Expect: 100-continue\r\n\r\n");
+                assertThat(http.read().status()).isEqualTo(100);
+                RawHttp.Response done = http.send("{\"a\":1}").read();
+                assertThat(done.status()).isEqualTo(200);
+            }
+            try (RawHttp http = new RawHttp(port)) {
+                // refused before the body was sent: the answer is final and the connection closes
+                RawHttp.Response refused = http.send("POST /s/sz-hospital/appointments HTTP/1.1\r\nHost: gw\r\n"
+                        + "Content-Length: 5000\r\nExpect: 100-continue\r\n\r\n").read();
+                assertThat(refused.status()).isEqualTo(413);
+                assertThat(http.closedByServer()).isTrue();
+            }
+        }
+
+        @Test
+        void upstreamConnectionsAreKeptAliveAndReused() throws Exception {
+            agency.stubFor(get(urlPathEqualTo("/reuse")).willReturn(okJson("{}")));
+            var opened = meters.get("civicstack.gateway.dispatch.upstream.connections.opened").counter();
+            try (RawHttp http = new RawHttp(port)) {
+                http.send("GET /s/sz-protocol/reuse HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                double before = opened.count();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(http.send("GET /s/sz-protocol/reuse HTTP/1.1\r\nHost: gw\r\n\r\n").read().status())
+                            .isEqualTo(200);
+                }
+                assertThat(opened.count() - before).isZero();
+            }
+        }
+
+        @Test
+        void aBodyThatEndsWithTheUpstreamConnectionIsChunkedToTheCitizen() throws Exception {
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response response = http.send("GET /s/sz-raw/close-delimited HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("transfer-encoding")).isEqualTo("chunked");
+                assertThat(response.text()).isEqualTo("until the end");
+                // the upstream closed its connection, the citizen's stays open
+                assertThat(http.send("GET /s/sz-raw/plain HTTP/1.1\r\nHost: gw\r\n\r\n").read().text())
+                        .isEqualTo("served /plain");
+            }
+        }
+
+        @Test
+        void aPooledConnectionTheUpstreamDropsIsRetriedOnAFreshOne() throws Exception {
+            try (RawHttp http = new RawHttp(port)) {
+                assertThat(http.send("GET /s/sz-raw/drops-reused HTTP/1.1\r\nHost: gw\r\n\r\n").read().status())
+                        .isEqualTo(200);
+                int before = raw.connections.get();
+                RawHttp.Response second = http.send("GET /s/sz-raw/drops-reused HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                assertThat(second.status()).isEqualTo(200);
+                assertThat(second.text()).isEqualTo("served /drops-reused");
+                assertThat(raw.connections.get()).isEqualTo(before + 1);
+            }
+        }
+
+        @Test
+        void hopByHopHeadersStopAtTheGatewayBothWays() throws Exception {
+            agency.stubFor(get(urlPathEqualTo("/hops")).willReturn(okJson("{}")
+                    .withHeader("Keep-Alive", "timeout=5").withHeader("Proxy-Authenticate", "Basic")
+                    .withHeader("X-Agency", "kept")));
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response response = http.send("GET /s/sz-protocol/hops HTTP/1.1\r\nHost: gw\r\n"
+                        + "Connection: keep-alive, X-Secret\r\nX-Secret: s3cret\r\nTE: trailers\r\n"
+                        + "Proxy-Authorization: Basic Zm9vOmJhcg==\r\nX-App: kept\r\n\r\n").read();
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("keep-alive")).isNull();
+                assertThat(response.header("proxy-authenticate")).isNull();
+                assertThat(response.header("x-agency")).isEqualTo("kept");
+                assertThat(response.header("x-request-id")).isNotBlank();
+            }
+            agency.verify(getRequestedFor(urlPathEqualTo("/hops"))
+                    .withHeader("X-Secret", absent())
+                    .withHeader("TE", absent())
+                    .withHeader("Proxy-Authorization", absent())
+                    .withHeader("X-App", equalTo("kept"))
+                    .withHeader("Host", equalTo("localhost:" + agency.port())));
+        }
+
+        @Test
+        void largeAnswersStreamThroughIntact() throws Exception {
+            byte[] big = new byte[3 * 1024 * 1024 + 17];
+            new java.util.Random(42).nextBytes(big);
+            agency.stubFor(get(urlPathEqualTo("/big")).willReturn(aResponse().withStatus(200).withBody(big)));
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response response = http.send("GET /s/sz-protocol/big HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                assertThat(response.body()).isEqualTo(big);
+            }
         }
     }
 
