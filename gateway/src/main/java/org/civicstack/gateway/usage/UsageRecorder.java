@@ -1,33 +1,70 @@
 package org.civicstack.gateway.usage;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.core.ReactiveStreamOperations;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One usage record per dispatched request — service, status, latency, caller and request id — onto the Redis Stream
- * {@value #STREAM} for the audit and metrics consumers. Records are buffered in memory (bounded) and written in
- * batches off the request path; when Redis cannot keep up, records are dropped and counted, never blocking traffic.
+ * {@value #STREAM} for the audit and metrics consumers.
+ * <p>
+ * What callers may rely on: {@link #record} may be called from any number of threads at once (Netty event loops),
+ * never blocks and never throws for a Redis problem; it only times the request and offers the record to a bounded
+ * in-memory buffer. One writer thread takes batches of up to {@value #BATCH} records — a full batch as soon as there
+ * is one, a partial one at least every {@link #FLUSH_INTERVAL} — and appends them with pipelined {@code XADD}s
+ * (approximate {@code MAXLEN} trimming), one batch in flight at a time. A record is lost only when the buffer is full
+ * or its batch fails or takes longer than {@link #WRITE_TIMEOUT}; every lost record is counted in
+ * {@code civicstack.gateway.usage.dropped} (and every written one in {@code civicstack.gateway.usage.written}), and
+ * failures are logged at most once per {@link #FAILURE_LOG_INTERVAL}. {@link #stop} writes what is still buffered,
+ * waiting at most {@link #STOP_TIMEOUT}.
+ * <p>
  * Metrics stay low-cardinality: per-service detail lives in the stream, not in meter tags (8,000+ services).
  */
 public final class UsageRecorder implements SmartLifecycle {
 
     public static final String STREAM = "cs:gateway:usage";
+    /** Records the buffer holds: about a quarter of a second at 60,000 requests per second. */
     static final int BUFFER = 16_384;
+    static final int BATCH = 256;
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
+    /** How often the writer looks at the buffer; a partial batch is written on the last look before the interval. */
+    static final Duration TICK = Duration.ofMillis(20);
+    /**
+     * Started before and stopped after the web server (Boot's graceful shutdown and web server phases are
+     * {@code DEFAULT_PHASE - 1024} and {@code - 2048}), so requests finishing during a graceful shutdown are still
+     * written; and stopped before the Redis connection factory (phase 0) that the final flush needs.
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+    private static final long PARTIAL_BATCH_AFTER_NANOS = FLUSH_INTERVAL.minus(TICK).toNanos();
+    private static final long FAILURE_LOG_INTERVAL_NANOS = FAILURE_LOG_INTERVAL.toNanos();
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
@@ -36,93 +73,258 @@ public final class UsageRecorder implements SmartLifecycle {
             String caller, long epochMillis) {
     }
 
-    private final ReactiveStringRedisTemplate redis;
-    private final Sinks.Many<Usage> sink = Sinks.many().multicast().onBackpressureBuffer(BUFFER, false);
+    /** The {@code outcome} tag of the dispatch timer: the status class, nothing finer. */
+    enum Outcome {
+        SUCCESS("success"), CLIENT_ERROR("client_error"), SERVER_ERROR("server_error"), OTHER("other");
+
+        private final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
+        }
+
+        static Outcome of(int status) {
+            if (status >= 500) {
+                return SERVER_ERROR;
+            }
+            if (status >= 400) {
+                return CLIENT_ERROR;
+            }
+            return status >= 200 ? SUCCESS : OTHER;
+        }
+
+        String tag() {
+            return tag;
+        }
+    }
+
+    private final ReactiveStreamOperations<String, String, String> stream;
+    private final String streamKey;
+    private final XAddOptions trim;
+    private final UsageBuffer buffer;
+    /** The dispatch timers, indexed by {@link Outcome#ordinal()}. */
+    private final Timer[] timers;
     private final Counter dropped;
     private final Counter written;
-    private final MeterRegistry meters;
-    private final long streamMaxLength;
-    private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile Disposable writer;
+    private final AtomicLong droppedSinceWarning = new AtomicLong();
+    private volatile long lastWarningNanos = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
+    private volatile long lastBatchNanos = System.nanoTime();
+    private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private volatile ScheduledExecutorService writer;
 
+    /** A recorder onto {@value #STREAM}, trimmed to about {@code streamMaxLength} entries. */
     public UsageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters, long streamMaxLength) {
-        this.redis = redis;
-        this.meters = meters;
-        this.streamMaxLength = streamMaxLength;
+        this(redis, meters, streamMaxLength, STREAM, BUFFER);
+    }
+
+    UsageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters, long streamMaxLength, String streamKey,
+            int bufferCapacity) {
+        if (streamMaxLength < 1) {
+            throw new IllegalArgumentException("stream max length must be at least 1, was " + streamMaxLength);
+        }
+        this.stream = redis.opsForStream();
+        this.streamKey = streamKey;
+        this.trim = XAddOptions.maxlen(streamMaxLength).approximateTrimming(true);
+        this.buffer = new UsageBuffer(bufferCapacity);
+        this.timers = dispatchTimers(meters);
         this.dropped = Counter.builder("civicstack.gateway.usage.dropped")
-                .description("usage records dropped because the buffer was full or Redis failed").register(meters);
-        this.written = Counter.builder("civicstack.gateway.usage.written").register(meters);
+                .description("usage records dropped because the buffer was full or Redis failed or was too slow")
+                .register(meters);
+        this.written = Counter.builder("civicstack.gateway.usage.written")
+                .description("usage records appended to the usage stream")
+                .register(meters);
+        Gauge.builder("civicstack.gateway.usage.queued", buffer, UsageBuffer::size)
+                .description("usage records buffered, not yet taken by the writer")
+                .register(meters);
+    }
+
+    private static Timer[] dispatchTimers(MeterRegistry meters) {
+        Outcome[] outcomes = Outcome.values();
+        Timer[] timers = new Timer[outcomes.length];
+        for (Outcome outcome : outcomes) {
+            timers[outcome.ordinal()] = Timer.builder("civicstack.gateway.dispatch")
+                    .description("agency-service dispatch latency (per-service detail is in the usage stream)")
+                    .tag("outcome", outcome.tag())
+                    .publishPercentileHistogram()
+                    .register(meters);
+        }
+        return timers;
     }
 
     /** Records a finished request; never blocks, never fails the request. */
     public void record(Usage usage) {
-        timers.computeIfAbsent(outcome(usage.status()), outcome -> Timer.builder("civicstack.gateway.dispatch")
-                        .description("agency-service dispatch latency (per-service detail is in the usage stream)")
-                        .tag("outcome", outcome)
-                        .publishPercentileHistogram()
-                        .register(meters))
-                .record(usage.latencyMicros(), java.util.concurrent.TimeUnit.MICROSECONDS);
-        if (sink.tryEmitNext(usage).isFailure()) {
+        timers[Outcome.of(usage.status()).ordinal()].record(usage.latencyMicros(), TimeUnit.MICROSECONDS);
+        if (!buffer.offer(usage)) {
             dropped.increment();
         }
     }
 
     static String outcome(int status) {
-        if (status >= 500) {
-            return "server_error";
-        }
-        if (status >= 400) {
-            return "client_error";
-        }
-        return status >= 200 ? "success" : "other";
+        return Outcome.of(status).tag();
     }
 
-    @Override
-    public void start() {
-        writer = sink.asFlux()
-                .bufferTimeout(256, Duration.ofMillis(200))
-                .concatMap(this::write, 1)
-                .subscribe();
+    /** Runs on the writer thread only: starts the next batch when none is in flight and one is due. */
+    private void drain() {
+        if (inFlight.isDone() && batchDue()) {
+            inFlight = writeNextBatch();
+        }
     }
 
+    private boolean batchDue() {
+        int queued = buffer.size();
+        return queued >= BATCH || queued > 0 && System.nanoTime() - lastBatchNanos >= PARTIAL_BATCH_AFTER_NANOS;
+    }
+
+    private CompletableFuture<Void> writeNextBatch() {
+        lastBatchNanos = System.nanoTime();
+        CompletableFuture<Void> done = write(buffer.take(BATCH)).toFuture();
+        done.whenComplete((ignored, error) -> drainAgainIfFull());
+        return done;
+    }
+
+    /** Under load, the next full batch goes out as soon as the previous one is answered, not on the next tick. */
+    private void drainAgainIfFull() {
+        ScheduledExecutorService current = writer;
+        if (current == null || buffer.size() < BATCH) {
+            return;
+        }
+        try {
+            current.execute(this::drain);
+        } catch (RejectedExecutionException stopping) {
+            log.debug("Writer stopping; stop() writes what is left");
+        }
+    }
+
+    /**
+     * Subscribed on {@code boundedElastic}: Spring Data Redis opens the shared Lettuce connection synchronously on
+     * first use (and on every use while Redis refuses connections), which would otherwise stall the writer thread, or
+     * {@link #stop}, past every timeout here.
+     */
     private Mono<Void> write(List<Usage> batch) {
-        XAddOptions trim = XAddOptions.maxlen(streamMaxLength).approximateTrimming(true);
+        AtomicInteger confirmed = new AtomicInteger();
         return Flux.fromIterable(batch)
-                .flatMap(usage -> redis.opsForStream().add(STREAM, fields(usage), trim), 64)
-                .doOnNext(id -> written.increment())
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(this::append, BATCH)
+                .doOnNext(id -> confirmed.incrementAndGet())
                 .then()
-                .timeout(Duration.ofSeconds(2))
-                .onErrorResume(e -> {
-                    dropped.increment(batch.size());
-                    log.warn("Usage records not written ({} dropped): {}", batch.size(), e.toString());
-                    return Mono.empty();
-                });
+                .timeout(WRITE_TIMEOUT)
+                .doOnSuccess(done -> written.increment(batch.size()))
+                .onErrorResume(error -> dropUnconfirmed(batch.size(), confirmed.get(), error));
     }
 
+    private Mono<RecordId> append(Usage usage) {
+        return stream.add(streamKey, fields(usage), trim);
+    }
+
+    /** Stream consumers read fields by name; their order in an entry is not significant. */
     private static Map<String, String> fields(Usage usage) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("service", usage.service());
-        fields.put("status", Integer.toString(usage.status()));
-        fields.put("latency_us", Long.toString(usage.latencyMicros()));
-        fields.put("method", usage.method());
-        fields.put("request_id", usage.requestId() == null ? "" : usage.requestId());
-        fields.put("caller", usage.caller() == null ? "" : usage.caller());
-        fields.put("ts", Long.toString(usage.epochMillis()));
-        return fields;
+        return Map.of(
+                "service", textOf(usage.service()),
+                "status", Integer.toString(usage.status()),
+                "latency_us", Long.toString(usage.latencyMicros()),
+                "method", textOf(usage.method()),
+                "request_id", textOf(usage.requestId()),
+                "caller", textOf(usage.caller()),
+                "ts", Long.toString(usage.epochMillis()));
+    }
+
+    private static String textOf(String value) {
+        return value == null ? "" : value;
+    }
+
+    private Mono<Void> dropUnconfirmed(int batchSize, int confirmedCount, Throwable error) {
+        written.increment(confirmedCount);
+        int lost = batchSize - confirmedCount;
+        dropped.increment(lost);
+        warnAtMostOncePerInterval(lost, error);
+        return Mono.empty();
+    }
+
+    /** While Redis fails, one warning per {@link #FAILURE_LOG_INTERVAL} with the records lost since the last one. */
+    private void warnAtMostOncePerInterval(int lost, Throwable error) {
+        long unreported = droppedSinceWarning.addAndGet(lost);
+        long now = System.nanoTime();
+        if (now - lastWarningNanos < FAILURE_LOG_INTERVAL_NANOS) {
+            return;
+        }
+        lastWarningNanos = now;
+        droppedSinceWarning.addAndGet(-unreported);
+        log.warn("Usage records cannot be written to {}: {} dropped since the last warning (next warning in {} s "
+                + "at the earliest): {}", streamKey, unreported, FAILURE_LOG_INTERVAL.toSeconds(), error.toString());
     }
 
     @Override
-    public void stop() {
-        sink.tryEmitComplete();
-        Disposable current = writer;
-        if (current != null) {
-            current.dispose();
+    public synchronized void start() {
+        if (writer != null) {
+            return;
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(UsageRecorder::writerThread);
+        executor.scheduleWithFixedDelay(this::drain, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        writer = executor;
+    }
+
+    private static Thread writerThread(Runnable task) {
+        Thread thread = new Thread(task, "cs-usage-writer");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
+     * Stops the writer, then writes what is buffered, batch by batch, for at most {@link #STOP_TIMEOUT}; records
+     * still buffered after that are dropped and counted. Records offered after this stay buffered until the next
+     * {@link #start}.
+     */
+    @Override
+    public synchronized void stop() {
+        ScheduledExecutorService current = writer;
+        if (current == null) {
+            return;
         }
         writer = null;
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        current.shutdownNow();
+        try {
+            current.awaitTermination(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            flushUntil(deadline);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        discardLeftovers();
+    }
+
+    /** With the writer thread gone, this thread takes over: one batch in flight, until empty or out of time. */
+    private void flushUntil(long deadline) throws InterruptedException {
+        try {
+            inFlight.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            while (buffer.size() > 0) {
+                inFlight = writeNextBatch();
+                inFlight.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException | ExecutionException notFlushed) {
+            log.debug("Usage flush on stop ended early: {}", notFlushed.toString());
+        }
+    }
+
+    private void discardLeftovers() {
+        int discarded = buffer.discard();
+        if (discarded > 0) {
+            dropped.increment(discarded);
+            log.warn("{} usage records dropped on stop: not written to {} within {} s", discarded, streamKey,
+                    STOP_TIMEOUT.toSeconds());
+        }
+    }
+
+    private static long remainingNanos(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 
     @Override
     public boolean isRunning() {
-        return writer != null && !writer.isDisposed();
+        return writer != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 }

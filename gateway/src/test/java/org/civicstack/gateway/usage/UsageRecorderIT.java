@@ -1,0 +1,320 @@
+package org.civicstack.gateway.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.civicstack.gateway.usage.UsageFixtures.aUsage;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.civicstack.infra.InfraProvisioner;
+import org.civicstack.testkit.TestInfrastructure;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * The recorder against the test JVM's real Redis (and, for outages, a port nothing listens on and a server that never
+ * answers), without a Spring context. Every test writes its own stream key, so tests share Redis without flushing it.
+ */
+class UsageRecorderIT {
+
+    /** Generous: a loaded 2-core machine may take seconds to write tens of thousands of entries. */
+    private static final Duration PATIENT = Duration.ofSeconds(30);
+
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final String streamKey = "cs:test:usage:" + UUID.randomUUID();
+    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+    private final List<UsageRecorder> recorders = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ReactiveStringRedisTemplate shared;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (UsageRecorder recorder : recorders) {
+            recorder.stop();
+        }
+        sharedRedis().delete(streamKey).block(Duration.ofSeconds(5));
+        for (LettuceConnectionFactory connection : connections) {
+            connection.destroy();
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    @Nested
+    class ConcurrentCallers {
+
+        @Test
+        void fourThreadsRecordingAtOnceLoseNoRecord() throws Exception {
+            int threads = 4;
+            int perThread = 5_000;
+            int total = threads * perThread;
+            // Room for every record: only concurrent recording, not capacity, could lose one here.
+            UsageRecorder recorder = started(recorder(sharedRedis(), total));
+
+            recordConcurrently(recorder, threads, perThread);
+
+            await().atMost(PATIENT).until(() -> written() + dropped() == total);
+            assertThat(dropped()).isZero();
+            assertThat(written()).isEqualTo(total);
+            assertThat(streamLength()).isEqualTo(total);
+            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .hasSize(total)
+                    .doesNotHaveDuplicates();
+        }
+
+        private void recordConcurrently(UsageRecorder recorder, int threads, int perThread) throws Exception {
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String thread = "t" + t;
+                    done.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < perThread; i++) {
+                            recorder.record(aUsage().withRequestId(thread + "-" + i).build());
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> future : done) {
+                    future.get(PATIENT.toSeconds(), TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        void anEntryCarriesEveryFieldOfTheRecord() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10));
+
+            recorder.record(aUsage().withService("svc-permits").withStatus(404).withLatencyMicros(1234)
+                    .withRequestId("req-42").withCaller(null).build());
+
+            await().atMost(PATIENT).until(() -> written() == 1);
+            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.of(
+                    "service", "svc-permits", "status", "404", "latency_us", "1234", "method", "GET",
+                    "request_id", "req-42", "caller", "", "ts", "1767225600000"));
+        }
+    }
+
+    @Nested
+    class FullBuffer {
+
+        @Test
+        void recordsBeyondTheBufferAreDroppedAndCountedWithoutBlockingTheCaller() {
+            // Not started: nothing takes from the buffer while it fills.
+            UsageRecorder recorder = recorder(sharedRedis(), 100);
+
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                for (int i = 0; i < 150; i++) {
+                    recorder.record(aUsage().withRequestId("r-" + i).build());
+                }
+            }, "record() blocked on a full buffer");
+
+            assertThat(dropped()).isEqualTo(50);
+            assertThat(queued()).isEqualTo(100);
+
+            started(recorder);
+            await().atMost(PATIENT).until(() -> written() == 100);
+            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .containsExactlyInAnyOrderElementsOf(requestIds(0, 100));
+        }
+    }
+
+    @Nested
+    class RedisUnreachable {
+
+        @Test
+        void recordsAreDroppedAndCountedAndTheCallerSeesNoError() {
+            ListAppender<ILoggingEvent> log = capturedLog();
+            UsageRecorder recorder = started(recorder(template(URI.create("redis://localhost:"
+                    + InfraProvisioner.freePort())), UsageRecorder.BUFFER));
+
+            for (int i = 0; i < 1_000; i++) {
+                recorder.record(aUsage().withRequestId("r-" + i).build());
+            }
+
+            await().atMost(PATIENT).until(() -> dropped() == 1_000);
+            assertThat(written()).isZero();
+            assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN)
+                    .as("one warning for several failed batches, not one per batch")
+                    .hasSize(1);
+        }
+
+        @Test
+        void redisThatNeverAnswersTimesTheBatchOutAndStopStillReturns() throws IOException {
+            UsageRecorder recorder = started(recorder(template(URI.create("redis://127.0.0.1:"
+                    + silentServer().getLocalPort())), UsageRecorder.BUFFER));
+            for (int i = 0; i < 300; i++) {
+                recorder.record(aUsage().withRequestId("r-" + i).build());
+            }
+
+            assertTimeoutPreemptively(UsageRecorder.STOP_TIMEOUT.plusSeconds(3), () -> recorder.stop(),
+                    "stop() must give up on a Redis that never answers");
+
+            await().atMost(PATIENT).until(() -> dropped() == 300);
+            assertThat(written()).isZero();
+            assertThat(queued()).isZero();
+        }
+    }
+
+    @Nested
+    class Stop {
+
+        @Test
+        void stopWritesWhatIsStillBufferedBeforeItReturns() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), UsageRecorder.BUFFER));
+            for (int i = 0; i < 600; i++) {
+                recorder.record(aUsage().withRequestId("r-" + i).build());
+            }
+
+            recorder.stop();
+
+            assertThat(recorder.isRunning()).isFalse();
+            assertThat(written()).isEqualTo(600);
+            assertThat(dropped()).isZero();
+            assertThat(queued()).isZero();
+            assertThat(streamLength()).isEqualTo(600);
+        }
+
+        @Test
+        void aStoppedRecorderStartsAgainAndWritesWhatWasRecordedMeanwhile() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), UsageRecorder.BUFFER));
+            recorder.stop();
+            recorder.record(aUsage().withRequestId("while-stopped").build());
+
+            recorder.start();
+
+            await().atMost(PATIENT).until(() -> written() == 1);
+            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .containsExactly("while-stopped");
+        }
+    }
+
+    private UsageRecorder recorder(ReactiveStringRedisTemplate redis, int capacity) {
+        UsageRecorder recorder = new UsageRecorder(redis, meters, 1_000_000, streamKey, capacity);
+        recorders.add(recorder);
+        return recorder;
+    }
+
+    private static UsageRecorder started(UsageRecorder recorder) {
+        recorder.start();
+        return recorder;
+    }
+
+    private double written() {
+        return meters.get("civicstack.gateway.usage.written").counter().count();
+    }
+
+    private double dropped() {
+        return meters.get("civicstack.gateway.usage.dropped").counter().count();
+    }
+
+    private double queued() {
+        return meters.get("civicstack.gateway.usage.queued").gauge().value();
+    }
+
+    private long streamLength() {
+        return sharedRedis().opsForStream().size(streamKey).block(Duration.ofSeconds(5));
+    }
+
+    private List<MapRecord<String, Object, Object>> streamEntries() {
+        return sharedRedis().opsForStream().range(streamKey, Range.unbounded())
+                .collectList()
+                .block(PATIENT);
+    }
+
+    private static List<String> requestIds(int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ids.add("r-" + i);
+        }
+        return ids;
+    }
+
+    /** The test JVM's Redis, through one connection of this test's own. */
+    private ReactiveStringRedisTemplate sharedRedis() {
+        if (shared == null) {
+            shared = template(TestInfrastructure.shared().redisUrl());
+        }
+        return shared;
+    }
+
+    /** A connection of its own, as a gateway instance has. */
+    private ReactiveStringRedisTemplate template(URI redis) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration(redis.getHost(), redis.getPort()),
+                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
+        factory.afterPropertiesSet();
+        factory.start();
+        connections.add(factory);
+        return new ReactiveStringRedisTemplate(factory);
+    }
+
+    private ListAppender<ILoggingEvent> capturedLog() {
+        Logger logger = (Logger) LoggerFactory.getLogger(UsageRecorder.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        closeables.add(() -> logger.detachAppender(appender));
+        return appender;
+    }
+
+    /** Accepts TCP connections and never says a word. */
+    private ServerSocket silentServer() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    accepted.add(server.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "silent-redis");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        closeables.add(() -> {
+            server.close();
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        });
+        return server;
+    }
+}
