@@ -9,7 +9,6 @@ import org.civicstack.gateway.routing.UpstreamClients;
 import org.civicstack.gateway.usage.UsageRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -32,12 +31,6 @@ public class DispatchConfiguration {
     @Bean
     RoutingIndex routingIndex() {
         return new RoutingIndex();
-    }
-
-    @Bean
-    UsageRecorder usageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters,
-            @Value("${civicstack.gateway.usage.stream-max-length:1000000}") long streamMaxLength) {
-        return new UsageRecorder(redis, meters, streamMaxLength);
     }
 
     @Bean(destroyMethod = "close")
