@@ -22,6 +22,20 @@ public record RateLimitDecision(boolean allowed, long remaining, Duration retryA
 
     private static final RateLimitDecision UNLIMITED = new RateLimitDecision(true, Long.MAX_VALUE, Duration.ZERO, false);
 
+    /** Common decisions are shared instances, so deciding from a lease usually allocates no decision. */
+    private static final int CACHED = 1024;
+    private static final RateLimitDecision[] ALLOWED = new RateLimitDecision[CACHED];
+    private static final RateLimitDecision[] REFUSED = new RateLimitDecision[CACHED + 1];
+
+    static {
+        for (int i = 0; i < CACHED; i++) {
+            ALLOWED[i] = new RateLimitDecision(true, i, Duration.ZERO, false);
+        }
+        for (int seconds = 1; seconds <= CACHED; seconds++) {
+            REFUSED[seconds] = new RateLimitDecision(false, 0, Duration.ofSeconds(seconds), false);
+        }
+    }
+
     public RateLimitDecision {
         Objects.requireNonNull(retryAfter, "retryAfter");
         if (remaining < 0) {
@@ -47,12 +61,24 @@ public record RateLimitDecision(boolean allowed, long remaining, Duration retryA
     }
 
     static RateLimitDecision allowed(long remaining, boolean fallback) {
+        if (!fallback && remaining >= 0 && remaining < CACHED) {
+            return ALLOWED[(int) remaining];
+        }
         return new RateLimitDecision(true, remaining, Duration.ZERO, fallback);
     }
 
     /** Refused; {@code wait} is rounded up to whole seconds, and to at least one. */
     static RateLimitDecision refused(Duration wait, boolean fallback) {
         return new RateLimitDecision(false, 0, Duration.ofSeconds(ceilSeconds(wait)), fallback);
+    }
+
+    /** Refused (not by the fallback) for {@code waitNanos}, rounded up to whole seconds, and to at least one. */
+    static RateLimitDecision refusedForNanos(long waitNanos) {
+        long seconds = Math.max(1, waitNanos / 1_000_000_000L + (waitNanos % 1_000_000_000L > 0 ? 1 : 0));
+        if (seconds <= CACHED) {
+            return REFUSED[(int) seconds];
+        }
+        return new RateLimitDecision(false, 0, Duration.ofSeconds(seconds), false);
     }
 
     /** {@link #retryAfter()} in seconds, as the {@code Retry-After} header carries it. */

@@ -1,28 +1,51 @@
 package org.civicstack.gateway.ratelimit;
 
+import java.util.Locale;
+import java.util.function.Supplier;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The limiter's counters, registered once. Tags are bounded on purpose: never the service code (there are 8,000+
+ * The limiter's meters, registered once. Tags are bounded on purpose: never the service code (there are 8,000+
  * services) nor the caller.
  * <ul>
- * <li>{@code civicstack.gateway.ratelimit.decisions{outcome=allowed|refused, mode=redis|fallback}}</li>
+ * <li>{@code civicstack.gateway.ratelimit.decisions{outcome=allowed|refused, mode=redis|fallback}}: {@code redis}
+ * includes decisions made from a lease or a remembered refusal, which are Redis's tokens and Redis's answer</li>
  * <li>{@code civicstack.gateway.ratelimit.fallback{reason=redis_error|redis_timeout|redis_skipped}}: decisions made
  * locally because Redis failed, timed out, or was skipped while it is known to be failing</li>
+ * <li>{@code civicstack.gateway.ratelimit.redis.calls{outcome=granted|refused|failed}}: script calls to Redis; with
+ * leases far fewer than decisions</li>
+ * <li>{@code civicstack.gateway.ratelimit.lease.unspent}: tokens taken from Redis that this instance dropped unspent
+ * (expired after the lease TTL, or no room to keep them): the cost of leasing, in refused-too-early requests at
+ * most</li>
+ * <li>{@code civicstack.gateway.ratelimit.lease.buckets} (gauge): buckets with local lease state (approximate)</li>
  * </ul>
  */
 final class RateLimiterMetrics {
 
     static final String DECISIONS = "civicstack.gateway.ratelimit.decisions";
     static final String FALLBACK = "civicstack.gateway.ratelimit.fallback";
+    static final String REDIS_CALLS = "civicstack.gateway.ratelimit.redis.calls";
+    static final String LEASE_UNSPENT = "civicstack.gateway.ratelimit.lease.unspent";
+    static final String LEASE_BUCKETS = "civicstack.gateway.ratelimit.lease.buckets";
 
     /** Why a decision was made locally. */
     enum FallbackReason {
         REDIS_ERROR, REDIS_TIMEOUT, REDIS_SKIPPED;
 
         String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How a call to Redis ended. */
+    enum RedisCall {
+        GRANTED, REFUSED, FAILED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -31,8 +54,10 @@ final class RateLimiterMetrics {
     private final Counter allowedFallback;
     private final Counter refusedFallback;
     private final Counter[] fallbacks = new Counter[FallbackReason.values().length];
+    private final Counter[] redisCalls = new Counter[RedisCall.values().length];
+    private final Counter unspent;
 
-    RateLimiterMetrics(MeterRegistry registry) {
+    RateLimiterMetrics(MeterRegistry registry, Supplier<Number> leaseBuckets) {
         allowedRedis = decisions(registry, "allowed", "redis");
         refusedRedis = decisions(registry, "refused", "redis");
         allowedFallback = decisions(registry, "allowed", "fallback");
@@ -43,6 +68,19 @@ final class RateLimiterMetrics {
                     .tag("reason", reason.tag())
                     .register(registry);
         }
+        for (RedisCall call : RedisCall.values()) {
+            redisCalls[call.ordinal()] = Counter.builder(REDIS_CALLS)
+                    .description("Calls of the token-lease script in Redis, by how they ended")
+                    .tag("outcome", call.tag())
+                    .register(registry);
+        }
+        unspent = Counter.builder(LEASE_UNSPENT)
+                .description("Tokens leased from Redis that this instance dropped unspent (expired or no room)")
+                .baseUnit("tokens")
+                .register(registry);
+        Gauge.builder(LEASE_BUCKETS, leaseBuckets)
+                .description("Buckets this instance keeps lease state for (approximate)")
+                .register(registry);
     }
 
     void decided(RateLimitDecision decision) {
@@ -54,6 +92,14 @@ final class RateLimiterMetrics {
 
     void fellBack(FallbackReason reason) {
         fallbacks[reason.ordinal()].increment();
+    }
+
+    void calledRedis(RedisCall outcome) {
+        redisCalls[outcome.ordinal()].increment();
+    }
+
+    void unspent(long tokens) {
+        unspent.increment(tokens);
     }
 
     private static Counter decisions(MeterRegistry registry, String outcome, String mode) {

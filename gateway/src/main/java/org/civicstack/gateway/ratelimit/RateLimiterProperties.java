@@ -26,6 +26,14 @@ import org.springframework.validation.annotation.Validated;
  *        (default 30 s)
  * @param redisRetryInterval after a failed Redis call, how long decisions skip Redis before one request tries it
  *        again (default 1 s)
+ * @param leaseTtl how long tokens this instance took from Redis but has not spent stay usable, counted from when the
+ *        Redis call was sent (default 1 s); then they are dropped, which errs towards refusing. Keep it well above
+ *        {@code redisTimeout}
+ * @param leaseWindow how much refill one Redis call takes at most: a lease is the tokens the limit refills in this
+ *        time, at least 1 and at most half the burst (default 50 ms); longer means fewer Redis calls and more
+ *        tokens that may expire unspent
+ * @param leaseMaxBuckets most buckets this instance keeps lease state for (unspent tokens, a recent refusal); a
+ *        bucket beyond that asks Redis for one token per request (default 100,000, in the order of 15 MB)
  */
 @Validated
 @ConfigurationProperties("civicstack.gateway.rate-limiter")
@@ -34,11 +42,14 @@ public record RateLimiterProperties(
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") @DefaultValue("1.0") double localFallbackShare,
         @Min(1) @DefaultValue("100000") int localMaxBuckets,
         @NotNull @DurationMin(seconds = 1) @DefaultValue("30s") Duration degradedWindow,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration redisRetryInterval) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration redisRetryInterval,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration leaseTtl,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("50ms") Duration leaseWindow,
+        @Min(1) @DefaultValue("100000") int leaseMaxBuckets) {
 
     /** The defaults above, for code that builds a limiter without Spring. */
     public static RateLimiterProperties defaults() {
         return new RateLimiterProperties(Duration.ofMillis(50), 1.0, 100_000, Duration.ofSeconds(30),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(50), 100_000);
     }
 }

@@ -6,11 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.civicstack.gateway.ratelimit.LocalLeases.ServiceLeases;
 import org.civicstack.gateway.ratelimit.RateLimiterMetrics.FallbackReason;
+import org.civicstack.gateway.ratelimit.RateLimiterMetrics.RedisCall;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +28,17 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The gateway's per-service rate limiter: a token bucket per service (all callers together) and per caller of a
- * service, kept in Redis so every gateway instance enforces one shared limit.
+ * service, kept in Redis so every gateway instance enforces one shared limit. Each instance takes tokens from Redis in
+ * batches (leases) and spends them locally, so a busy service costs a Redis call per lease rather than per request.
  *
  * <p>Callers may rely on:
  * <ul>
- * <li>one token is taken from each applicable bucket atomically, or none is: a refusal by the per-caller bucket does
- * not use up the service's bucket and vice versa;</li>
- * <li>the returned {@code Mono} never fails because of Redis and never waits for it longer than
+ * <li>an instance admits a request only with tokens it has taken from the shared Redis buckets: all instances
+ * together never admit more than the Redis buckets allow. Leased tokens left unspent expire after
+ * {@link RateLimiterProperties#leaseTtl()} and are lost, which only errs towards refusing;</li>
+ * <li>one token is taken from each applicable bucket, or none is: a refusal by the per-caller bucket does not use up
+ * the service's bucket and vice versa;</li>
+ * <li>the decision never fails because of Redis and never waits for it longer than
  * {@link RateLimiterProperties#redisTimeout()}: when Redis is slow, down or failing, the decision is made by a local
  * fallback with {@link RateLimiterProperties#localFallbackShare()} of each limit and is marked
  * {@link RateLimitDecision#fallback()};</li>
@@ -40,60 +50,122 @@ public class RedisTokenBucketRateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenBucketRateLimiter.class);
 
-    /** Script result: {allowed (1|0), remaining whole tokens, ms until a retry can succeed}. */
+    /** Script reply: {wait ms, then per key: granted, whole tokens left, ms until it holds a token}. */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private static final RedisScript<List<Long>> TOKEN_BUCKET = (RedisScript) RedisScript.of(
+    private static final RedisScript<List<Long>> TOKEN_LEASE = (RedisScript) RedisScript.of(
             new ClassPathResource("org/civicstack/gateway/ratelimit/token-bucket.lua"), List.class);
 
     private static final int MAX_SERVICE_CODE_LENGTH = 128;
     private static final int MAX_CALLER_ID_LENGTH = 256;
+    private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration redisTimeout;
+    private final long leaseTtlNanos;
+    private final LongSupplier nanoTicker;
+    private final LocalLeases leases;
     private final LocalFallbackLimiter fallback;
     private final RedisAvailability availability;
     private final RateLimiterMetrics metrics;
+    /** {@link RateLimiterMetrics#unspent}, bound once so the fast path passes it without allocating. */
+    private final LongConsumer unspent;
 
     public RedisTokenBucketRateLimiter(ReactiveStringRedisTemplate redis, RateLimiterProperties properties,
             MeterRegistry meters) {
-        this(redis, properties, meters, Clock.systemUTC(), System::nanoTime);
-    }
-
-    RedisTokenBucketRateLimiter(ReactiveStringRedisTemplate redis, RateLimiterProperties properties,
-            MeterRegistry meters, Clock clock, LongSupplier nanoTicker) {
-        this.redis = Objects.requireNonNull(redis, "redis");
-        this.redisTimeout = properties.redisTimeout();
-        this.fallback = new LocalFallbackLimiter(properties.localFallbackShare(), properties.localMaxBuckets(),
-                nanoTicker);
-        this.availability = new RedisAvailability(properties.redisRetryInterval(), clock, nanoTicker);
-        this.metrics = new RateLimiterMetrics(meters);
+        this(redis, properties, meters, Clock.systemUTC(), System::nanoTime, ForkJoinPool.commonPool());
     }
 
     /**
-     * Takes one token for a request to {@code serviceCode}.
+     * @param nanoTicker monotonic nanoseconds, for lease expiry, remembered refusals, the fallback and the probe
+     *        schedule
+     * @param sweeper where a full lease table is swept (off the request's thread)
+     */
+    RedisTokenBucketRateLimiter(ReactiveStringRedisTemplate redis, RateLimiterProperties properties,
+            MeterRegistry meters, Clock clock, LongSupplier nanoTicker, Executor sweeper) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.redisTimeout = properties.redisTimeout();
+        this.leaseTtlNanos = properties.leaseTtl().toNanos();
+        this.nanoTicker = nanoTicker;
+        this.leases = new LocalLeases(properties.leaseMaxBuckets(), properties.leaseTtl(), properties.leaseWindow(),
+                nanoTicker, sweeper);
+        this.fallback = new LocalFallbackLimiter(properties.localFallbackShare(), properties.localMaxBuckets(),
+                nanoTicker);
+        this.availability = new RedisAvailability(properties.redisRetryInterval(), clock, nanoTicker);
+        this.metrics = new RateLimiterMetrics(meters, leases::size);
+        this.unspent = metrics::unspent;
+    }
+
+    /**
+     * Takes one token for a request to {@code serviceCode}, from this instance's lease when it holds one, else from
+     * Redis.
+     *
+     * <p>Cheap enough for an event-loop thread on every request: a decision made from a lease or from a refusal
+     * Redis gave recently is returned as an already completed future, without touching Redis or Reactor. Otherwise
+     * the future completes when Redis answers or {@link RateLimiterProperties#redisTimeout()} passes, on a Redis
+     * client I/O thread, a Reactor timer thread or a {@code boundedElastic} thread; dependent stages run there, so
+     * they must not block (hop threads with an {@code *Async} stage if they do real work). The calling thread is never
+     * blocked: when a call may have to open the Redis connection, it is made on {@code boundedElastic}.
      *
      * @param serviceCode the service's code, at most 128 characters, without braces (they delimit the Redis Cluster
      *        hash tag), whitespace or control characters
      * @param perService the limit on all callers of the service together, or {@code null} for none
-     * @param callerId who is calling (an opaque, stable id such as the citizen's subject); empty for anonymous calls,
-     *        which only the per-service limit applies to
+     * @param callerId who is calling (an opaque, stable id such as the citizen's subject), 1 to 256 characters; or
+     *        {@code null} for anonymous calls, which only the per-service limit applies to
      * @param perCaller the limit on each caller of the service, or {@code null} for none
-     * @return the decision; never an error caused by Redis
+     * @return the decision; never completes exceptionally because of Redis. Cancelling it drops the tokens it was
+     *         taking.
+     * @throws IllegalArgumentException when the service code or the caller id breaks the rules above
      */
-    public Mono<RateLimitDecision> acquire(String serviceCode, @Nullable RateLimit perService,
-            Optional<String> callerId, @Nullable RateLimit perCaller) {
-        List<Bucket> buckets = buckets(serviceCode, perService, callerId, perCaller);
-        if (buckets.isEmpty()) {
-            return Mono.just(RateLimitDecision.unlimited());
+    public CompletableFuture<RateLimitDecision> acquire(String serviceCode, @Nullable RateLimit perService,
+            @Nullable String callerId, @Nullable RateLimit perCaller) {
+        Objects.requireNonNull(serviceCode, "serviceCode");
+        if (callerId != null) {
+            requireValidCallerId(callerId);
         }
-        return Mono.defer(() -> decide(buckets))
-                .doOnNext(metrics::decided);
+        boolean byCaller = perCaller != null && callerId != null;
+        if (perService == null && !byCaller) {
+            requireValidServiceCode(serviceCode);
+            return CompletableFuture.completedFuture(RateLimitDecision.unlimited());
+        }
+        ServiceLeases service = leasesOf(serviceCode);
+        long now = nanoTicker.getAsLong();
+        LocalLease all = service == null || perService == null ? null : service.all();
+        LocalLease mine = service == null || !byCaller ? null : service.caller(callerId);
+        // the service's lease first; a token taken here goes back if the caller's bucket then refuses
+        long allLeft = perService == null ? Long.MAX_VALUE : spend(all, now);
+        long mineLeft = byCaller ? spend(mine, now) : Long.MAX_VALUE;
+        if (allLeft >= 0 && mineLeft >= 0) {
+            return decided(RateLimitDecision.allowed(Math.min(allLeft, mineLeft), false));
+        }
+        Claim serviceClaim = perService == null ? null : new Claim(perService, null, all, allLeft);
+        Claim callerClaim = byCaller ? new Claim(perCaller, callerId, mine, mineLeft) : null;
+        return withRedis(new Pending(serviceCode, service, now, serviceClaim, callerClaim));
     }
 
     /**
-     * As {@link #acquire}, but a refusal is the error {@link RateLimitExceeded} (429 problem+json with
-     * {@code Retry-After}), ready to be returned from a filter.
+     * The previous, {@code Mono}-based entry point, as a thin adapter over
+     * {@link #acquire(String, RateLimit, String, RateLimit)}; lazy (the token is taken on subscription).
+     *
+     * @deprecated only the current dispatch filter and its wiring test call this; it goes when the dispatch rewrite
+     *             calls the {@code CompletableFuture} method. Passing a literal {@code null} caller id to
+     *             {@code acquire} is ambiguous while both exist.
      */
+    @Deprecated(forRemoval = true)
+    public Mono<RateLimitDecision> acquire(String serviceCode, @Nullable RateLimit perService,
+            Optional<String> callerId, @Nullable RateLimit perCaller) {
+        Objects.requireNonNull(callerId, "callerId");
+        requireValidServiceCode(serviceCode);
+        callerId.ifPresent(RedisTokenBucketRateLimiter::requireValidCallerId);
+        return Mono.fromFuture(() -> acquire(serviceCode, perService, callerId.orElse(null), perCaller));
+    }
+
+    /**
+     * As the deprecated {@link #acquire(String, RateLimit, Optional, RateLimit)}, but a refusal is the error
+     * {@link RateLimitExceeded}.
+     *
+     * @deprecated as that method; the dispatch rewrite turns a refusal into {@link RateLimitExceeded#of} itself.
+     */
+    @Deprecated(forRemoval = true)
     public Mono<RateLimitDecision> acquireOrReject(String serviceCode, @Nullable RateLimit perService,
             Optional<String> callerId, @Nullable RateLimit perCaller) {
         return acquire(serviceCode, perService, callerId, perCaller)
@@ -114,62 +186,103 @@ public class RedisTokenBucketRateLimiter {
         return availability;
     }
 
-    private static List<Bucket> buckets(String serviceCode, @Nullable RateLimit perService,
-            Optional<String> callerId, @Nullable RateLimit perCaller) {
-        requireValidServiceCode(serviceCode);
-        Objects.requireNonNull(callerId, "callerId");
-        List<Bucket> buckets = new ArrayList<>(2);
-        if (perService != null) {
-            buckets.add(new Bucket(serviceKey(serviceCode), perService));
-        }
-        if (perCaller != null && callerId.isPresent()) {
-            buckets.add(new Bucket(callerKey(serviceCode, requireValidCallerId(callerId.get())), perCaller));
-        }
-        return buckets;
+    LocalLeases leases() {
+        return leases;
     }
 
-    private Mono<RateLimitDecision> decide(List<Bucket> buckets) {
+    private @Nullable ServiceLeases leasesOf(String serviceCode) {
+        ServiceLeases found = leases.find(serviceCode);
+        if (found != null) {
+            return found;
+        }
+        requireValidServiceCode(serviceCode);
+        return leases.open(serviceCode);
+    }
+
+    /** A leased token's estimate of tokens left, or -1 when there is no lease or no token in it. */
+    private long spend(@Nullable LocalLease lease, long now) {
+        return lease == null ? -1 : lease.tryTake(now, unspent);
+    }
+
+    private CompletableFuture<RateLimitDecision> decided(RateLimitDecision decision) {
+        metrics.decided(decision);
+        return CompletableFuture.completedFuture(decision);
+    }
+
+    private CompletableFuture<RateLimitDecision> withRedis(Pending pending) {
+        long refusedFor = pending.refusedFor(pending.takenAt);
+        if (refusedFor > 0) {
+            // Redis refused this bucket lately and has not refilled it yet: do not ask again
+            pending.giveBack(pending.takenAt);
+            return decided(RateLimitDecision.refusedForNanos(refusedFor));
+        }
         return switch (availability.nextAttempt()) {
-            case CALL -> askRedis(buckets, Mono.defer(() -> decideInRedis(buckets)));
+            case CALL -> callRedis(pending, false);
             // opening the connection blocks in Spring Data Redis: never on an event-loop thread
-            case PROBE -> askRedis(buckets, Mono.defer(() -> decideInRedis(buckets))
-                    .subscribeOn(Schedulers.boundedElastic()));
-            case SKIP -> decideLocally(buckets, FallbackReason.REDIS_SKIPPED);
+            case PROBE -> callRedis(pending, true);
+            case SKIP -> decided(decideLocally(pending, FallbackReason.REDIS_SKIPPED));
         };
     }
 
-    private Mono<RateLimitDecision> askRedis(List<Bucket> buckets, Mono<RateLimitDecision> call) {
+    private CompletableFuture<RateLimitDecision> callRedis(Pending pending, boolean offCallerThread) {
+        List<String> keys = new ArrayList<>(2);
+        List<String> args = new ArrayList<>(6);
+        for (Claim claim : pending.toAsk()) {
+            // a bucket whose lease could not be kept asks for the one token it needs
+            boolean canKeep = claim.lease != null || pending.service != null && leases.hasRoom();
+            keys.add(pending.key(claim));
+            args.add(Double.toString(claim.limit.tokensPerSecond()));
+            args.add(Integer.toString(claim.limit.burst()));
+            args.add(Integer.toString(canKeep ? leases.leaseSize(claim.limit) : 1));
+        }
+        long sentAt = nanoTicker.getAsLong();
+        Mono<List<List<Long>>> call = Mono.defer(() -> redis.execute(TOKEN_LEASE, keys, args).collectList());
+        if (offCallerThread) {
+            call = call.subscribeOn(Schedulers.boundedElastic());
+        }
         return call
                 .timeout(redisTimeout)
+                .map(reply -> settle(pending, reply, sentAt))
                 .doOnNext(decision -> redisSucceeded())
-                .onErrorResume(error -> redisFailed(buckets, error));
+                .onErrorResume(error -> Mono.fromSupplier(() -> redisFailed(pending, error)))
+                .doOnNext(metrics::decided)
+                .toFuture();
     }
 
-    private Mono<RateLimitDecision> decideInRedis(List<Bucket> buckets) {
-        List<String> keys = new ArrayList<>(buckets.size());
-        List<String> args = new ArrayList<>(buckets.size() * 2);
-        for (Bucket bucket : buckets) {
-            keys.add(bucket.key());
-            args.add(Double.toString(bucket.limit().tokensPerSecond()));
-            args.add(Integer.toString(bucket.limit().burst()));
+    /** Applies Redis's answer: remember a refusal, or spend one granted token per bucket and keep the rest. */
+    private RateLimitDecision settle(Pending pending, List<?> rawReply, long sentAt) {
+        List<Claim> asked = pending.toAsk();
+        LeaseReply reply = LeaseReply.parse(rawReply, asked.size());
+        long now = nanoTicker.getAsLong();
+        if (reply.refused()) {
+            metrics.calledRedis(RedisCall.REFUSED);
+            for (int i = 0; i < asked.size(); i++) {
+                long waitMillis = reply.waitMillis(i);
+                LocalLease lease = waitMillis > 0 ? pending.leaseToKeep(asked.get(i), leases) : null;
+                if (lease != null) {
+                    lease.refuseUntil(now + waitMillis * NANOS_PER_MILLI);
+                }
+            }
+            pending.giveBack(now);
+            return RateLimitDecision.refused(Duration.ofMillis(reply.waitMillis()), false);
         }
-        return redis.execute(TOKEN_BUCKET, keys, args)
-                .collectList()
-                .map(RedisTokenBucketRateLimiter::toDecision);
-    }
-
-    /** Spring Data Redis may hand the multi-bulk reply over as one list or as its elements; accept both. */
-    private static RateLimitDecision toDecision(List<?> reply) {
-        List<?> values = reply.size() == 1 && reply.get(0) instanceof List<?> nested ? nested : reply;
-        if (values.size() != 3) {
-            throw new IllegalStateException("unexpected rate-limit script reply: " + reply);
+        metrics.calledRedis(RedisCall.GRANTED);
+        long remaining = pending.leftInLeases();
+        for (int i = 0; i < asked.size(); i++) {
+            long extra = reply.granted(i) - 1;
+            LocalLease lease = extra > 0 ? pending.leaseToKeep(asked.get(i), leases) : asked.get(i).lease;
+            long left;
+            if (lease != null) {
+                left = lease.add(extra, sentAt, now, leaseTtlNanos, reply.left(i), unspent);
+            } else {
+                if (extra > 0) {
+                    metrics.unspent(extra);
+                }
+                left = reply.left(i);
+            }
+            remaining = Math.min(remaining, left);
         }
-        long allowed = ((Number) values.get(0)).longValue();
-        long remaining = ((Number) values.get(1)).longValue();
-        long waitMillis = ((Number) values.get(2)).longValue();
-        return allowed == 1
-                ? RateLimitDecision.allowed(remaining, false)
-                : RateLimitDecision.refused(Duration.ofMillis(waitMillis), false);
+        return RateLimitDecision.allowed(remaining, false);
     }
 
     private void redisSucceeded() {
@@ -178,21 +291,22 @@ public class RedisTokenBucketRateLimiter {
         }
     }
 
-    private Mono<RateLimitDecision> redisFailed(List<Bucket> buckets, Throwable error) {
+    private RateLimitDecision redisFailed(Pending pending, Throwable error) {
+        metrics.calledRedis(RedisCall.FAILED);
         if (availability.recordFailure(error)) {
             log.warn("Redis cannot be used for rate limiting ({}); deciding locally with the local fallback share "
                     + "until it answers again", describe(error));
         }
         FallbackReason reason = error instanceof TimeoutException ? FallbackReason.REDIS_TIMEOUT
                 : FallbackReason.REDIS_ERROR;
-        return decideLocally(buckets, reason);
+        return decideLocally(pending, reason);
     }
 
-    private Mono<RateLimitDecision> decideLocally(List<Bucket> buckets, FallbackReason reason) {
-        return Mono.fromSupplier(() -> {
-            metrics.fellBack(reason);
-            return fallback.acquire(buckets);
-        });
+    /** The whole request goes to the fallback; leased tokens it had taken go back. */
+    private RateLimitDecision decideLocally(Pending pending, FallbackReason reason) {
+        pending.giveBack(nanoTicker.getAsLong());
+        metrics.fellBack(reason);
+        return fallback.acquire(pending.buckets());
     }
 
     private static Mono<RateLimitDecision> rejectIfRefused(RateLimitDecision decision) {
@@ -221,10 +335,116 @@ public class RedisTokenBucketRateLimiter {
         }
     }
 
-    private static String requireValidCallerId(String callerId) {
+    private static void requireValidCallerId(String callerId) {
         if (callerId.isEmpty() || callerId.length() > MAX_CALLER_ID_LENGTH) {
             throw new IllegalArgumentException("caller id must be 1-" + MAX_CALLER_ID_LENGTH + " characters");
         }
-        return callerId;
+    }
+
+    /** One bucket of a request that its lease could not serve alone. */
+    private static final class Claim {
+
+        final RateLimit limit;
+        /** {@code null} for the service's own bucket. */
+        final @Nullable String callerId;
+        @Nullable LocalLease lease;
+        /** The estimate of tokens left when a leased token was taken for this bucket, else -1. */
+        final long leftInLease;
+
+        Claim(RateLimit limit, @Nullable String callerId, @Nullable LocalLease lease, long leftInLease) {
+            this.limit = limit;
+            this.callerId = callerId;
+            this.lease = lease;
+            this.leftInLease = leftInLease;
+        }
+
+        boolean fromLease() {
+            return leftInLease >= 0;
+        }
+    }
+
+    /** A request going to Redis (or to the fallback): its one or two buckets and which of them a lease served. */
+    private static final class Pending {
+
+        final String serviceCode;
+        final @Nullable ServiceLeases service;
+        /** When the leased tokens were taken. */
+        final long takenAt;
+        final List<Claim> claims = new ArrayList<>(2);
+        final List<Claim> toAsk = new ArrayList<>(2);
+
+        Pending(String serviceCode, @Nullable ServiceLeases service, long takenAt, @Nullable Claim serviceClaim,
+                @Nullable Claim callerClaim) {
+            this.serviceCode = serviceCode;
+            this.service = service;
+            this.takenAt = takenAt;
+            for (Claim claim : new Claim[] {serviceClaim, callerClaim}) {
+                if (claim != null) {
+                    claims.add(claim);
+                    if (!claim.fromLease()) {
+                        toAsk.add(claim);
+                    }
+                }
+            }
+        }
+
+        /** The buckets without a leased token, which Redis is asked for. */
+        List<Claim> toAsk() {
+            return toAsk;
+        }
+
+        /** How long Redis's last refusal of any bucket still to ask keeps it empty (0 when none is in force). */
+        long refusedFor(long now) {
+            long longest = 0;
+            for (Claim claim : toAsk) {
+                if (claim.lease != null) {
+                    longest = Math.max(longest, claim.lease.refusedFor(now));
+                }
+            }
+            return longest;
+        }
+
+        /** Puts back the leased tokens this request took: it is refused, or decided by the fallback. */
+        void giveBack(long now) {
+            for (Claim claim : claims) {
+                if (claim.fromLease() && claim.lease != null) {
+                    claim.lease.giveBack(takenAt, now);
+                }
+            }
+        }
+
+        /** The smallest estimate of tokens left among the buckets a lease served. */
+        long leftInLeases() {
+            long least = Long.MAX_VALUE;
+            for (Claim claim : claims) {
+                if (claim.fromLease()) {
+                    least = Math.min(least, claim.leftInLease);
+                }
+            }
+            return least;
+        }
+
+        /** The bucket's lease, made if the table has room; {@code null} when there is none and no room. */
+        @Nullable LocalLease leaseToKeep(Claim claim, LocalLeases leases) {
+            if (claim.lease == null && service != null && claim.callerId != null) {
+                claim.lease = leases.openCaller(service, claim.callerId);
+            }
+            return claim.lease;
+        }
+
+        String key(Claim claim) {
+            if (claim.callerId != null) {
+                return callerKey(serviceCode, claim.callerId);
+            }
+            return service != null ? service.serviceKey() : serviceKey(serviceCode);
+        }
+
+        List<Bucket> buckets() {
+            List<Bucket> buckets = new ArrayList<>(claims.size());
+            for (Claim claim : claims) {
+                buckets.add(new Bucket(key(claim), claim.limit));
+            }
+            return buckets;
+        }
     }
 }

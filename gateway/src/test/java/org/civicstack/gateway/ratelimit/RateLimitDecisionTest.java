@@ -22,6 +22,23 @@ class RateLimitDecisionTest {
         assertThat(refused.retryAfterSeconds()).isEqualTo(expectedSeconds);
     }
 
+    @ParameterizedTest
+    @CsvSource({"0, 1", "1, 1", "1000000000, 1", "1000000001, 2", "1500000000000, 1500", "86400000000000, 86400"})
+    void refusalForANanosecondWaitRoundsUpToWholeSeconds(long waitNanos, long expectedSeconds) {
+        RateLimitDecision refused = RateLimitDecision.refusedForNanos(waitNanos);
+
+        assertThat(refused).isEqualTo(new RateLimitDecision(false, 0, Duration.ofSeconds(expectedSeconds), false));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0", "1", "1023", "1024", "1000000"})
+    void sharedAllowedDecisionsAreEqualToFreshOnes(long remaining) {
+        assertThat(RateLimitDecision.allowed(remaining, false))
+                .isEqualTo(new RateLimitDecision(true, remaining, Duration.ZERO, false));
+        assertThat(RateLimitDecision.allowed(remaining, true))
+                .isEqualTo(new RateLimitDecision(true, remaining, Duration.ZERO, true));
+    }
+
     @Test
     void allowedHasNoRetryAfter() {
         RateLimitDecision allowed = RateLimitDecision.allowed(4, true);
