@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -140,36 +139,6 @@ public class RedisTokenBucketRateLimiter {
         Claim serviceClaim = perService == null ? null : new Claim(perService, null, all, allLeft);
         Claim callerClaim = byCaller ? new Claim(perCaller, callerId, mine, mineLeft) : null;
         return withRedis(new Pending(serviceCode, service, now, serviceClaim, callerClaim));
-    }
-
-    /**
-     * The previous, {@code Mono}-based entry point, as a thin adapter over
-     * {@link #acquire(String, RateLimit, String, RateLimit)}; lazy (the token is taken on subscription).
-     *
-     * @deprecated only the current dispatch filter and its wiring test call this; it goes when the dispatch rewrite
-     *             calls the {@code CompletableFuture} method. Passing a literal {@code null} caller id to
-     *             {@code acquire} is ambiguous while both exist.
-     */
-    @Deprecated(forRemoval = true)
-    public Mono<RateLimitDecision> acquire(String serviceCode, @Nullable RateLimit perService,
-            Optional<String> callerId, @Nullable RateLimit perCaller) {
-        Objects.requireNonNull(callerId, "callerId");
-        requireValidServiceCode(serviceCode);
-        callerId.ifPresent(RedisTokenBucketRateLimiter::requireValidCallerId);
-        return Mono.fromFuture(() -> acquire(serviceCode, perService, callerId.orElse(null), perCaller));
-    }
-
-    /**
-     * As the deprecated {@link #acquire(String, RateLimit, Optional, RateLimit)}, but a refusal is the error
-     * {@link RateLimitExceeded}.
-     *
-     * @deprecated as that method; the dispatch rewrite turns a refusal into {@link RateLimitExceeded#of} itself.
-     */
-    @Deprecated(forRemoval = true)
-    public Mono<RateLimitDecision> acquireOrReject(String serviceCode, @Nullable RateLimit perService,
-            Optional<String> callerId, @Nullable RateLimit perCaller) {
-        return acquire(serviceCode, perService, callerId, perCaller)
-                .flatMap(RedisTokenBucketRateLimiter::rejectIfRefused);
     }
 
     /** The key of the bucket shared by all callers of a service. */
@@ -309,9 +278,6 @@ public class RedisTokenBucketRateLimiter {
         return fallback.acquire(pending.buckets());
     }
 
-    private static Mono<RateLimitDecision> rejectIfRefused(RateLimitDecision decision) {
-        return decision.allowed() ? Mono.just(decision) : Mono.error(RateLimitExceeded.of(decision));
-    }
 
     private String describe(Throwable error) {
         if (error instanceof TimeoutException) {

@@ -540,20 +540,6 @@ class RedisTokenBucketRateLimiterIT {
             assertThat(problem.code()).isEqualTo("rate_limited");
             assertThat(problem.retryAfter()).isPositive();
         }
-
-        @Test
-        @SuppressWarnings("removal")
-        void deprecatedMonoAdapterStillDecidesUntilTheDispatchRewriteDropsIt() {
-            RedisTokenBucketRateLimiter limiter = limiterOnSharedRedis();
-            RateLimit limit = RateLimit.perSecond(ALMOST_NEVER, 1);
-
-            assertThat(limiter.acquireOrReject(service, limit, Optional.empty(), null).block().allowed()).isTrue();
-            assertThat(limiter.acquireOrReject(service, limit, Optional.empty(), null)
-                    .map(d -> "allowed").onErrorResume(RateLimitExceeded.class, e -> Mono.just(e.code())).block())
-                    .isEqualTo("rate_limited");
-            assertThatThrownBy(() -> limiter.acquire("svc}x", limit, Optional.empty(), null))
-                    .isInstanceOf(IllegalArgumentException.class);
-        }
     }
 
     private RateLimitDecision acquire(RedisTokenBucketRateLimiter limiter, RateLimit perService) {
