@@ -1,8 +1,8 @@
 package org.civicstack.gateway.usage;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -10,7 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -20,11 +19,9 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
-import org.springframework.data.redis.connection.stream.RecordId;
-import org.springframework.data.redis.core.ReactiveStreamOperations;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.publisher.Flux;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,8 +32,9 @@ import reactor.core.scheduler.Schedulers;
  * What callers may rely on: {@link #record} may be called from any number of threads at once (Netty event loops),
  * never blocks and never throws for a Redis problem; it only times the request and offers the record to a bounded
  * in-memory buffer. One writer thread takes batches of up to {@value #BATCH} records — a full batch as soon as there
- * is one, a partial one at least every {@link #FLUSH_INTERVAL} — and appends them with pipelined {@code XADD}s
- * (approximate {@code MAXLEN} trimming), one batch in flight at a time. A record is lost only when the buffer is full
+ * is one, a partial one at least every {@link #FLUSH_INTERVAL} — and appends each batch with ONE script call
+ * ({@code usage-append.lua}: an {@code XADD} per record inside Redis, approximate {@code MAXLEN} trimming), so a
+ * batch is written whole or not at all; one batch in flight at a time. A record is lost only when the buffer is full
  * or its batch fails or takes longer than {@link #WRITE_TIMEOUT}; every lost record is counted in
  * {@code civicstack.gateway.usage.dropped} (and every written one in {@code civicstack.gateway.usage.written}), and
  * failures are logged at most once per {@link #FAILURE_LOG_INTERVAL}. {@link #stop} writes what is still buffered,
@@ -68,6 +66,12 @@ public final class UsageRecorder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
+    /** The fields of every entry, in this order. */
+    private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
+            "caller", "ts");
+    private static final RedisScript<Long> APPEND = RedisScript.of(
+            new ClassPathResource("org/civicstack/gateway/usage/usage-append.lua"), Long.class);
+
     /** One dispatched request. {@code caller} is opaque (never a phone number or address in clear). */
     public record Usage(String service, int status, long latencyMicros, String method, String requestId,
             String caller, long epochMillis) {
@@ -98,9 +102,9 @@ public final class UsageRecorder implements SmartLifecycle {
         }
     }
 
-    private final ReactiveStreamOperations<String, String, String> stream;
+    private final ReactiveStringRedisTemplate redis;
     private final String streamKey;
-    private final XAddOptions trim;
+    private final long streamMaxLength;
     private final UsageBuffer buffer;
     /** The dispatch timers, indexed by {@link Outcome#ordinal()}. */
     private final Timer[] timers;
@@ -122,9 +126,9 @@ public final class UsageRecorder implements SmartLifecycle {
         if (streamMaxLength < 1) {
             throw new IllegalArgumentException("stream max length must be at least 1, was " + streamMaxLength);
         }
-        this.stream = redis.opsForStream();
+        this.redis = redis;
         this.streamKey = streamKey;
-        this.trim = XAddOptions.maxlen(streamMaxLength).approximateTrimming(true);
+        this.streamMaxLength = streamMaxLength;
         this.buffer = new UsageBuffer(bufferCapacity);
         this.timers = dispatchTimers(meters);
         this.dropped = Counter.builder("civicstack.gateway.usage.dropped")
@@ -201,31 +205,27 @@ public final class UsageRecorder implements SmartLifecycle {
      * {@link #stop}, past every timeout here.
      */
     private Mono<Void> write(List<Usage> batch) {
-        AtomicInteger confirmed = new AtomicInteger();
-        return Flux.fromIterable(batch)
+        List<String> args = new ArrayList<>(2 + FIELDS.size() + batch.size() * FIELDS.size());
+        args.add(Long.toString(streamMaxLength));
+        args.add(Integer.toString(FIELDS.size()));
+        args.addAll(FIELDS);
+        for (Usage usage : batch) {
+            args.add(textOf(usage.service()));
+            args.add(Integer.toString(usage.status()));
+            args.add(Long.toString(usage.latencyMicros()));
+            args.add(textOf(usage.method()));
+            args.add(textOf(usage.requestId()));
+            args.add(textOf(usage.caller()));
+            args.add(Long.toString(usage.epochMillis()));
+        }
+        List<String> keys = List.of(streamKey);
+        // the batch is one script call: written as a whole or not at all
+        return Mono.defer(() -> redis.execute(APPEND, keys, args).next())
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(this::append, BATCH)
-                .doOnNext(id -> confirmed.incrementAndGet())
-                .then()
                 .timeout(WRITE_TIMEOUT)
-                .doOnSuccess(done -> written.increment(batch.size()))
-                .onErrorResume(error -> dropUnconfirmed(batch.size(), confirmed.get(), error));
-    }
-
-    private Mono<RecordId> append(Usage usage) {
-        return stream.add(streamKey, fields(usage), trim);
-    }
-
-    /** Stream consumers read fields by name; their order in an entry is not significant. */
-    private static Map<String, String> fields(Usage usage) {
-        return Map.of(
-                "service", textOf(usage.service()),
-                "status", Integer.toString(usage.status()),
-                "latency_us", Long.toString(usage.latencyMicros()),
-                "method", textOf(usage.method()),
-                "request_id", textOf(usage.requestId()),
-                "caller", textOf(usage.caller()),
-                "ts", Long.toString(usage.epochMillis()));
+                .doOnNext(added -> written.increment(added))
+                .then()
+                .onErrorResume(error -> dropUnconfirmed(batch.size(), 0, error));
     }
 
     private static String textOf(String value) {
