@@ -46,8 +46,8 @@ public final class UsageRecorder implements SmartLifecycle {
 
     public static final String STREAM = "cs:gateway:usage";
     /** Records the buffer holds: about a quarter of a second at 60,000 requests per second. */
-    static final int BUFFER = 16_384;
-    static final int BATCH = 256;
+    static final int BUFFER = 65_536;
+    static final int BATCH = 1_024;
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
