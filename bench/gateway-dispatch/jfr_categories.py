@@ -24,13 +24,13 @@ SELF = [
     ("CivicStack code", r"org\.civicstack"),
 ]
 INCLUSIVE = [
-    ("AgencyDispatchFilter (all dispatch work below it)", r"AgencyDispatchFilter"),
+    ("dispatch handler (DispatchConnectionHandler/DispatchExchange and below)", r"org\.civicstack\.gateway\.dispatch\.Dispatch(ConnectionHandler|Exchange)"),
     ("rate limiter (RedisTokenBucketRateLimiter, LocalFallbackLimiter)", r"org\.civicstack\.gateway\.ratelimit"),
     ("UsageRecorder", r"UsageRecorder"),
     ("resilience4j (breaker, bulkhead)", r"resilience4j"),
-    ("NettyRoutingFilter (upstream call)", r"NettyRoutingFilter"),
-    ("HttpHeadersFilter chain (incl. DispatchForwardedHeaders)", r"HttpHeadersFilter"),
-    ("RoutePredicateHandlerMapping (route lookup)", r"RoutePredicateHandlerMapping"),
+    ("upstream side (UpstreamHandler, UpstreamConnector)", r"org\.civicstack\.gateway\.dispatch\.Upstream"),
+    ("header hygiene (ProxyHeaders)", r"ProxyHeaders"),
+    ("Spring web stack / Spring Cloud Gateway (should be ~0 for /s/**)", r"org\.springframework\.(web|cloud)"),
     ("CivicStack platform web filters (request id, problems)", r"org\.civicstack\.platform"),
     ("Lettuce", r"io\.lettuce"),
     ("Micrometer observation", r"io\.micrometer\.observation"),

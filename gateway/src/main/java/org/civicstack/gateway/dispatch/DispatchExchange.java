@@ -340,6 +340,11 @@ final class DispatchExchange {
         }
         responseStarted = true;
         status = code;
+        if (!requestComplete) {
+            // the agency answers before the citizen finished sending: whatever is left of the body cannot be
+            // told apart from a next request, so this connection ends with this answer
+            closeAfterResponse = true;
+        }
         ProxyHeaders.prepareClientResponse(response, requestId, clientKeepAlive && !closeAfterResponse,
                 request.method().equals(HttpMethod.HEAD));
         client.write(response);

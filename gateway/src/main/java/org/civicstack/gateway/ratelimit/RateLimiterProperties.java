@@ -27,7 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param redisRetryInterval after a failed Redis call, how long decisions skip Redis before one request tries it
  *        again (default 1 s)
  * @param leaseTtl how long tokens this instance took from Redis but has not spent stay usable, counted from when the
- *        Redis call was sent (default 1 s); then they are dropped, which errs towards refusing. Keep it well above
+ *        Redis call was sent (default 10 s); then they are dropped, which errs towards refusing. Longer means fewer Redis
+ *        calls for services with thin traffic and fewer tokens lost, but leased tokens may then be spent up to this
+ *        long after they were taken (at most one lease — 50 ms of refill — above the burst). Keep it well above
  *        {@code redisTimeout}
  * @param leaseWindow how much refill one Redis call takes at most: a lease is the tokens the limit refills in this
  *        time, at least 1 and at most half the burst (default 50 ms); longer means fewer Redis calls and more
@@ -43,13 +45,13 @@ public record RateLimiterProperties(
         @Min(1) @DefaultValue("100000") int localMaxBuckets,
         @NotNull @DurationMin(seconds = 1) @DefaultValue("30s") Duration degradedWindow,
         @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration redisRetryInterval,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration leaseTtl,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration leaseTtl,
         @NotNull @DurationMin(millis = 1) @DefaultValue("50ms") Duration leaseWindow,
         @Min(1) @DefaultValue("100000") int leaseMaxBuckets) {
 
     /** The defaults above, for code that builds a limiter without Spring. */
     public static RateLimiterProperties defaults() {
         return new RateLimiterProperties(Duration.ofMillis(50), 1.0, 100_000, Duration.ofSeconds(30),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(50), 100_000);
+                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50), 100_000);
     }
 }

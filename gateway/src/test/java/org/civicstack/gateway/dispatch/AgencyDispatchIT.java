@@ -494,6 +494,17 @@ class AgencyDispatchIT {
         }
 
         @Test
+        void anAnswerBeforeTheWholeBodyEndsTheCitizensConnection() throws Exception {
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response early = http.send("POST /s/sz-raw/early HTTP/1.1\r\nHost: gw\r\nContent-Length: 1000\r\n\r\n"
+                        + "only the first bytes").read();
+                assertThat(early.status()).isEqualTo(401);
+                assertThat(early.header("connection")).isEqualTo("close");
+                assertThat(http.closedByServer()).isTrue();
+            }
+        }
+
+        @Test
         void hopByHopHeadersStopAtTheGatewayBothWays() throws Exception {
             agency.stubFor(get(urlPathEqualTo("/hops")).willReturn(okJson("{}")
                     .withHeader("Keep-Alive", "timeout=5").withHeader("Proxy-Authenticate", "Basic")

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An agency upstream that misbehaves in ways WireMock cannot: answers whose body ends when the connection closes
- * (no length, no chunks), and keep-alive connections it drops without answering the second request on them (a
+ * (no length, no chunks), answers sent before the request body was read, and keep-alive connections it drops without answering the second request on them (a
  * keep-alive timeout racing the gateway's reuse). Understands bodyless requests only.
  */
 final class RawUpstream implements AutoCloseable {
@@ -59,6 +59,12 @@ final class RawUpstream implements AutoCloseable {
                             .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     return;
+                }
+                if (target.contains("/early")) {
+                    // answers at once, without reading the body the request announced
+                    out.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    continue;
                 }
                 if (target.contains("/drops-reused") && served > 0) {
                     return; // closes a reused connection without a word
