@@ -28,6 +28,7 @@ import io.netty.util.ReferenceCountUtil;
 final class DispatchConnectionHandler extends ChannelDuplexHandler {
 
     static final String NAME = "civicstack.dispatch";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DispatchConnectionHandler.class);
 
     private final DispatchEngine engine;
     private ChannelHandlerContext ctx;
@@ -216,7 +217,11 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (current != null) {
-            // our request's connection failed (reset, TLS alert...): nothing more can be sent on it
+            // our request's connection failed (reset, TLS alert...) or dispatch itself failed: nothing more can be
+            // sent on it. The citizen's side going away is routine; anything else is a bug worth a stack trace.
+            if (!(cause instanceof java.io.IOException)) {
+                log.error("Agency dispatch failed on a citizen connection; closing it", cause);
+            }
             ctx.close();
             return;
         }

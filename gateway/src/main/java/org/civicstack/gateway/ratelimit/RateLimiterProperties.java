@@ -35,7 +35,8 @@ import org.springframework.validation.annotation.Validated;
  *        time, at least 1 and at most half the burst (default 50 ms); longer means fewer Redis calls and more
  *        tokens that may expire unspent
  * @param leaseMaxBuckets most buckets this instance keeps lease state for (unspent tokens, a recent refusal); a
- *        bucket beyond that asks Redis for one token per request (default 100,000, in the order of 15 MB)
+ *        bucket beyond that asks Redis for one token per request (default 400,000 — a service bucket and a busy caller
+ *        bucket for each of 100,000 services, twice over; in the order of 60 MB when full)
  */
 @Validated
 @ConfigurationProperties("civicstack.gateway.rate-limiter")
@@ -47,11 +48,11 @@ public record RateLimiterProperties(
         @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration redisRetryInterval,
         @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration leaseTtl,
         @NotNull @DurationMin(millis = 1) @DefaultValue("50ms") Duration leaseWindow,
-        @Min(1) @DefaultValue("100000") int leaseMaxBuckets) {
+        @Min(1) @DefaultValue("400000") int leaseMaxBuckets) {
 
     /** The defaults above, for code that builds a limiter without Spring. */
     public static RateLimiterProperties defaults() {
         return new RateLimiterProperties(Duration.ofMillis(50), 1.0, 100_000, Duration.ofSeconds(30),
-                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50), 100_000);
+                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50), 400_000);
     }
 }

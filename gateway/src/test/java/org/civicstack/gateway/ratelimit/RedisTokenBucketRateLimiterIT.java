@@ -8,7 +8,6 @@ import static org.civicstack.gateway.ratelimit.RateLimiterPropertiesBuilder.aRat
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -618,25 +616,8 @@ class RedisTokenBucketRateLimiterIT {
 
     /** Accepts TCP connections and never says a word. */
     private ServerSocket silentServer() throws IOException {
-        ServerSocket server = new ServerSocket(0);
-        List<Socket> accepted = new CopyOnWriteArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    accepted.add(server.accept());
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "silent-redis");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        closeables.add(() -> {
-            server.close();
-            for (Socket socket : accepted) {
-                socket.close();
-            }
-        });
-        return server;
+        org.civicstack.gateway.SilentServer silent = org.civicstack.gateway.SilentServer.start();
+        closeables.add(silent);
+        return silent.socket();
     }
 }

@@ -6,16 +6,13 @@ import static org.civicstack.gateway.usage.UsageFixtures.aUsage;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -296,25 +293,8 @@ class UsageRecorderIT {
 
     /** Accepts TCP connections and never says a word. */
     private ServerSocket silentServer() throws IOException {
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        List<Socket> accepted = new CopyOnWriteArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    accepted.add(server.accept());
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "silent-redis");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        closeables.add(() -> {
-            server.close();
-            for (Socket socket : accepted) {
-                socket.close();
-            }
-        });
-        return server;
+        org.civicstack.gateway.SilentServer silent = org.civicstack.gateway.SilentServer.start();
+        closeables.add(silent);
+        return silent.socket();
     }
 }
