@@ -43,7 +43,7 @@ public class DispatchConfiguration {
     @Bean
     DispatchEngine dispatchEngine(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage,
             UpstreamConnector connector, JsonMapper json) {
-        return new DispatchEngine(index, limiter::acquire, usage, connector, json);
+        return new DispatchEngine(index, limiter, usage, connector, json);
     }
 
     /** Puts the dispatch handler behind the HTTP/1.1 codec of every connection the gateway accepts. */

@@ -42,6 +42,7 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
     private ArrayDeque<Object> held;
 
     private String clientAddress;
+    private String scheme;
     private String callerId;
 
     DispatchConnectionHandler(DispatchEngine engine) {
@@ -59,7 +60,10 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
 
     /** {@code http} or {@code https}: how the citizen reached the gateway. */
     String scheme() {
-        return ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        if (scheme == null) {
+            scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        }
+        return scheme;
     }
 
     /**

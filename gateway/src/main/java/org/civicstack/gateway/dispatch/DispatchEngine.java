@@ -1,7 +1,6 @@
 package org.civicstack.gateway.dispatch;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -11,13 +10,11 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import org.civicstack.gateway.ratelimit.RateLimit;
-import org.civicstack.gateway.ratelimit.RateLimitDecision;
+import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.Problem;
 import org.civicstack.platform.web.RequestIds;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,20 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class DispatchEngine {
 
-    /** The rate limiter as dispatch uses it: an answer now when it can be decided locally, later otherwise. */
-    @FunctionalInterface
-    interface Limiter {
-        CompletableFuture<RateLimitDecision> acquire(String serviceCode, @Nullable RateLimit perService,
-                @Nullable String callerId, @Nullable RateLimit perCaller);
-    }
-
     private final RoutingIndex index;
-    private final Limiter limiter;
+    private final RedisTokenBucketRateLimiter limiter;
     private final UsageRecorder usage;
     private final UpstreamConnector connector;
     private final JsonMapper json;
 
-    DispatchEngine(RoutingIndex index, Limiter limiter, UsageRecorder usage, UpstreamConnector connector,
+    DispatchEngine(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage, UpstreamConnector connector,
             JsonMapper json) {
         this.index = index;
         this.limiter = limiter;
@@ -53,7 +43,7 @@ final class DispatchEngine {
         return index;
     }
 
-    Limiter limiter() {
+    RedisTokenBucketRateLimiter limiter() {
         return limiter;
     }
 

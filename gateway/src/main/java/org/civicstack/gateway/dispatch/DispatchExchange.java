@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import org.civicstack.gateway.problem.UpstreamProblemMapper;
 import org.civicstack.gateway.ratelimit.RateLimitDecision;
 import org.civicstack.gateway.ratelimit.RateLimitExceeded;
 import org.civicstack.gateway.usage.UsageRecorder;
@@ -201,7 +202,8 @@ final class DispatchExchange {
         if (content instanceof LastHttpContent) {
             requestComplete = true;
         }
-        if (finished || responseComplete || discardingRequest()) {
+        if (finished || responseComplete || !permitted) {
+            // after a refusal nothing of the body is forwarded; it is read to its end (or the connection closed)
             content.release();
             maybeFinish();
             return;
@@ -242,11 +244,6 @@ final class DispatchExchange {
             }
             pendingBody.add(content);
         }
-    }
-
-    /** After a refusal nothing of the body is forwarded; it is read to its end (or the connection closed). */
-    private boolean discardingRequest() {
-        return !permitted;
     }
 
     /** Whether to read more from the citizen: only while its body can go somewhere right now. */
@@ -431,7 +428,7 @@ final class DispatchExchange {
             return;
         }
         if (cause instanceof SSLException) {
-            fail(DispatchProblems.upstreamTlsFailed(), failure);
+            fail(UpstreamProblemMapper.tlsFailed(), failure);
             return;
         }
         if (mayRetry()) {
@@ -440,7 +437,7 @@ final class DispatchExchange {
         }
         if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
                 || cause instanceof UnknownHostException) {
-            fail(DispatchProblems.upstreamUnreachable(), failure);
+            fail(UpstreamProblemMapper.unreachable(), failure);
         } else {
             fail(DispatchProblems.upstreamBroken(), failure);
         }

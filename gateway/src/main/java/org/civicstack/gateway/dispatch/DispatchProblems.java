@@ -70,16 +70,6 @@ final class DispatchProblems {
                 "The agency's system did not answer within " + route.timeoutMs() + " ms.");
     }
 
-    static ApiProblem upstreamUnreachable() {
-        return new ApiProblem(503, ProblemCodes.SERVICE_UNAVAILABLE, "Service unavailable",
-                "The service behind this path is not reachable right now.", List.of(), Map.of("Retry-After", "5"));
-    }
-
-    static ApiProblem upstreamTlsFailed() {
-        return new ApiProblem(502, ProblemCodes.BAD_GATEWAY, "Bad gateway",
-                "The service behind this path could not be reached securely (TLS failed).");
-    }
-
     static ApiProblem upstreamRefused() {
         return new ApiProblem(502, "upstream_refused", "Bad gateway",
                 "The agency's system is at an address the platform does not connect to.");

@@ -178,11 +178,6 @@ public final class UpstreamConnector implements AutoCloseable {
         idle.addLast(channel);
     }
 
-    /** Open upstream connections, in use or idle. */
-    public int openConnections() {
-        return all.size();
-    }
-
     @Override
     public void close() {
         all.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
 package org.civicstack.gateway.dispatch;
 
-import java.net.URI;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -33,7 +32,7 @@ public class UpstreamGuardConfiguration {
     GuardedAddressResolverGroup guardedAddressResolverGroup(UpstreamAddressGuard guard, GatewayProperties gateway,
             DispatchProperties dispatch) {
         Set<String> exempt = new HashSet<>();
-        gateway.upstreams().values().forEach(upstream -> exempt.add(hostPort(upstream.uri())));
+        gateway.upstreams().values().forEach(upstream -> exempt.add(UpstreamOrigin.of(upstream.uri()).hostPort()));
         var exemptions = dispatch.connectCheckExemptions().stream().filter(e -> !e.isBlank())
                 .map(e -> e.trim().toLowerCase(Locale.ROOT)).toList();
         if (!exemptions.isEmpty()) {
@@ -47,10 +46,5 @@ public class UpstreamGuardConfiguration {
     @Bean
     HttpClientCustomizer guardedUpstreamResolver(GuardedAddressResolverGroup resolver) {
         return client -> client.resolver(resolver).followRedirect(false);
-    }
-
-    static String hostPort(URI uri) {
-        int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-        return (uri.getHost() + ":" + port).toLowerCase(Locale.ROOT);
     }
 }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.civicstack.gateway.RedisClients;
 import org.civicstack.infra.InfraProvisioner;
 import org.civicstack.testkit.TestInfrastructure;
 import org.jspecify.annotations.Nullable;
@@ -36,11 +36,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.publisher.Mono;
 
 /**
  * The limiter against the test JVM's real Redis (and, for outages, against a port nothing listens on and a server
@@ -68,20 +65,14 @@ class RedisTokenBucketRateLimiterIT {
     /** 100,000/s with a burst of a million: 50 ms refills 5,000, so one Redis call leases 5,000 tokens. */
     private static final RateLimit BIG = RateLimit.perSecond(100_000, 1_000_000);
 
-    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final RedisClients redisClients = new RedisClients();
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
     @AfterEach
     void disconnect() throws Exception {
-        for (LettuceConnectionFactory connection : connections) {
-            connection.destroy();
-        }
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        redisClients.close();
     }
 
     @Nested
@@ -263,7 +254,7 @@ class RedisTokenBucketRateLimiterIT {
                     limiterWithManualTicker(leasing), limiterWithManualTicker(leasing));
             RateLimit limit = RateLimit.perSecond(ALMOST_NEVER, 100);
             ExecutorService threads = Executors.newFixedThreadPool(4);
-            closeables.add(threads::shutdownNow);
+            redisClients.onClose(threads::shutdownNow);
             CountDownLatch start = new CountDownLatch(1);
 
             List<Future<Long>> admittedByThread = new ArrayList<>();
@@ -485,7 +476,7 @@ class RedisTokenBucketRateLimiterIT {
 
         @Test
         void redisThatNeverAnswersTimesOutIntoTheFallback() throws IOException {
-            ServerSocket silent = silentServer();
+            ServerSocket silent = redisClients.silentServer();
             RedisTokenBucketRateLimiter limiter = limiter(
                     connect(URI.create("redis://localhost:" + silent.getLocalPort())),
                     aRateLimiterConfig().withRedisTimeout(Duration.ofMillis(200)).build());
@@ -605,19 +596,6 @@ class RedisTokenBucketRateLimiterIT {
 
     /** A connection of its own, as a separate gateway instance has. */
     private LettuceConnectionFactory connect(URI redis) {
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(redis.getHost(), redis.getPort()),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-        factory.afterPropertiesSet();
-        factory.start();
-        connections.add(factory);
-        return factory;
-    }
-
-    /** Accepts TCP connections and never says a word. */
-    private ServerSocket silentServer() throws IOException {
-        org.civicstack.gateway.SilentServer silent = org.civicstack.gateway.SilentServer.start();
-        closeables.add(silent);
-        return silent.socket();
+        return redisClients.connect(redis, Duration.ofSeconds(2));
     }
 }

@@ -6,7 +6,6 @@ import static org.civicstack.gateway.usage.UsageFixtures.aUsage;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,15 +25,13 @@ import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.civicstack.infra.InfraProvisioner;
+import org.civicstack.gateway.RedisClients;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -49,9 +46,8 @@ class UsageRecorderIT {
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final String streamKey = "cs:test:usage:" + UUID.randomUUID();
-    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
     private final List<UsageRecorder> recorders = new ArrayList<>();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final RedisClients redisClients = new RedisClients();
     private ReactiveStringRedisTemplate shared;
 
     @AfterEach
@@ -60,12 +56,7 @@ class UsageRecorderIT {
             recorder.stop();
         }
         sharedRedis().delete(streamKey).block(Duration.ofSeconds(5));
-        for (LettuceConnectionFactory connection : connections) {
-            connection.destroy();
-        }
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        redisClients.close();
     }
 
     @Nested
@@ -175,7 +166,7 @@ class UsageRecorderIT {
         @Test
         void redisThatNeverAnswersTimesTheBatchOutAndStopStillReturns() throws IOException {
             UsageRecorder recorder = started(recorder(template(URI.create("redis://127.0.0.1:"
-                    + silentServer().getLocalPort())), UsageRecorder.BUFFER));
+                    + redisClients.silentServer().getLocalPort())), UsageRecorder.BUFFER));
             for (int i = 0; i < 300; i++) {
                 recorder.record(aUsage().withRequestId("r-" + i).build());
             }
@@ -273,13 +264,7 @@ class UsageRecorderIT {
 
     /** A connection of its own, as a gateway instance has. */
     private ReactiveStringRedisTemplate template(URI redis) {
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(redis.getHost(), redis.getPort()),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
-        factory.afterPropertiesSet();
-        factory.start();
-        connections.add(factory);
-        return new ReactiveStringRedisTemplate(factory);
+        return new ReactiveStringRedisTemplate(redisClients.connect(redis, Duration.ofSeconds(5)));
     }
 
     private ListAppender<ILoggingEvent> capturedLog() {
@@ -287,14 +272,7 @@ class UsageRecorderIT {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);
-        closeables.add(() -> logger.detachAppender(appender));
+        redisClients.onClose(() -> logger.detachAppender(appender));
         return appender;
-    }
-
-    /** Accepts TCP connections and never says a word. */
-    private ServerSocket silentServer() throws IOException {
-        org.civicstack.gateway.SilentServer silent = org.civicstack.gateway.SilentServer.start();
-        closeables.add(silent);
-        return silent.socket();
     }
 }
