@@ -84,7 +84,7 @@ class PlatformRoutingIT {
     void setUp() {
         payments.resetAll();
         identity.resetAll();
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        client = WebTestClient.bindToServer(org.civicstack.gateway.TestClients.uncompressed()).baseUrl("http://localhost:" + port).build();
     }
 
     @Nested
@@ -120,6 +120,17 @@ class PlatformRoutingIT {
 
             payments.verify(getRequestedFor(urlPathEqualTo("/v1/payments"))
                     .withHeader("X-Request-Id", equalTo("app-trace-000123")));
+        }
+
+        @Test
+        void requestIdAppearsOnceWhenTheServiceEchoesIt() {
+            payments.stubFor(get(urlPathEqualTo("/v1/payments")).willReturn(okJson("{\"data\":[]}")
+                    .withHeader("X-Request-Id", "app-trace-000124")));
+
+            client.get().uri("/v1/payments").header("X-Request-Id", "app-trace-000124").exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().values("X-Request-Id",
+                            values -> org.assertj.core.api.Assertions.assertThat(values).containsExactly("app-trace-000124"));
         }
     }
 

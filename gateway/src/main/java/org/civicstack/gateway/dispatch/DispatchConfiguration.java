@@ -2,6 +2,9 @@ package org.civicstack.gateway.dispatch;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
+import org.civicstack.gateway.connection.ClientConnectionGuard;
+import org.civicstack.gateway.connection.ClientConnections;
+import org.civicstack.gateway.connection.ConnectionProperties;
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.gateway.routing.PlatformService;
@@ -23,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the gateway's HTTP server right behind the HTTP codec (ADR 0005).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DispatchProperties.class)
+@EnableConfigurationProperties({DispatchProperties.class, ConnectionProperties.class})
 public class DispatchConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchConfiguration.class);
@@ -46,9 +49,17 @@ public class DispatchConfiguration {
         return new DispatchEngine(index, limiter, usage, connector, json);
     }
 
-    /** Puts the dispatch handler behind the HTTP/1.1 codec of every connection the gateway accepts. */
     @Bean
-    NettyServerCustomizer dispatchHandlerInstaller(DispatchEngine engine) {
+    ClientConnections clientConnections(ConnectionProperties properties, MeterRegistry meters) {
+        return new ClientConnections(properties, meters);
+    }
+
+    /**
+     * Puts the connection guard in front of and the dispatch handler behind the HTTP/1.1 codec of every connection
+     * the gateway accepts.
+     */
+    @Bean
+    NettyServerCustomizer dispatchHandlerInstaller(DispatchEngine engine, ClientConnections connections) {
         return server -> server.doOnChannelInit((observer, channel, remote) -> {
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(NettyPipeline.HttpCodec) == null) {
@@ -56,8 +67,11 @@ public class DispatchConfiguration {
                         + "is not available on it");
                 return;
             }
-            pipeline.addAfter(NettyPipeline.HttpCodec, DispatchConnectionHandler.NAME,
-                    new DispatchConnectionHandler(engine));
+            DispatchConnectionHandler[] handler = new DispatchConnectionHandler[1];
+            ClientConnectionGuard guard = new ClientConnectionGuard(connections, () -> handler[0].headerTimedOut());
+            handler[0] = new DispatchConnectionHandler(engine, guard);
+            pipeline.addBefore(NettyPipeline.HttpCodec, ClientConnectionGuard.NAME, guard);
+            pipeline.addAfter(NettyPipeline.HttpCodec, DispatchConnectionHandler.NAME, handler[0]);
         });
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -14,6 +15,10 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import org.civicstack.gateway.connection.ClientConnectionGuard;
+import org.civicstack.gateway.connection.RequestHeadRules;
+import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.web.RequestIds;
 
 /**
  * Sits right behind the HTTP codec of every connection to the gateway and takes {@code /s/**} requests out of the
@@ -24,6 +29,11 @@ import io.netty.util.ReferenceCountUtil;
  * order anyway: a request that arrives while the other side still owes a response is held, and reading stops, until
  * that response is written. Reactor Netty drives reads explicitly ({@code autoRead} off); this handler asks for the
  * next read itself while it owns the connection and swallows the web stack's read requests meanwhile.
+ *
+ * <p>Every request head, dispatched or not, first passes {@link RequestHeadRules}; one that fails (the codec could
+ * not parse it, no or two {@code Host}s, a transfer coding other than chunked, control characters in the target)
+ * is answered here with the platform's problem+json and its connection closed. The connection's
+ * {@link ClientConnectionGuard} learns when a request head arrived and when nothing is in progress any more.
  */
 final class DispatchConnectionHandler extends ChannelDuplexHandler {
 
@@ -31,6 +41,7 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DispatchConnectionHandler.class);
 
     private final DispatchEngine engine;
+    private final ClientConnectionGuard guard;
     private ChannelHandlerContext ctx;
     /** Our request in progress: its request not yet fully read or its response not yet fully written. */
     private DispatchExchange current;
@@ -40,13 +51,20 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
     private boolean passingBody;
     /** Messages that must wait until the response owed on this connection is written. */
     private ArrayDeque<Object> held;
+    /** A request was refused with a problem: the connection closes, nothing more is read or routed. */
+    private boolean closing;
 
     private String clientAddress;
     private String scheme;
     private String callerId;
 
-    DispatchConnectionHandler(DispatchEngine engine) {
+    DispatchConnectionHandler(DispatchEngine engine, ClientConnectionGuard guard) {
         this.engine = engine;
+        this.guard = guard;
+    }
+
+    /** A request refused before routing, waiting (like a dispatch) for the responses owed before it. */
+    private record Refusal(ApiProblem problem, String requestId) {
     }
 
     /** The citizen's IP address as the gateway sees it (never what a client header claims). */
@@ -89,6 +107,20 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            guard.requestHeadArrived();
+            ApiProblem problem = RequestHeadRules.check(request);
+            if (problem != null) {
+                String requestId = request.decoderResult().isSuccess()
+                        ? RequestIds.acceptOrCreate(request.headers().get(RequestIds.HEADER)) : RequestIds.create();
+                ReferenceCountUtil.release(msg);
+                msg = new Refusal(problem, requestId);
+            }
+        }
         if ((held != null && !held.isEmpty()) || mustWait(msg)) {
             hold(msg);
             return;
@@ -97,11 +129,18 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
     }
 
     private boolean mustWait(Object msg) {
+        if (msg instanceof Refusal) {
+            return current != null || passedOn > 0;
+        }
         return msg instanceof HttpRequest request
                 && (current != null || (passedOn > 0 && isDispatch(request)));
     }
 
     private void route(Object msg) {
+        if (msg instanceof Refusal refusal) {
+            refuse(refusal.problem(), refusal.requestId());
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             if (isDispatch(request)) {
                 current = new DispatchExchange(engine, this, ctx, request);
@@ -130,6 +169,23 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    /** Answers with {@code problem} and closes the connection once it is written. */
+    private void refuse(ApiProblem problem, String requestId) {
+        closing = true;
+        discardHeld();
+        ctx.writeAndFlush(engine.render(problem, null, requestId, false)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The connection's request head did not arrive in time (called by its guard, on the event loop). */
+    void headerTimedOut() {
+        if (closing || current != null || passedOn > 0) {
+            ctx.close();
+            return;
+        }
+        refuse(new ApiProblem(408, "request_timeout", "Request timeout",
+                "The request headers did not arrive in time."), RequestIds.create());
+    }
+
     private void hold(Object msg) {
         if (held == null) {
             held = new ArrayDeque<>(4);
@@ -145,10 +201,18 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
         current = null;
         if (!keepAlive) {
             // the answer's write closes the connection once it is out
+            closing = true;
             discardHeld();
             return;
         }
         drainHeld();
+    }
+
+    /** Tells the guard when the connection has nothing in progress, so its idle timeout runs. */
+    private void becomeIdleIfDone() {
+        if (current == null && passedOn == 0 && !passingBody && !closing && (held == null || held.isEmpty())) {
+            guard.idle();
+        }
     }
 
     private void drainHeld() {
@@ -161,6 +225,7 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
         if (current == null || current.wantsRequestData()) {
             ctx.read();
         }
+        becomeIdleIfDone();
     }
 
     /** The exchange wants more of its request body (the upstream can take it). */
@@ -170,8 +235,14 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (current != null && current.wantsRequestData()) {
-            ctx.read();
+        if (current != null) {
+            // what this read brought of the request body goes out now, not when the body ends: an upstream that
+            // only answers after the whole body must get it, and unflushed bytes would stop reading at the
+            // outbound buffer's high-water mark for good
+            current.flushUpstream();
+            if (current != null && current.wantsRequestData()) {
+                ctx.read();
+            }
         }
         ctx.fireChannelReadComplete();
     }
@@ -179,7 +250,7 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void read(ChannelHandlerContext ctx) {
         // the web stack asks for more after its own responses; while we own the connection, we decide
-        if (current != null || (held != null && !held.isEmpty())) {
+        if (closing || current != null || (held != null && !held.isEmpty())) {
             return;
         }
         ctx.read();
@@ -195,6 +266,8 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
             passedOn--;
             if (passedOn == 0 && held != null && !held.isEmpty()) {
                 ctx.executor().execute(this::drainHeld);
+            } else {
+                becomeIdleIfDone();
             }
         }
     }

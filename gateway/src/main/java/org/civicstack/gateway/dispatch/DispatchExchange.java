@@ -33,6 +33,7 @@ import org.civicstack.gateway.ratelimit.RateLimitDecision;
 import org.civicstack.gateway.ratelimit.RateLimitExceeded;
 import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.error.ProblemCodes;
 import org.civicstack.platform.net.UnsafeUpstreamException;
 import org.civicstack.platform.web.RequestIds;
 import org.slf4j.Logger;
@@ -202,6 +203,12 @@ final class DispatchExchange {
         if (content instanceof LastHttpContent) {
             requestComplete = true;
         }
+        if (content.decoderResult().isFailure()) {
+            // a broken chunk: where the body ends is unknown, so nothing more of it goes anywhere
+            content.release();
+            malformedBody();
+            return;
+        }
         if (finished || responseComplete || !permitted) {
             // after a refusal nothing of the body is forwarded; it is read to its end (or the connection closed)
             content.release();
@@ -230,6 +237,10 @@ final class DispatchExchange {
             content.release();
             return;
         }
+        if (content instanceof LastHttpContent end && !end.trailingHeaders().isEmpty()) {
+            // request trailers are not forwarded: some servers merge them into the headers, past every rule here
+            end.trailingHeaders().clear();
+        }
         if (upstream != null) {
             boolean last = content instanceof LastHttpContent;
             if (last) {
@@ -243,6 +254,34 @@ final class DispatchExchange {
                 pendingBody = new ArrayDeque<>(4);
             }
             pendingBody.add(content);
+        }
+    }
+
+    private void malformedBody() {
+        requestComplete = true;
+        closeAfterResponse = true;
+        if (finished || responseComplete) {
+            client.close();
+            maybeFinish();
+            return;
+        }
+        abortUpstream();
+        cancelTimeout();
+        releaseBreaker();
+        if (responseStarted) {
+            responseComplete = true;
+            client.close();
+            finish();
+        } else {
+            respond(ApiProblem.badRequest(ProblemCodes.MALFORMED_REQUEST,
+                    "The request body's chunked encoding is broken."));
+        }
+    }
+
+    /** Sends what was written of the request body so far (after each read from the citizen). */
+    void flushUpstream() {
+        if (upstream != null && permitted && !finished) {
+            upstream.flush();
         }
     }
 

@@ -2,7 +2,9 @@ package org.civicstack.gateway.dispatch;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 
@@ -29,6 +31,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (current == null) {
             ReferenceCountUtil.release(msg);
             ctx.close();
+            return;
+        }
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            // not HTTP the codec can frame (both lengths, a bad chunk, garbage): nothing of it reaches the citizen
+            ReferenceCountUtil.release(msg);
+            exchange = null;
+            ctx.close();
+            current.onUpstreamClosed(new DecoderException("unparseable answer from upstream",
+                    object.decoderResult().cause()));
             return;
         }
         if (msg instanceof HttpResponse response) {

@@ -121,7 +121,7 @@ class AgencyDispatchIT {
     void setUp() {
         agency.resetAll();
         otherAgency.resetAll();
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+        client = WebTestClient.bindToServer(org.civicstack.gateway.TestClients.uncompressed()).baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(10)).build();
         pollUntil(index::isLoaded, Duration.ofSeconds(20));
     }
 
@@ -481,6 +481,16 @@ class AgencyDispatchIT {
         }
 
         @Test
+        void anAnswerWithAmbiguousFramingIsABadGatewayAndNothingOfItReachesTheCitizen() throws Exception {
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response response = http.send("GET /s/sz-raw/both-lengths HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+                assertThat(response.status()).isEqualTo(502);
+                assertThat(response.header("content-type")).isEqualTo("application/problem+json");
+                assertThat(response.text()).contains("\"code\":\"bad_gateway\"");
+            }
+        }
+
+        @Test
         void aPooledConnectionTheUpstreamDropsIsRetriedOnAFreshOne() throws Exception {
             try (RawHttp http = new RawHttp(port)) {
                 assertThat(http.send("GET /s/sz-raw/drops-reused HTTP/1.1\r\nHost: gw\r\n\r\n").read().status())
@@ -540,7 +550,7 @@ class AgencyDispatchIT {
     }
 
     int status(String path) {
-        return client.get().uri(path).exchange().returnResult(String.class).getStatus().value();
+        return client.get().uri(path).exchange().expectBody().returnResult().getStatus().value();
     }
 
     static boolean streamContains(String text) {

@@ -38,6 +38,21 @@ final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    RawHttp send(byte[] raw) throws IOException {
+        out.write(raw);
+        out.flush();
+        return this;
+    }
+
+    /** Sends {@code raw} as ISO-8859-1: one byte per character, for request lines with raw bytes. */
+    RawHttp sendLatin1(String raw) throws IOException {
+        return send(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     RawHttp send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -60,6 +60,13 @@ final class RawUpstream implements AutoCloseable {
                     out.flush();
                     return;
                 }
+                if (target.contains("/both-lengths")) {
+                    // a desynchronising answer: which length counts is anybody's guess
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "0\r\n\r\nHTTP/1.1 200 OK\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    continue;
+                }
                 if (target.contains("/early")) {
                     // answers at once, without reading the body the request announced
                     out.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

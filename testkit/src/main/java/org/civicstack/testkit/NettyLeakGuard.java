@@ -1,0 +1,136 @@
+package org.civicstack.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails the build when Netty reports a buffer leak. The root POM runs every test JVM with
+ * {@code -Dio.netty.leakDetection.level=paranoid} and registers this extension for every test class (JUnit's
+ * extension auto-detection), so a {@code ByteBuf} that is never released cannot hide in a log: in a gateway that
+ * runs for months a leak is an outage.
+ *
+ * <p>Netty reports a leak when the garbage collector finds an unreleased buffer, through its logger. The report is
+ * noticed on the JVM's standard output and error streams rather than through Netty's API, so leaks inside the
+ * all-in-one launcher's services — each with its own copy of Netty in its own class loader — are caught as well.
+ * After each test class the extension collects garbage, allocates through this class loader's Netty (which is when
+ * Netty looks for collected buffers) and fails the class if any report appeared since the previous check. A leak is
+ * therefore attributed to the class during or after which it was found; the report's access records name the code.
+ */
+public final class NettyLeakGuard implements BeforeAllCallback, AfterAllCallback {
+
+    static final String MARKER = "LEAK: ";
+    private static final List<String> reports = new ArrayList<>();
+    private static boolean installed;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        install();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        provokeDetection();
+        List<String> found = takeReports();
+        if (!found.isEmpty()) {
+            throw new AssertionError("Netty reported " + found.size() + " buffer leak(s) while or after running "
+                    + context.getDisplayName() + " (the access records are in the test output above):\n"
+                    + String.join("\n", found));
+        }
+    }
+
+    static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        installed = true;
+        System.setOut(new PrintStream(new LeakWatchingStream(System.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new LeakWatchingStream(System.err), true, StandardCharsets.UTF_8));
+    }
+
+    static synchronized List<String> takeReports() {
+        List<String> found = new ArrayList<>(reports);
+        reports.clear();
+        return found;
+    }
+
+    static synchronized void report(String line) {
+        reports.add(line);
+    }
+
+    /** Collects garbage, then allocates and releases buffers so that Netty's leak detector polls what was collected. */
+    private static void provokeDetection() {
+        Object allocator;
+        java.lang.reflect.Method buffer;
+        java.lang.reflect.Method release;
+        try {
+            Class<?> pooled = Class.forName("io.netty.buffer.PooledByteBufAllocator");
+            allocator = pooled.getField("DEFAULT").get(null);
+            buffer = pooled.getMethod("directBuffer", int.class);
+            release = Class.forName("io.netty.util.ReferenceCounted").getMethod("release");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return; // no Netty on this test class path
+        }
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    release.invoke(buffer.invoke(allocator, 16));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot exercise Netty's leak detector", e);
+            }
+        }
+    }
+
+    /** Passes everything through and remembers each line that carries Netty's leak marker. */
+    static final class LeakWatchingStream extends OutputStream {
+
+        private final OutputStream target;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+
+        LeakWatchingStream(OutputStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void write(int b) throws java.io.IOException {
+            target.write(b);
+            see(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+            target.write(bytes, offset, length);
+            for (int i = offset; i < offset + length; i++) {
+                see(bytes[i]);
+            }
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            target.flush();
+        }
+
+        private void see(int b) {
+            if (b == '\n') {
+                if (line.size() >= MARKER.length()) {
+                    String text = line.toString(StandardCharsets.UTF_8);
+                    if (text.contains(MARKER)) {
+                        report(text.length() > 400 ? text.substring(0, 400) + " …" : text);
+                    }
+                }
+                line.reset();
+            } else if (line.size() < 64 * 1024) {
+                line.write(b);
+            }
+        }
+    }
+}
