@@ -37,17 +37,21 @@ class AgencyServiceEndToEndIT {
 
     @BeforeAll
     static void start() {
-        LauncherSettings settings = LauncherSettings.fromEnvironment().withExtraArguments(List.of(
+        // the agency's client comes from the environment, as docs/identity-clients.md shows it, at an index with
+        // nothing before it; the operator's from extra arguments; the gateway's is the launcher's own: all three
+        // must be registered (issue #7, C13)
+        Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTID", "e2e-health-commission");
+        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SECRET", "e2e-agency-secret-0123456789abcdefghijkl");
+        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SCOPES", "registry:write,registry:read");
+        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE", "agency");
+        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_AGENCYID", "agy_e2e00000000000000001");
+        LauncherSettings settings = LauncherSettings.fromEnvironment(environment).withExtraArguments(List.of(
                 "--logging.level.root=WARN",
                 "--civicstack.identity.bootstrap-clients[1].client-id=e2e-operator",
                 "--civicstack.identity.bootstrap-clients[1].secret=e2e-operator-secret-0123456789abcdefghij",
                 "--civicstack.identity.bootstrap-clients[1].scopes=registry:review,registry:read",
-                "--civicstack.identity.bootstrap-clients[1].client-type=operator",
-                "--civicstack.identity.bootstrap-clients[2].client-id=e2e-health-commission",
-                "--civicstack.identity.bootstrap-clients[2].secret=e2e-agency-secret-0123456789abcdefghijkl",
-                "--civicstack.identity.bootstrap-clients[2].scopes=registry:write,registry:read",
-                "--civicstack.identity.bootstrap-clients[2].client-type=agency",
-                "--civicstack.identity.bootstrap-clients[2].agency-id=agy_e2e00000000000000001"));
+                "--civicstack.identity.bootstrap-clients[1].client-type=operator"));
         for (ServiceSpec spec : ServiceSpec.BACKENDS) {
             settings = settings.withPort(spec, 0);
         }
@@ -101,6 +105,20 @@ class AgencyServiceEndToEndIT {
             // the measured times are printed above; the bound only catches a change that never arrives
             assertThat(d).as("change effective at a running gateway").isLessThan(Duration.ofSeconds(30));
         }
+    }
+
+    @Test
+    void aClientConfiguredInTheEnvironmentGetsATokenBesideTheLaunchersOwn() {
+        int gateway = platform.gatewayPort();
+        String agencyToken = token(gateway, "e2e-health-commission", "e2e-agency-secret-0123456789abcdefghijkl",
+                "registry:write");
+
+        JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(agencyToken.split("\\.")[1]));
+        assertThat(claims.path("client_id").asString()).isEqualTo("e2e-health-commission");
+        assertThat(claims.path("client_type").asString()).isEqualTo("agency");
+        assertThat(claims.path("agency_id").asString()).isEqualTo("agy_e2e00000000000000001");
+        // the launcher's own client is still registered too: with it the gateways read the routing feed, which the
+        // dispatch test above relies on
     }
 
     @Test
