@@ -330,9 +330,11 @@ find_in_catalog() {
 }
 step "Citizens find it in the catalog, in Chinese and in English (no login)"
 req "GET /v1/catalog/services?q=$(urlencode 挂号)   (q=挂号, Accept-Language: zh-CN)"
-ans "found $CODE: display_name=$(find_in_catalog zh-CN 挂号)"
+FOUND=$(find_in_catalog zh-CN 挂号)
+ans "found $CODE: display_name=$FOUND"
 req "GET /v1/catalog/services?q=registration   (Accept-Language: en)"
-ans "found $CODE: display_name=$(find_in_catalog en registration)"
+FOUND=$(find_in_catalog en registration)
+ans "found $CODE: display_name=$FOUND"
 
 # ---------------------------------------------------------------------------------------------------- 7. suspend
 step "The operator suspends it: citizens get a 404 problem in their language"
