@@ -2,15 +2,14 @@ package org.civicstack.identity;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import org.civicstack.identity.clients.ClientType;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,8 +28,14 @@ import org.springframework.validation.annotation.Validated;
  * @param keyEncryptionSecret secret from which the key protecting the signing keys at rest is derived; at least 32
  *         characters, random ({@code openssl rand -base64 32}); changing it makes the stored signing key unreadable
  *         (env {@code CIVICSTACK_IDENTITY_KEY_ENCRYPTION_SECRET}). Production MUST set it.
- * @param bootstrapClients clients registered or updated at every start (idempotent); empty by default, there are
- *         no built-in credentials (see {@code docs/identity-clients.md}).
+ * @param bootstrapClients clients registered or updated at every start (idempotent), by entry name; empty by
+ *         default, there are no built-in credentials (see {@code docs/identity-clients.md}). A map rather than a
+ *         list because Spring replaces a list wholesale with the one of the highest-priority source that has any
+ *         element, and binds only indices 0, 1, 2, … without a gap: the all-in-one launcher's command-line client
+ *         hid every client configured in the environment, and a client at index 5 alone was refused. Map entries
+ *         merge across sources (YAML list items, {@code CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_<n>_*}, command-line
+ *         arguments), so any index or name works and two sources add up; the same name in two sources is one entry
+ *         whose fields the higher-priority source overrides. Every entry is checked by {@code BootstrapClients}.
  */
 @Validated
 @ConfigurationProperties(IdentityProperties.PREFIX)
@@ -39,7 +44,7 @@ public record IdentityProperties(
         @NotBlank String audience,
         @NotNull @DurationMin(seconds = 30) @DurationMax(hours = 1) Duration accessTokenTtl,
         @NotBlank @Size(min = 32) String keyEncryptionSecret,
-        @Valid List<BootstrapClient> bootstrapClients) {
+        Map<String, BootstrapClient> bootstrapClients) {
 
     public static final String PREFIX = "civicstack.identity";
 
@@ -50,7 +55,7 @@ public record IdentityProperties(
     public static final String DEVELOPMENT_KEY_ENCRYPTION_SECRET = "insecure-development-only-key-encryption-secret";
 
     public IdentityProperties {
-        bootstrapClients = bootstrapClients == null ? List.of() : List.copyOf(bootstrapClients);
+        bootstrapClients = bootstrapClients == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(bootstrapClients));
     }
 
     public boolean usesDevelopmentKeyEncryptionSecret() {
@@ -64,25 +69,28 @@ public record IdentityProperties(
     }
 
     /**
-     * One client to register at start ({@code civicstack.identity.bootstrap-clients[n].*}).
+     * One client to register at start ({@code civicstack.identity.bootstrap-clients[<name>].*}). Plain strings:
+     * {@code BootstrapClients} checks every field and names the entry, the field and the environment variable in
+     * its message, which a failed type conversion during binding would not.
      *
      * @param clientId the OAuth {@code client_id}: 3–100 characters of {@code a-z 0-9 . _ -}.
      * @param secret the client secret for {@code client_secret_basic}, at least 32 characters; stored only as a
      *         BCrypt hash. Optional when {@code jwkSetUri} is given.
      * @param scopes the scopes the client may request, e.g. {@code registry:read}; see {@code PlatformScope}.
-     * @param clientType {@code agency}, {@code operator} or {@code platform}; becomes the {@code client_type} claim.
+     * @param clientType {@code agency}, {@code operator} or {@code platform} (any case); becomes the
+     *         {@code client_type} claim.
      * @param agencyId the agency this client acts for ({@code agy_…}), only for agency clients; becomes the
      *         {@code agency_id} claim.
      * @param jwkSetUri where the client publishes the public keys it signs {@code private_key_jwt} assertions
      *         with; enables that authentication method.
      */
     public record BootstrapClient(
-            @NotBlank String clientId,
+            String clientId,
             String secret,
-            @NotEmpty Set<String> scopes,
-            @NotNull ClientType clientType,
+            Set<String> scopes,
+            String clientType,
             String agencyId,
-            URI jwkSetUri) {
+            String jwkSetUri) {
 
         @Override
         public String toString() {

@@ -73,7 +73,8 @@ public final class TestClients {
     }
 
     public BootstrapClient asBootstrapEntry() {
-        return new BootstrapClient(clientId, secret, scopes, type, agencyId, jwkSetUri);
+        return new BootstrapClient(clientId, secret, scopes, type.claimValue(), agencyId,
+                jwkSetUri == null ? null : jwkSetUri.toString());
     }
 
     public RegistrationOutcome register(PlatformClientRegistrar registrar) {

@@ -29,7 +29,8 @@ public record InfraSettings(Optional<ExternalPostgres> postgres, Optional<URI> r
         return from(System.getenv(), System::getProperty);
     }
 
-    static InfraSettings from(Map<String, String> env, Function<String, String> systemProperties) {
+    /** From the given environment variables and system properties (a system property wins). */
+    public static InfraSettings from(Map<String, String> env, Function<String, String> systemProperties) {
         Function<String, String> lookup = key -> {
             String value = systemProperties.apply(key);
             if (value == null || value.isBlank()) {

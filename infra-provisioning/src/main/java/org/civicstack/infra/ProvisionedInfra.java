@@ -3,6 +3,7 @@ package org.civicstack.infra;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The PostgreSQL and Redis in use, embedded or external. Closing it stops whatever it started and nothing else.
@@ -17,6 +18,7 @@ public final class ProvisionedInfra implements AutoCloseable {
     private final boolean postgresEmbedded;
     private final boolean redisEmbedded;
     private final AutoCloseable stopper;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     ProvisionedInfra(String postgresHost, int postgresPort, String postgresUsername, String postgresPassword,
             URI redisUrl, boolean postgresEmbedded, boolean redisEmbedded, AutoCloseable stopper) {
@@ -73,8 +75,15 @@ public final class ProvisionedInfra implements AutoCloseable {
         return props;
     }
 
+    /**
+     * Stops the embedded servers (once: later calls, also from another thread such as a shutdown hook racing a
+     * failed start, do nothing).
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             stopper.close();
         } catch (Exception e) {

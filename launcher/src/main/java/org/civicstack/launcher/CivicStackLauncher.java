@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,33 +35,56 @@ public final class CivicStackLauncher {
     private CivicStackLauncher() {
     }
 
+    /**
+     * Installs the shutdown hook before anything starts: a SIGTERM or Ctrl-C at any moment stops whatever is
+     * running by then (see {@link Startup}), and a failed start stops it before the JVM exits with status 1.
+     */
     public static void main(String[] args) {
-        LauncherSettings settings;
+        Startup startup = new Startup(Duration.ofSeconds(90));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            RunningPlatform platform = startup.stop();
+            if (platform != null) {
+                log.info("stopping CivicStack ...");
+                platform.close();
+            }
+            log.info("stopped");
+        }, "civicstack-shutdown"));
         RunningPlatform platform;
         try {
-            settings = LauncherSettings.fromEnvironment();
-            platform = start(settings);
+            platform = start(LauncherSettings.fromEnvironment(), startup);
         } catch (LaunchException | InfraUnavailableException e) {
+            startup.settled();
+            if (startup.stopRequested()) {
+                log.info("stopped before CivicStack was up");
+                return;
+            }
             log.error("CivicStack could not start: {}", e.getMessage());
             System.exit(1);
             return;
+        } catch (RuntimeException | Error e) {
+            startup.settled();
+            if (!startup.stopRequested()) {
+                // not a configuration problem we know how to name: a bug, so the stack trace is wanted
+                log.error("CivicStack could not start", e);
+                System.exit(1);
+            }
+            return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping CivicStack ...");
-            platform.close();
-            log.info("stopped");
-            stopped.countDown();
-        }, "civicstack-shutdown"));
+        startup.settled();
         log.info("{}", banner(platform));
         try {
-            stopped.await();
+            new CountDownLatch(1).await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Starts the platform for a test or benchmark, which stops it with {@link RunningPlatform#close()}. */
     public static RunningPlatform start(LauncherSettings requested) {
+        return start(requested, Startup.uninterrupted());
+    }
+
+    static RunningPlatform start(LauncherSettings requested, Startup startup) {
         long started = System.nanoTime();
         Map<ServiceSpec, UnpackedServiceJar> jars = new LinkedHashMap<>();
         List<ServiceSpec> all = new ArrayList<>(ServiceSpec.BACKENDS);
@@ -79,14 +103,21 @@ public final class CivicStackLauncher {
         for (ServiceSpec spec : all) {
             jars.put(spec, UnpackedServiceJar.unpack(serviceJar(settings.servicesDir(), spec)));
         }
+        startup.checkNotStopped();
+        // from here on everything started is stopped again on every way out of this method but success
         ProvisionedInfra infra = InfraProvisioner.provision(settings.infra());
+        startup.infraProvisioned(infra);
+        RunDirectory runDirectory = null;
         List<IsolatedService> running = new ArrayList<>();
         ExecutorService starter = Executors.newFixedThreadPool(ServiceSpec.BACKENDS.size());
         try {
+            runDirectory = RunDirectory.create();
+            Map<String, String> environment = settings.environment();
             List<CompletableFuture<IsolatedService>> backends = new ArrayList<>();
             for (ServiceSpec spec : ServiceSpec.BACKENDS) {
-                List<String> args = arguments(settings, spec, infra, wiring);
-                backends.add(CompletableFuture.supplyAsync(() -> IsolatedService.start(spec, jars.get(spec), args), starter));
+                List<String> args = arguments(settings, spec, infra, wiring, runDirectory);
+                backends.add(CompletableFuture.supplyAsync(
+                        () -> IsolatedService.start(spec, jars.get(spec), args, environment), starter));
             }
             LaunchException failure = null;
             for (CompletableFuture<IsolatedService> future : backends) {
@@ -100,15 +131,20 @@ public final class CivicStackLauncher {
                     }
                 }
             }
+            startup.checkNotStopped();
             if (failure != null) {
                 throw failure;
             }
             ServiceSpec gateway = ServiceSpec.GATEWAY;
-            running.add(IsolatedService.start(gateway, jars.get(gateway), arguments(settings, gateway, infra, wiring)));
+            running.add(IsolatedService.start(gateway, jars.get(gateway),
+                    arguments(settings, gateway, infra, wiring, runDirectory), settings.environment()));
             long millis = (System.nanoTime() - started) / 1_000_000;
-            return new RunningPlatform(infra, running, millis, settings, wiring, jars.get(gateway));
-        } catch (RuntimeException e) {
-            new RunningPlatform(infra, running, 0, settings, wiring, null).close();
+            RunningPlatform platform = new RunningPlatform(infra, running, millis, settings, wiring, jars.get(gateway),
+                    runDirectory);
+            startup.started(platform);
+            return platform;
+        } catch (RuntimeException | Error e) {
+            new RunningPlatform(infra, running, 0, settings, wiring, null, runDirectory).close();
             throw e;
         } finally {
             starter.shutdown();
@@ -122,17 +158,23 @@ public final class CivicStackLauncher {
     static int startAdditionalGateway(RunningPlatform platform, int port) {
         LauncherSettings settings = platform.settings().withPort(ServiceSpec.GATEWAY, port == 0 ? freeListenerPort() : port);
         IsolatedService gateway = IsolatedService.start(ServiceSpec.GATEWAY, platform.gatewayJar(),
-                arguments(settings, ServiceSpec.GATEWAY, platform.infra(), platform.wiring()));
+                arguments(settings, ServiceSpec.GATEWAY, platform.infra(), platform.wiring(), platform.runDirectory()),
+                settings.environment());
         platform.adopt(gateway);
         return gateway.port();
     }
 
-    private static List<String> arguments(LauncherSettings settings, ServiceSpec spec, ProvisionedInfra infra,
-            PlatformWiring wiring) {
+    static List<String> arguments(LauncherSettings settings, ServiceSpec spec, ProvisionedInfra infra,
+            PlatformWiring wiring, RunDirectory runDirectory) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + settings.port(spec));
-        // the launcher owns the JVM's shutdown and stops services in order
+        // the launcher owns the JVM's shutdown and stops services in order; the services' own logging shutdown
+        // hooks would stop their logging while the launcher is still stopping them ("No appenders present")
         args.add("--spring.main.register-shutdown-hook=false");
+        args.add("--logging.register-shutdown-hook=false");
+        // an embedded Tomcat (identity) keeps its work files in the run's directory, removed when the run stops,
+        // instead of leaving /tmp/tomcat.<port>.* behind
+        args.add("--server.tomcat.basedir=" + runDirectory.serviceDirectory(spec));
         if (!"json".equalsIgnoreCase(settings.logFormat())) {
             args.add("--logging.structured.format.console=");
         }

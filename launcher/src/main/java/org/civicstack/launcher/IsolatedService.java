@@ -2,10 +2,14 @@ package org.civicstack.launcher;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.URLClassLoader;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * and WebFlux plus Spring Cloud Gateway elsewhere therefore never meet on one class path.
  */
 final class IsolatedService implements Closeable {
+
+    /** {@code StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME}. */
+    private static final String SYSTEM_ENVIRONMENT = "systemEnvironment";
 
     private final ServiceSpec spec;
     private final URLClassLoader loader;
@@ -28,8 +35,14 @@ final class IsolatedService implements Closeable {
         this.port = port;
     }
 
-    /** Runs {@code SpringApplication.run(StartClass, args)} in the service's loader and waits for it to be ready. */
-    static IsolatedService start(ServiceSpec spec, UnpackedServiceJar jar, List<String> args) {
+    /**
+     * Runs the service's {@code SpringApplication} in its loader and waits for it to be ready.
+     *
+     * @param environment the environment variables the service sees, or {@code null} for the JVM's own (see
+     *         {@link LauncherSettings#environment()})
+     */
+    static IsolatedService start(ServiceSpec spec, UnpackedServiceJar jar, List<String> args,
+            Map<String, String> environment) {
         URLClassLoader loader = new URLClassLoader("civicstack-" + spec.name(), jar.classPath(),
                 ClassLoader.getPlatformClassLoader());
         Thread current = Thread.currentThread();
@@ -38,12 +51,20 @@ final class IsolatedService implements Closeable {
         try {
             Class<?> startClass = loader.loadClass(jar.startClass());
             Class<?> springApplication = loader.loadClass("org.springframework.boot.SpringApplication");
-            Method run = springApplication.getMethod("run", Class.class, String[].class);
-            Object context = run.invoke(null, startClass, args.toArray(String[]::new));
-            Object environment = context.getClass().getMethod("getEnvironment").invoke(context);
+            Object application = springApplication.getConstructor(Class[].class)
+                    .newInstance((Object) new Class<?>[] {startClass});
+            // Spring finds the "main application class" by looking for a main method on the calling stack, which
+            // is the launcher's (or none, on a starter thread): each service is to log its own name
+            springApplication.getMethod("setMainApplicationClass", Class.class).invoke(application, startClass);
+            if (environment != null) {
+                useEnvironment(loader, springApplication, application, environment);
+            }
+            Object context = springApplication.getMethod("run", String[].class)
+                    .invoke(application, (Object) args.toArray(String[]::new));
+            Object contextEnvironment = context.getClass().getMethod("getEnvironment").invoke(context);
             Method getProperty = loader.loadClass("org.springframework.core.env.PropertyResolver")
                     .getMethod("getProperty", String.class);
-            String localPort = (String) getProperty.invoke(environment, "local.server.port");
+            String localPort = (String) getProperty.invoke(contextEnvironment, "local.server.port");
             return new IsolatedService(spec, loader, (Closeable) context, Integer.parseInt(localPort));
         } catch (InvocationTargetException e) {
             closeQuietly(loader);
@@ -55,6 +76,44 @@ final class IsolatedService implements Closeable {
         } finally {
             current.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * Makes the service read its environment variables from {@code environment} instead of the JVM's: a listener
+     * that runs before any other (before config data and every environment post-processor) replaces the
+     * {@code systemEnvironment} property source. Built as a proxy, since the Spring interfaces exist only inside
+     * the service's loader.
+     */
+    private static void useEnvironment(URLClassLoader loader, Class<?> springApplication, Object application,
+            Map<String, String> environment) throws ReflectiveOperationException {
+        Class<?> listenerType = loader.loadClass("org.springframework.context.ApplicationListener");
+        Class<?> orderedType = loader.loadClass("org.springframework.core.Ordered");
+        Class<?> preparedEvent = loader.loadClass("org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent");
+        Class<?> propertySourceType = loader.loadClass("org.springframework.core.env.PropertySource");
+        Class<?> systemEnvironmentSource = loader.loadClass("org.springframework.core.env.SystemEnvironmentPropertySource");
+        Map<String, Object> variables = Map.copyOf(environment);
+        InvocationHandler handler = (proxy, method, arguments) -> switch (method.getName()) {
+            case "onApplicationEvent" -> {
+                if (preparedEvent.isInstance(arguments[0])) {
+                    Object env = preparedEvent.getMethod("getEnvironment").invoke(arguments[0]);
+                    Object sources = env.getClass().getMethod("getPropertySources").invoke(env);
+                    Object replacement = systemEnvironmentSource.getConstructor(String.class, Map.class)
+                            .newInstance(SYSTEM_ENVIRONMENT, variables);
+                    sources.getClass().getMethod("replace", String.class, propertySourceType)
+                            .invoke(sources, SYSTEM_ENVIRONMENT, replacement);
+                }
+                yield null;
+            }
+            case "getOrder" -> Integer.MIN_VALUE;
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == arguments[0];
+            case "toString" -> "launcher environment for " + application;
+            default -> method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, arguments) : null;
+        };
+        Object listener = Proxy.newProxyInstance(loader, new Class<?>[] {listenerType, orderedType}, handler);
+        Object listeners = Array.newInstance(listenerType, 1);
+        Array.set(listeners, 0, listener);
+        springApplication.getMethod("addListeners", listeners.getClass()).invoke(application, listeners);
     }
 
     ServiceSpec spec() {

@@ -27,27 +27,45 @@ import org.civicstack.infra.InfraSettings;
  * </ul>
  *
  * @param extraArguments Spring arguments passed to every service (e.g. {@code --logging.level.root=WARN})
+ * @param environment the environment variables every service reads its settings from (e.g. the
+ *         {@code CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_<n>_*} clients), or {@code null} for this JVM's own. A JVM
+ *         cannot change its own environment, so this is how a test runs the platform as if started with given
+ *         variables; the launcher's own settings are read from the same map.
  */
 public record LauncherSettings(Map<ServiceSpec, Integer> ports, Path servicesDir, String logFormat,
-        InfraSettings infra, List<String> extraArguments) {
+        InfraSettings infra, List<String> extraArguments, Map<String, String> environment) {
 
     public LauncherSettings {
         ports = Map.copyOf(ports);
         extraArguments = List.copyOf(extraArguments);
+        environment = environment == null ? null : Map.copyOf(environment);
     }
 
+    /** From system properties and this JVM's environment variables, which the services read too. */
     public static LauncherSettings fromEnvironment() {
+        return read(System.getenv(), null);
+    }
+
+    /**
+     * As if the launcher had been started with exactly these environment variables: its settings are read from
+     * them (a system property still wins) and every service sees them instead of this JVM's.
+     */
+    public static LauncherSettings fromEnvironment(Map<String, String> environment) {
+        return read(environment, environment);
+    }
+
+    private static LauncherSettings read(Map<String, String> env, Map<String, String> servicesEnvironment) {
         Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
         List<ServiceSpec> all = new ArrayList<>(ServiceSpec.BACKENDS);
         all.add(ServiceSpec.GATEWAY);
         for (ServiceSpec spec : all) {
-            ports.put(spec, configuredPort(spec));
+            ports.put(spec, configuredPort(spec, env));
         }
-        String dir = setting("civicstack.launcher.services-dir");
-        String logFormat = setting("civicstack.launcher.log-format");
+        String dir = setting("civicstack.launcher.services-dir", env);
+        String logFormat = setting("civicstack.launcher.log-format", env);
         return new LauncherSettings(ports, dir != null ? Path.of(dir) : defaultServicesDir(),
-                logFormat != null ? logFormat : "text", InfraSettings.fromEnvironment(),
-                extraArguments(setting("civicstack.launcher.extra-args")));
+                logFormat != null ? logFormat : "text", InfraSettings.from(env, System::getProperty),
+                extraArguments(setting("civicstack.launcher.extra-args", env)), servicesEnvironment);
     }
 
     /** {@code --a=1 --b=2} → [{@code --a=1}, {@code --b=2}]; anything not starting with {@code --} is refused. */
@@ -69,23 +87,23 @@ public record LauncherSettings(Map<ServiceSpec, Integer> ports, Path servicesDir
     public LauncherSettings withPort(ServiceSpec spec, int port) {
         Map<ServiceSpec, Integer> copy = new LinkedHashMap<>(ports);
         copy.put(spec, port);
-        return new LauncherSettings(copy, servicesDir, logFormat, infra, extraArguments);
+        return new LauncherSettings(copy, servicesDir, logFormat, infra, extraArguments, environment);
     }
 
     public LauncherSettings withExtraArguments(List<String> arguments) {
-        return new LauncherSettings(ports, servicesDir, logFormat, infra, arguments);
+        return new LauncherSettings(ports, servicesDir, logFormat, infra, arguments, environment);
     }
 
     public LauncherSettings withInfra(InfraSettings infraSettings) {
-        return new LauncherSettings(ports, servicesDir, logFormat, infraSettings, extraArguments);
+        return new LauncherSettings(ports, servicesDir, logFormat, infraSettings, extraArguments, environment);
     }
 
     public int port(ServiceSpec spec) {
         return ports.getOrDefault(spec, spec.defaultPort());
     }
 
-    private static int configuredPort(ServiceSpec spec) {
-        String value = setting(spec.portProperty());
+    private static int configuredPort(ServiceSpec spec, Map<String, String> env) {
+        String value = setting(spec.portProperty(), env);
         if (value == null) {
             return spec.defaultPort();
         }
@@ -101,10 +119,10 @@ public record LauncherSettings(Map<ServiceSpec, Integer> ports, Path servicesDir
         }
     }
 
-    static String setting(String property) {
+    static String setting(String property, Map<String, String> env) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            value = System.getenv(InfraSettings.envName(property));
+            value = env.get(InfraSettings.envName(property));
         }
         return value == null || value.isBlank() ? null : value.trim();
     }

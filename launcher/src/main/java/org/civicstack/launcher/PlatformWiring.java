@@ -13,6 +13,8 @@ import java.util.List;
 final class PlatformWiring {
 
     static final String GATEWAY_CLIENT_ID = "civicstack-gateway";
+    /** The launcher's own entry in {@code civicstack.identity.bootstrap-clients}. */
+    static final String GATEWAY_CLIENT_ENTRY = "launcher-gateway";
 
     private final LauncherSettings settings;
     private final String gatewaySecret;
@@ -48,10 +50,13 @@ final class PlatformWiring {
         switch (spec.name()) {
             case "identity" -> {
                 args.add("--civicstack.identity.issuer=" + issuer);
-                args.add("--civicstack.identity.bootstrap-clients[0].client-id=" + GATEWAY_CLIENT_ID);
-                args.add("--civicstack.identity.bootstrap-clients[0].secret=" + gatewaySecret);
-                args.add("--civicstack.identity.bootstrap-clients[0].scopes=registry:routing");
-                args.add("--civicstack.identity.bootstrap-clients[0].client-type=platform");
+                // a named entry, not an index: it adds to the clients configured elsewhere (environment,
+                // extra arguments) instead of clashing with their numbered entries
+                String entry = "--civicstack.identity.bootstrap-clients[" + GATEWAY_CLIENT_ENTRY + "]";
+                args.add(entry + ".client-id=" + GATEWAY_CLIENT_ID);
+                args.add(entry + ".secret=" + gatewaySecret);
+                args.add(entry + ".scopes=registry:routing");
+                args.add(entry + ".client-type=platform");
             }
             case "gateway" -> {
                 for (ServiceSpec backend : ServiceSpec.BACKENDS) {

@@ -10,7 +10,8 @@ import org.civicstack.infra.ProvisionedInfra;
 
 /**
  * The whole platform running in this JVM. {@link #close()} stops it in dependency order: the gateway first (no new
- * traffic), then the services, then the embedded PostgreSQL and Redis if this run started them.
+ * traffic), then the services, then the embedded PostgreSQL and Redis if this run started them, and last the run's
+ * temporary directory.
  */
 public final class RunningPlatform implements AutoCloseable {
 
@@ -21,16 +22,22 @@ public final class RunningPlatform implements AutoCloseable {
     private final LauncherSettings settings;
     private final PlatformWiring wiring;
     private final UnpackedServiceJar gatewayJar;
+    private final RunDirectory runDirectory;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RunningPlatform(ProvisionedInfra infra, List<IsolatedService> services, long startMillis,
-            LauncherSettings settings, PlatformWiring wiring, UnpackedServiceJar gatewayJar) {
+            LauncherSettings settings, PlatformWiring wiring, UnpackedServiceJar gatewayJar, RunDirectory runDirectory) {
         this.infra = infra;
         this.services = List.copyOf(services);
         this.startMillis = startMillis;
         this.settings = settings;
         this.wiring = wiring;
         this.gatewayJar = gatewayJar;
+        this.runDirectory = runDirectory;
+    }
+
+    RunDirectory runDirectory() {
+        return runDirectory;
     }
 
     LauncherSettings settings() {
@@ -81,26 +88,32 @@ public final class RunningPlatform implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        additional.forEach(IsolatedService::close);
-        List<IsolatedService> reversed = new ArrayList<>(services);
-        Collections.reverse(reversed);
-        List<Thread> stopping = new ArrayList<>();
-        for (IsolatedService service : reversed) {
-            if (service.spec().equals(ServiceSpec.GATEWAY)) {
-                service.close();
-            } else {
-                Thread t = new Thread(service::close, "stop-" + service.spec().name());
-                t.start();
-                stopping.add(t);
+        try {
+            additional.forEach(IsolatedService::close);
+            List<IsolatedService> reversed = new ArrayList<>(services);
+            Collections.reverse(reversed);
+            List<Thread> stopping = new ArrayList<>();
+            for (IsolatedService service : reversed) {
+                if (service.spec().equals(ServiceSpec.GATEWAY)) {
+                    service.close();
+                } else {
+                    Thread t = new Thread(service::close, "stop-" + service.spec().name());
+                    t.start();
+                    stopping.add(t);
+                }
+            }
+            for (Thread t : stopping) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } finally {
+            infra.close();
+            if (runDirectory != null) {
+                runDirectory.close();
             }
         }
-        for (Thread t : stopping) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        infra.close();
     }
 }

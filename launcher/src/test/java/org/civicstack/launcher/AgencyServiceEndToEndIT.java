@@ -77,6 +77,21 @@ class AgencyServiceEndToEndIT {
     }
 
     @Test
+    void aClientConfiguredInTheEnvironmentGetsATokenBesideTheLaunchersOwn() {
+        // the e2e agency's client comes from the environment at index 5 with nothing before it in the environment
+        // but the walkthrough's; the operator's from extra arguments; the gateway's is the launcher's own (issue #7, C13)
+        int gateway = SharedPlatform.gatewayPort();
+        String agencyToken = token(gateway, SharedPlatform.E2E_AGENCY, SharedPlatform.E2E_AGENCY_SECRET, "registry:write");
+
+        JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(agencyToken.split("\\.")[1]));
+        assertThat(claims.path("client_id").asString()).isEqualTo(SharedPlatform.E2E_AGENCY);
+        assertThat(claims.path("client_type").asString()).isEqualTo("agency");
+        assertThat(claims.path("agency_id").asString()).isEqualTo("agy_e2e00000000000000001");
+        // the launcher's own client is still registered too: with it the gateways read the routing feed, which the
+        // dispatch test above relies on
+    }
+
+    @Test
     void registryRefusesAnonymousWritesAndOpensTheCatalog() {
         int gateway = SharedPlatform.gatewayPort();
         assertThat(status(gateway, "POST", "/v1/registry/services")).isEqualTo(401);

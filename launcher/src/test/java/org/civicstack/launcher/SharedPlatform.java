@@ -5,13 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,7 +27,7 @@ public final class SharedPlatform implements BeforeAllCallback {
     /** Run after every class that starts its own platform (those keep the default order). */
     public static final int ORDER = Integer.MAX_VALUE - 100;
 
-    /** Client ids and secrets of the end-to-end test's own operator and agency (indices 3 and 4). */
+    /** Client ids and secrets of the end-to-end test's own operator (argument index 3) and agency (environment index 5). */
     static final String E2E_OPERATOR = "e2e-operator";
     static final String E2E_OPERATOR_SECRET = "e2e-operator-secret-0123456789abcdefghij";
     static final String E2E_AGENCY = "e2e-health-commission";
@@ -95,20 +91,6 @@ public final class SharedPlatform implements BeforeAllCallback {
         return settings;
     }
 
-    private static final Pattern INDEX = Pattern.compile("_(\\d+)(?=_|$)");
-
-    /**
-     * An environment variable as the Spring argument it stands for: {@code CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_CLIENTID}
-     * → {@code --civicstack.identity.bootstrapclients[1].clientid}. Spring compares property names without dashes
-     * and case, so that binds {@code civicstack.identity.bootstrap-clients[1].client-id} exactly as the environment
-     * variable does.
-     */
-    static String springArgument(String name, String value) {
-        Matcher index = INDEX.matcher(name.toLowerCase(Locale.ROOT));
-        String property = index.replaceAll("[$1]").replace('_', '.');
-        return "--" + property + "=" + value;
-    }
-
     private static Running current() {
         Running r = running;
         if (r == null) {
@@ -128,21 +110,22 @@ public final class SharedPlatform implements BeforeAllCallback {
         }
 
         static Running start() {
-            List<String> arguments = new ArrayList<>();
-            arguments.add("--logging.level.root=WARN");
-            // until the launcher takes an environment map, the env file's settings become Spring arguments
-            walkthroughEnvironment().forEach((name, value) -> arguments.add(springArgument(name, value)));
-            arguments.addAll(List.of(
+            // the platform sees the environment a user's shell would give it after `. examples/walkthrough.env`,
+            // plus the end-to-end test's agency (an environment client at index 5)
+            Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+            environment.putAll(walkthroughEnvironment());
+            environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTID", E2E_AGENCY);
+            environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SECRET", E2E_AGENCY_SECRET);
+            environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SCOPES", "registry:write,registry:read");
+            environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE", "agency");
+            environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_AGENCYID", "agy_e2e00000000000000001");
+            LauncherSettings settings = LauncherSettings.fromEnvironment(environment).withExtraArguments(List.of(
+                    "--logging.level.root=WARN",
+                    // and the end-to-end test's operator as a Spring argument, the other way to configure a client
                     "--civicstack.identity.bootstrap-clients[3].client-id=" + E2E_OPERATOR,
                     "--civicstack.identity.bootstrap-clients[3].secret=" + E2E_OPERATOR_SECRET,
                     "--civicstack.identity.bootstrap-clients[3].scopes=registry:review,registry:read",
-                    "--civicstack.identity.bootstrap-clients[3].client-type=operator",
-                    "--civicstack.identity.bootstrap-clients[4].client-id=" + E2E_AGENCY,
-                    "--civicstack.identity.bootstrap-clients[4].secret=" + E2E_AGENCY_SECRET,
-                    "--civicstack.identity.bootstrap-clients[4].scopes=registry:write,registry:read",
-                    "--civicstack.identity.bootstrap-clients[4].client-type=agency",
-                    "--civicstack.identity.bootstrap-clients[4].agency-id=agy_e2e00000000000000001"));
-            LauncherSettings settings = LauncherSettings.fromEnvironment().withExtraArguments(arguments);
+                    "--civicstack.identity.bootstrap-clients[3].client-type=operator"));
             for (ServiceSpec spec : ServiceSpec.BACKENDS) {
                 settings = settings.withPort(spec, 0);
             }

@@ -108,7 +108,7 @@ class BootstrapClientsIT {
     void aClientWithNeitherSecretNorJwkSetIsRefused() {
         BootstrapClient noCredentials = anOperatorClient("it-boot-no-credentials").withSecret(null).asBootstrapEntry();
 
-        assertThatThrownBy(() -> bootstrap(noCredentials).registerAll())
+        assertThatThrownBy(() -> bootstrap(noCredentials))
                 .hasMessageContaining("civicstack.identity.bootstrap-clients[0]")
                 .hasMessageContaining("needs a secret or a jwk-set-uri");
     }
@@ -119,7 +119,7 @@ class BootstrapClientsIT {
         BootstrapClient agencyReviewing = anAgencyClient("it-boot-never-2").withScopes("registry:review")
                 .asBootstrapEntry();
 
-        assertThatThrownBy(() -> bootstrap(fine, agencyReviewing).registerAll())
+        assertThatThrownBy(() -> bootstrap(fine, agencyReviewing))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("civicstack.identity.bootstrap-clients[1]")
                 .hasMessageContaining("registry:review");
@@ -140,7 +140,11 @@ class BootstrapClientsIT {
     }
 
     private BootstrapClients bootstrap(BootstrapClient... entries) {
-        return new BootstrapClients(List.of(entries), registrar, jdbc, transaction);
+        Map<String, BootstrapClient> byIndex = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < entries.length; i++) {
+            byIndex.put(String.valueOf(i), entries[i]);
+        }
+        return new BootstrapClients(byIndex, registrar, jdbc, transaction);
     }
 
     private String storedSecret(String clientId) {
