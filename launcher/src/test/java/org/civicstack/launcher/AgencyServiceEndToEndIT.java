@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,55 +26,24 @@ import tools.jackson.databind.json.JsonMapper;
  * an operator registers the agency, the agency registers and submits a service, the operator approves it, and two
  * gateway instances sharing one Redis start dispatching it; suspend and retire reach both of them. The upstream
  * is a public address that is never contacted: the checks here stop before forwarding (path not published, method
- * not allowed), which proves each gateway knows the service and its rules.
+ * not allowed), which proves each gateway knows the service and its rules. Runs on the {@link SharedPlatform}.
  */
+@ExtendWith(SharedPlatform.class)
+@Order(SharedPlatform.ORDER)
 class AgencyServiceEndToEndIT {
 
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final JsonMapper json = JsonMapper.builder().build();
-    static RunningPlatform platform;
-    static int secondGateway;
-
-    @BeforeAll
-    static void start() {
-        // the agency's client comes from the environment, as docs/identity-clients.md shows it, at an index with
-        // nothing before it; the operator's from extra arguments; the gateway's is the launcher's own: all three
-        // must be registered (issue #7, C13)
-        Map<String, String> environment = new java.util.HashMap<>(System.getenv());
-        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTID", "e2e-health-commission");
-        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SECRET", "e2e-agency-secret-0123456789abcdefghijkl");
-        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SCOPES", "registry:write,registry:read");
-        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE", "agency");
-        environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_AGENCYID", "agy_e2e00000000000000001");
-        LauncherSettings settings = LauncherSettings.fromEnvironment(environment).withExtraArguments(List.of(
-                "--logging.level.root=WARN",
-                "--civicstack.identity.bootstrap-clients[1].client-id=e2e-operator",
-                "--civicstack.identity.bootstrap-clients[1].secret=e2e-operator-secret-0123456789abcdefghij",
-                "--civicstack.identity.bootstrap-clients[1].scopes=registry:review,registry:read",
-                "--civicstack.identity.bootstrap-clients[1].client-type=operator"));
-        for (ServiceSpec spec : ServiceSpec.BACKENDS) {
-            settings = settings.withPort(spec, 0);
-        }
-        platform = CivicStackLauncher.start(settings.withPort(ServiceSpec.GATEWAY, 0));
-        secondGateway = CivicStackLauncher.startAdditionalGateway(platform, 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
-
     @Test
     void publishedServiceIsDispatchedByEveryGatewayAndChangesReachThemWithinASecond() {
-        int gateway = platform.gatewayPort();
-        String operator = token(gateway, "e2e-operator", "e2e-operator-secret-0123456789abcdefghij", "registry:review registry:read");
-        String agencyToken = token(gateway, "e2e-health-commission", "e2e-agency-secret-0123456789abcdefghijkl", "registry:write");
+        int gateway = SharedPlatform.gatewayPort();
+        int secondGateway = SharedPlatform.secondGatewayPort();
+        String operator = token(gateway, SharedPlatform.E2E_OPERATOR, SharedPlatform.E2E_OPERATOR_SECRET, "registry:review registry:read");
+        String agencyToken = token(gateway, SharedPlatform.E2E_AGENCY, SharedPlatform.E2E_AGENCY_SECRET, "registry:write");
 
         JsonNode agency = send(gateway, "POST", "/v1/registry/agencies", operator, Map.of(
                 "name_zh_cn", "深圳市卫生健康委员会", "name_en", "Shenzhen Health Commission", "unit_type", "municipal_unit",
-                "contact_name", "王工", "contact_email", "it@wjw.sz.gov.cn", "oauth_client_id", "e2e-health-commission"), 201);
+                "contact_name", "王工", "contact_email", "it@wjw.sz.gov.cn", "oauth_client_id", SharedPlatform.E2E_AGENCY), 201);
         assertThat(agency.path("id").asString()).startsWith("agy_");
 
         JsonNode service = send(gateway, "POST", "/v1/registry/services", agencyToken, Map.of(
@@ -109,12 +78,13 @@ class AgencyServiceEndToEndIT {
 
     @Test
     void aClientConfiguredInTheEnvironmentGetsATokenBesideTheLaunchersOwn() {
-        int gateway = platform.gatewayPort();
-        String agencyToken = token(gateway, "e2e-health-commission", "e2e-agency-secret-0123456789abcdefghijkl",
-                "registry:write");
+        // the e2e agency's client comes from the environment at index 5 with nothing before it in the environment
+        // but the walkthrough's; the operator's from extra arguments; the gateway's is the launcher's own (issue #7, C13)
+        int gateway = SharedPlatform.gatewayPort();
+        String agencyToken = token(gateway, SharedPlatform.E2E_AGENCY, SharedPlatform.E2E_AGENCY_SECRET, "registry:write");
 
         JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(agencyToken.split("\\.")[1]));
-        assertThat(claims.path("client_id").asString()).isEqualTo("e2e-health-commission");
+        assertThat(claims.path("client_id").asString()).isEqualTo(SharedPlatform.E2E_AGENCY);
         assertThat(claims.path("client_type").asString()).isEqualTo("agency");
         assertThat(claims.path("agency_id").asString()).isEqualTo("agy_e2e00000000000000001");
         // the launcher's own client is still registered too: with it the gateways read the routing feed, which the
@@ -123,7 +93,7 @@ class AgencyServiceEndToEndIT {
 
     @Test
     void registryRefusesAnonymousWritesAndOpensTheCatalog() {
-        int gateway = platform.gatewayPort();
+        int gateway = SharedPlatform.gatewayPort();
         assertThat(status(gateway, "POST", "/v1/registry/services")).isEqualTo(401);
         assertThat(status(gateway, "GET", "/v1/catalog/services")).isEqualTo(200);
     }

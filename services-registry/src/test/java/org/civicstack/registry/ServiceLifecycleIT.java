@@ -204,6 +204,30 @@ class ServiceLifecycleIT extends RegistryTestSupport {
             client.get().uri("/v1/registry/services").headers(h -> h.setBearerAuth(otherToken))
                     .exchange().expectStatus().isOk().expectBody().jsonPath("$.data.length()").isEqualTo(0);
         }
+
+        @Test
+        void agencyListsOnlyItsOwnAgencyWithTheReadScopeAndOperatorsListEvery() {
+            String other = registerAgency("listing-other-client");
+            String readOnly = tokens.agency("listing-other-client", other, "registry:read");
+
+            client.get().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(readOnly))
+                    .exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.data.length()").isEqualTo(1)
+                    .jsonPath("$.data[0].id").isEqualTo(other)
+                    .jsonPath("$.data[0].oauth_client_id").isEqualTo("listing-other-client")
+                    .jsonPath("$.next_cursor").doesNotExist();
+            client.get().uri("/v1/registry/agencies/{id}", agencyId).headers(h -> h.setBearerAuth(readOnly))
+                    .exchange().expectStatus().isNotFound();
+            client.get().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(operator))
+                    .exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.data[*].id").value(ids -> assertThat((List<Object>) ids).containsExactlyInAnyOrder(agencyId, other));
+            String writeOnly = tokens.agency("listing-other-client", other, "registry:write");
+            client.get().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(writeOnly))
+                    .exchange().expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("insufficient_scope");
+            String unbound = tokens.agency("no-agency-client", "agy_unknown", "registry:read");
+            client.get().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(unbound))
+                    .exchange().expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("not_an_agency");
+        }
     }
 
     static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();

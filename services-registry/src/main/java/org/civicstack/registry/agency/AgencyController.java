@@ -1,5 +1,7 @@
 package org.civicstack.registry.agency;
 
+import java.util.List;
+
 import jakarta.validation.Valid;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.registry.audit.AuditLog;
@@ -21,7 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Operators register agencies (onboarding); agencies read their own record. */
+/**
+ * Operators register agencies (onboarding) and list them all ({@code registry:review}); an agency client reads its
+ * own record with {@code registry:read}, by id or as the one entry of the list (how it learns its agency id).
+ */
 @RestController
 @RequestMapping("/v1/registry/agencies")
 public class AgencyController {
@@ -68,8 +73,12 @@ public class AgencyController {
     public Mono<Page<Agency>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int size = Page.limit(limit);
-        return callers.require(Caller.REVIEW)
-                .flatMap(caller -> agencies.list(Page.decodeCursor(cursor), size + 1).collectList())
+        String after = Page.decodeCursor(cursor);
+        return callers.require(Caller.READ, Caller.REVIEW)
+                .flatMap(caller -> caller.isOperator()
+                        ? agencies.list(after, size + 1).collectList()
+                        : agencies.find(caller.requireAgency()).filter(own -> own.id().compareTo(after) > 0)
+                                .map(List::of).defaultIfEmpty(List.of()))
                 .map(rows -> rows.size() > size
                         ? new Page<>(rows.subList(0, size), Page.encodeCursor(rows.get(size - 1).id()))
                         : new Page<>(rows, null));

@@ -62,8 +62,8 @@ public record ServiceDefinition(
      * @param timeoutMs how long the gateway waits for a response before answering 504
      * @param maxBodyBytes largest request body the gateway forwards; larger gets 413
      * @param healthCheckPath path the platform polls to see the upstream is alive
-     * @param retryAttempts extra attempts for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) on connect
-     *        failure or 502/503/504; never for POST/PATCH
+     * @param retryAttempts extra attempts for idempotent calls without a body (GET, HEAD, OPTIONS, DELETE) on connect
+     *        failure or 502/503/504; never for POST/PUT/PATCH or any call with a body
      */
     public record Upstream(
             @NotBlank @Size(max = 2048) String baseUrl,

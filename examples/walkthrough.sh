@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# The agency journey on a running all-in-one, through the gateway only:
+#   tokens for an operator and an agency -> the operator registers the agency -> the agency creates a service whose
+#   upstream is a tiny local server this script starts -> submit -> the operator approves -> citizens' calls reach
+#   the tiny server through /s/{code}/... -> the service is in the catalog (Chinese and English) -> suspend (404 in
+#   zh-CN and en) -> resume (answers again).
+#
+#   terminal 1:  set -a; . examples/walkthrough.env; set +a; ./civicstack
+#   terminal 2:  examples/walkthrough.sh
+#
+# Needs bash, curl and a JDK (for the tiny agency, examples/TinyAgency.java). Settings:
+#   CIVICSTACK_GATEWAY_URL       the gateway (default http://localhost:8080)
+#   CIVICSTACK_WALKTHROUGH_ENV   the settings the platform was started with (default examples/walkthrough.env);
+#                                variables already set in the environment win over the file
+# Re-runnable against the same platform: every run creates a new service code; the agency is registered once.
+# Exits non-zero, showing the response, on any status it did not expect.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+GATEWAY=${CIVICSTACK_GATEWAY_URL:-http://localhost:8080}
+GATEWAY=${GATEWAY%/}
+ENV_FILE=${CIVICSTACK_WALKTHROUGH_ENV:-$HERE/walkthrough.env}
+WAIT_SECONDS=${CIVICSTACK_WALKTHROUGH_WAIT_SECONDS:-60}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/civicstack-walkthrough.XXXXXX")
+TINY_PID=""
+cleanup() {
+  if [ -n "$TINY_PID" ] && kill -0 "$TINY_PID" 2>/dev/null; then
+    kill "$TINY_PID" 2>/dev/null || true
+    wait "$TINY_PID" 2>/dev/null || true
+    echo "(stopped the tiny agency)"
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------------- output
+STEP=0
+step() { STEP=$((STEP + 1)); printf '\n== %d. %s\n' "$STEP" "$*"; }
+say() { printf '   %s\n' "$*"; }
+req() { printf '   > %s\n' "$*"; }
+ans() { printf '   < %s\n' "$*"; }
+fail() {
+  printf '\nFAILED: %s\n' "$1" >&2
+  if [ $# -gt 1 ]; then printf '%s\n' "$2" >&2; fi
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------------- JSON, URLs
+# The first value of a string field, unescaped enough for display ("a\"b" -> a"b); empty when absent.
+json_string() {
+  { grep -oE "\"$1\":\"([^\"\\\\]|\\\\.)*\"" <<<"$2" || true; } | head -n 1 \
+    | sed -e "s/^\"$1\":\"//" -e 's/"$//' -e 's/\\"/"/g' -e 's/\\\\/\\/g'
+}
+# The first value of a number or boolean field.
+json_scalar() {
+  { grep -oE "\"$1\":(-?[0-9.]+|true|false)" <<<"$2" || true; } | head -n 1 | sed -e "s/^\"$1\"://"
+}
+# Percent-encodes a UTF-8 string (RFC 3986 unreserved characters stay).
+urlencode() {
+  local out="" hex c
+  for hex in $(printf '%s' "$1" | od -An -v -tx1); do
+    c=$(printf "\\x$hex")
+    case "$c" in
+      [A-Za-z0-9._~-]) out="$out$c" ;;
+      *) out="$out%$(printf '%s' "$hex" | tr 'a-f' 'A-F')" ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+# ---------------------------------------------------------------------------------------------------- HTTP
+# call METHOD PATH [curl options...]: sets STATUS and BODY (STATUS 000 when the gateway cannot be reached).
+call() {
+  local method=$1 path=$2
+  shift 2
+  STATUS=$(curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$GATEWAY$path" 2>"$WORK/curl-error") \
+    || STATUS=000
+  if [ "$STATUS" = 000 ]; then BODY=$(cat "$WORK/curl-error"); else BODY=$(cat "$WORK/body"); fi
+}
+# expect STATUS...: fails unless the last call answered one of them.
+expect() {
+  local s
+  for s in "$@"; do
+    if [ "$STATUS" = "$s" ]; then return 0; fi
+  done
+  fail "expected HTTP $* but got $STATUS" "$BODY"
+}
+# send METHOD PATH TOKEN "EXPECTED..." [JSON body]: an authorised JSON call that must answer one of EXPECTED.
+send() {
+  local method=$1 path=$2 token=$3 expected=$4
+  if [ $# -gt 4 ]; then
+    printf '%s' "$5" >"$WORK/request.json"
+    call "$method" "$path" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      --data-binary @"$WORK/request.json"
+  else
+    call "$method" "$path" -H "Authorization: Bearer $token"
+  fi
+  local -a codes
+  read -ra codes <<<"$expected"
+  expect "${codes[@]}"
+}
+# until_status SECONDS WANT_STATUS WANT_TEXT PATH [curl options...]: polls until PATH answers WANT_STATUS with a
+# body containing WANT_TEXT, or fails after SECONDS.
+until_status() {
+  local seconds=$1 want=$2 text=$3 path=$4
+  shift 4
+  local deadline=$((SECONDS + seconds)) tries=0
+  while :; do
+    tries=$((tries + 1))
+    call GET "$path" "$@"
+    if [ "$STATUS" = "$want" ] && [[ "$BODY" == *"$text"* ]]; then
+      say "(after $tries attempt(s))"
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      fail "GET $path did not answer $want with \"$text\" within $seconds s; last answer $STATUS" "$BODY"
+    fi
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------- settings
+if [ -f "$ENV_FILE" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in '' | '#'*) continue ;; esac
+    key=${line%%=*}
+    value=${line#*=}
+    if [[ "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] && [ -z "${!key+x}" ]; then
+      export "$key=$value"
+    fi
+  done <"$ENV_FILE"
+fi
+
+# The first bootstrap client of TYPE holding SCOPE: prints its index.
+client_index() {
+  local type=$1 scope=$2 var n
+  for var in $(compgen -e | grep -E '^CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_[0-9]+_CLIENTTYPE$' | sort -t_ -k4,4n); do
+    n=${var#CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_}
+    n=${n%_CLIENTTYPE}
+    local scopes_var="CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_${n}_SCOPES"
+    if [ "${!var}" = "$type" ] && [[ ",${!scopes_var:-}," == *",$scope,"* ]]; then
+      printf '%s' "$n"
+      return 0
+    fi
+  done
+  return 1
+}
+client_setting() { local v="CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_${1}_$2"; printf '%s' "${!v:-}"; }
+
+OPERATOR_N=$(client_index operator registry:review) \
+  || fail "no operator client (CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_<n>_CLIENTTYPE=operator with registry:review) in the environment or $ENV_FILE"
+AGENCY_N=$(client_index agency registry:write) \
+  || fail "no agency client (CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_<n>_CLIENTTYPE=agency with registry:write) in the environment or $ENV_FILE"
+UPSTREAM_PORT=${CIVICSTACK_UPSTREAMNETWORK_LOOPBACKPORTS:-}
+UPSTREAM_PORT=${UPSTREAM_PORT%%,*}
+UPSTREAM_PORT=${UPSTREAM_PORT// /}
+[[ "$UPSTREAM_PORT" =~ ^[0-9]+$ ]] \
+  || fail "CIVICSTACK_UPSTREAMNETWORK_LOOPBACKPORTS names no port: the platform must allow a loopback upstream port (see $ENV_FILE)"
+
+RUN=$(date +%Y%m%d%H%M%S)-$((RANDOM % 1000))
+CODE="sz-walkthrough-$RUN"
+NAME_ZH="市人民医院预约挂号（演示 $RUN）"
+NAME_EN="People's Hospital registration (walkthrough $RUN)"
+
+echo "CivicStack agency walkthrough against $GATEWAY (settings: $ENV_FILE)"
+
+# ---------------------------------------------------------------------------------------------------- 0. platform
+step "Is the platform up?"
+req "GET /actuator/health"
+deadline=$((SECONDS + WAIT_SECONDS))
+while :; do
+  call GET /actuator/health
+  if [ "$STATUS" = 200 ]; then break; fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    fail "the gateway at $GATEWAY is not UP after $WAIT_SECONDS s (last answer $STATUS). Start the platform with
+  set -a; . examples/walkthrough.env; set +a; ./civicstack
+or point CIVICSTACK_GATEWAY_URL at it." "$BODY"
+  fi
+  sleep 0.5
+done
+ans "$STATUS status=$(json_string status "$BODY")"
+
+# ---------------------------------------------------------------------------------------------------- 1. tokens
+# token INDEX: prints an access token for bootstrap client INDEX with all its scopes.
+token() {
+  local n=$1 id secret scopes
+  id=$(client_setting "$n" CLIENTID)
+  secret=$(client_setting "$n" SECRET)
+  scopes=$(client_setting "$n" SCOPES)
+  scopes=${scopes//,/ }
+  req "POST /oauth2/token  grant_type=client_credentials scope=\"$scopes\"  (HTTP Basic $id:…)" >&2
+  call POST /oauth2/token -u "$id:$secret" -d grant_type=client_credentials --data-urlencode "scope=$scopes"
+  if [ "$STATUS" != 200 ]; then
+    fail "no token for client $id: HTTP $STATUS. Was the platform started with $ENV_FILE
+(set -a; . examples/walkthrough.env; set +a; ./civicstack)?" "$BODY"
+  fi
+  ans "$STATUS token_type=$(json_string token_type "$BODY") scope=\"$(json_string scope "$BODY")\" expires_in=$(json_scalar expires_in "$BODY")" >&2
+  json_string access_token "$BODY"
+}
+step "Tokens (OAuth 2.0 client credentials) for the operator and the agency"
+OPERATOR_ID=$(client_setting "$OPERATOR_N" CLIENTID)
+AGENCY_CLIENT=$(client_setting "$AGENCY_N" CLIENTID)
+OPERATOR=$(token "$OPERATOR_N")
+AGENCY=$(token "$AGENCY_N")
+
+# ---------------------------------------------------------------------------------------------------- 2. upstream
+step "Start a tiny agency system on 127.0.0.1:$UPSTREAM_PORT (examples/TinyAgency.java)"
+req "java $HERE/TinyAgency.java $UPSTREAM_PORT"
+if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$UPSTREAM_PORT/" 2>/dev/null; then
+  fail "something already listens on 127.0.0.1:$UPSTREAM_PORT; stop it (an earlier walkthrough?) and run again"
+fi
+java "$HERE/TinyAgency.java" "$UPSTREAM_PORT" >"$WORK/tiny.log" 2>&1 &
+TINY_PID=$!
+deadline=$((SECONDS + WAIT_SECONDS))
+until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$UPSTREAM_PORT/ready" 2>/dev/null; do
+  if ! kill -0 "$TINY_PID" 2>/dev/null; then
+    TINY_PID=""
+    fail "the tiny agency did not start" "$(cat "$WORK/tiny.log")"
+  fi
+  if [ "$SECONDS" -ge "$deadline" ]; then fail "the tiny agency did not answer within $WAIT_SECONDS s" "$(cat "$WORK/tiny.log")"; fi
+  sleep 0.2
+done
+ans "$(cat "$WORK/tiny.log")"
+
+# ---------------------------------------------------------------------------------------------------- 3. agency
+step "The operator registers the agency and binds it to the OAuth client $AGENCY_CLIENT"
+AGENCY_BODY=$(cat <<EOF
+{"name_zh_cn": "深圳市卫生健康委员会", "name_en": "Shenzhen Health Commission", "unit_type": "municipal_unit",
+ "contact_name": "王工", "contact_email": "it@wjw.sz.gov.cn", "contact_phone": "+86 755 8888 0000",
+ "oauth_client_id": "$AGENCY_CLIENT"}
+EOF
+)
+req "POST /v1/registry/agencies  (operator token)"
+printf '%s\n' "$AGENCY_BODY" | sed 's/^/     /'
+send POST /v1/registry/agencies "$OPERATOR" "201 409" "$AGENCY_BODY"
+if [ "$STATUS" = 201 ]; then
+  ans "$STATUS id=$(json_string id "$BODY") name_en=\"$(json_string name_en "$BODY")\""
+else
+  [ "$(json_string code "$BODY")" = oauth_client_taken ] || fail "unexpected conflict" "$BODY"
+  ans "$STATUS code=oauth_client_taken: registered by an earlier run, so it stays as it is"
+fi
+say "The agency looks itself up with its own token (registry:read):"
+req "GET /v1/registry/agencies  (agency token)"
+send GET /v1/registry/agencies "$AGENCY" 200
+AGENCY_ID=$(json_string id "$BODY")
+[ -n "$AGENCY_ID" ] || fail "the agency does not see its own record" "$BODY"
+ans "$STATUS data[0].id=$AGENCY_ID oauth_client_id=$(json_string oauth_client_id "$BODY")"
+
+# ---------------------------------------------------------------------------------------------------- 4. service
+step "The agency creates the service $CODE (a draft)"
+SERVICE_BODY=$(cat <<EOF
+{
+  "code": "$CODE",
+  "definition": {
+    "name": {"zh_cn": "$NAME_ZH", "en": "$NAME_EN"},
+    "description": {"zh_cn": "在线预约门诊号源", "en": "Book a clinic appointment online"},
+    "category": "medical_health",
+    "tags": ["挂号", "hospital"],
+    "audience": "citizen",
+    "districts": [],
+    "city_wide": true,
+    "upstream": {
+      "base_url": "http://127.0.0.1:$UPSTREAM_PORT/his",
+      "allowed_methods": ["GET", "POST"],
+      "path_prefixes": ["/appointments"],
+      "timeout_ms": 3000,
+      "max_body_bytes": 65536,
+      "health_check_path": "/health",
+      "retry_attempts": 1
+    },
+    "access": {"level": "anonymous", "min_assurance_level": 0, "scopes": []},
+    "rate_limits": {"per_citizen": {"requests_per_second": 5, "burst": 10},
+                    "per_service": {"requests_per_second": 200, "burst": 400}},
+    "circuit_breaker": {"failure_rate_threshold": 50, "slow_call_ms": 2000, "minimum_calls": 20,
+                        "open_seconds": 30, "max_concurrent_calls": 100},
+    "version": "1.0.0"
+  }
+}
+EOF
+)
+req "POST /v1/registry/services  (agency token)"
+printf '%s\n' "$SERVICE_BODY" | sed 's/^/     /'
+send POST /v1/registry/services "$AGENCY" 201 "$SERVICE_BODY"
+SERVICE_ID=$(json_string id "$BODY")
+ans "$STATUS id=$SERVICE_ID status=$(json_string status "$BODY") latest_revision=$(json_scalar latest_revision "$BODY") agency_id=$(json_string agency_id "$BODY")"
+say "A draft is not routed:"
+req "GET /s/$CODE/appointments/today"
+call GET "/s/$CODE/appointments/today"
+expect 404
+ans "$STATUS code=$(json_string code "$BODY")"
+
+step "The agency submits it for review"
+req "POST /v1/registry/services/$SERVICE_ID/submit  (agency token)"
+send POST "/v1/registry/services/$SERVICE_ID/submit" "$AGENCY" 200
+ans "$STATUS status=$(json_string status "$BODY") latest_revision_state=$(json_string latest_revision_state "$BODY")"
+
+step "The operator approves it: it is published"
+req "POST /v1/registry/services/$SERVICE_ID/approve  (operator token)"
+send POST "/v1/registry/services/$SERVICE_ID/approve" "$OPERATOR" 200
+ans "$STATUS status=$(json_string status "$BODY") live_revision=$(json_scalar live_revision "$BODY")"
+
+# ---------------------------------------------------------------------------------------------------- 5. dispatch
+step "A citizen's call reaches the tiny agency through the gateway"
+req "GET /s/$CODE/appointments/today?dept=cardiology  (no token: the service is anonymous)"
+say "polling until the gateway has the route (a change reaches every gateway within about a second) ..."
+until_status 30 200 '"agency":"tiny-agency"' "/s/$CODE/appointments/today?dept=cardiology" -H 'X-Request-Id: walkthrough-call-1'
+ans "$STATUS from the tiny agency: $BODY"
+say "the agency received path=$(json_string path "$BODY") x-request-id=$(json_string x-request-id "$BODY") x-forwarded-prefix=$(json_string x-forwarded-prefix "$BODY")"
+
+# ---------------------------------------------------------------------------------------------------- 6. catalog
+# find_in_catalog LANGUAGE TERM: pages through the catalog search until $CODE appears; prints its display name.
+find_in_catalog() {
+  local language=$1 term=$2 cursor="" page=0 name
+  while [ "$page" -lt 100 ]; do
+    page=$((page + 1))
+    call GET "/v1/catalog/services?q=$(urlencode "$term")&limit=200${cursor:+&cursor=$cursor}" -H "Accept-Language: $language"
+    expect 200
+    if [[ "$BODY" == *"\"code\":\"$CODE\""* ]]; then
+      name=${BODY#*\"code\":\"$CODE\"}
+      json_string display_name "$name"
+      return 0
+    fi
+    cursor=$(json_string next_cursor "$BODY")
+    [ -n "$cursor" ] || break
+  done
+  fail "$CODE is not in the catalog for q=$term ($language)" "$BODY"
+}
+step "Citizens find it in the catalog, in Chinese and in English (no login)"
+req "GET /v1/catalog/services?q=$(urlencode 挂号)   (q=挂号, Accept-Language: zh-CN)"
+FOUND=$(find_in_catalog zh-CN 挂号)
+ans "found $CODE: display_name=$FOUND"
+req "GET /v1/catalog/services?q=registration   (Accept-Language: en)"
+FOUND=$(find_in_catalog en registration)
+ans "found $CODE: display_name=$FOUND"
+
+# ---------------------------------------------------------------------------------------------------- 7. suspend
+step "The operator suspends it: citizens get a 404 problem in their language"
+req "POST /v1/registry/services/$SERVICE_ID/suspend  {\"reason\": \"系统维护 / maintenance\"}  (operator token)"
+send POST "/v1/registry/services/$SERVICE_ID/suspend" "$OPERATOR" 200 '{"reason": "系统维护 / maintenance"}'
+ans "$STATUS status=$(json_string status "$BODY") status_reason=\"$(json_string status_reason "$BODY")\""
+req "GET /s/$CODE/appointments/today   (Accept-Language: zh-CN)"
+until_status 30 404 '"service_suspended"' "/s/$CODE/appointments/today" -H 'Accept-Language: zh-CN'
+ans "$STATUS code=$(json_string code "$BODY") detail=$(json_string detail "$BODY")"
+req "GET /s/$CODE/appointments/today   (Accept-Language: en)"
+call GET "/s/$CODE/appointments/today" -H 'Accept-Language: en'
+expect 404
+ans "$STATUS code=$(json_string code "$BODY") detail=$(json_string detail "$BODY")"
+
+# ---------------------------------------------------------------------------------------------------- 8. resume
+step "The operator resumes it: it answers again"
+req "POST /v1/registry/services/$SERVICE_ID/resume  (operator token)"
+send POST "/v1/registry/services/$SERVICE_ID/resume" "$OPERATOR" 200
+ans "$STATUS status=$(json_string status "$BODY")"
+req "GET /s/$CODE/appointments/today"
+until_status 30 200 '"agency":"tiny-agency"' "/s/$CODE/appointments/today"
+ans "$STATUS from the tiny agency: method=$(json_string method "$BODY") path=$(json_string path "$BODY")"
+
+printf '\nWalkthrough complete: %s (%s) is published and answering at %s/s/%s/appointments/...\n' \
+  "$CODE" "$SERVICE_ID" "$GATEWAY" "$CODE"
+echo "It stays published; the operator can retire it: POST /v1/registry/services/$SERVICE_ID/retire {\"reason\": \"…\"}"
+echo "The whole agency guide: docs/agency-guide.md"
