@@ -23,10 +23,11 @@ final class LauncherProcess implements AutoCloseable {
 
     private final Process process;
     private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
 
     private LauncherProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
@@ -62,6 +63,15 @@ final class LauncherProcess implements AutoCloseable {
 
     Process process() {
         return process;
+    }
+
+    /** Waits for the process to exit and for its output to be read to the end; {@code false} at the deadline. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        return !reader.isAlive();
     }
 
     String output() {
