@@ -89,7 +89,16 @@ class AllInOneSmokeIT {
             JsonNode doc = getJson("/openapi/" + service, 200);
             assertThat(doc.path("openapi").asString()).startsWith("3.");
             assertThat(doc.path("info").path("title").asString()).startsWith("CivicStack ");
+            assertThat(doc.at("/servers/0/url").asString()).as("%s names the gateway", service)
+                    .isEqualTo("http://localhost:" + platform.gatewayPort());
+            assertThat(doc.at("/components/securitySchemes/oauth2/flows/clientCredentials/tokenUrl").asString())
+                    .isEqualTo("http://localhost:" + platform.gatewayPort() + "/oauth2/token");
         }
+        assertThat(getJson("/v3/api-docs/swagger-config", 200).path("urls").valueStream()
+                .map(u -> u.path("url").asString()))
+                .as("the gateway's Swagger UI lists every document")
+                .contains("/openapi", "/openapi/identity", "/openapi/services-registry", "/openapi/payments",
+                        "/openapi/certificates");
         JsonNode combined = getJson("/openapi", 200);
         assertThat(combined.path("info").path("title").asString()).isEqualTo("CivicStack API");
         assertThat(combined.has("x-unavailable-services")).as("every service answered").isFalse();

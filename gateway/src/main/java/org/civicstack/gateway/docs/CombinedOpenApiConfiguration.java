@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.civicstack.gateway.routing.GatewayProperties;
+import org.civicstack.platform.config.PublicApiProperties;
 import org.civicstack.gateway.routing.PlatformService;
 import org.civicstack.gateway.routing.UpstreamClients;
 import org.slf4j.Logger;
@@ -15,7 +16,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code GET /openapi}: one OpenAPI document for the whole public API, merged from every platform service's own
- * document (each also served alone at {@code /openapi/{service}}). A service that does not answer is listed under
+ * document (each also served alone at {@code /openapi/{service}}), with the gateway's public URL
+ * ({@code civicstack.public-url}) as its server. A service that does not answer is listed under
  * {@code x-unavailable-services} instead of failing the whole document.
  */
 @Configuration(proxyBeanMethods = false)
@@ -35,22 +36,23 @@ public class CombinedOpenApiConfiguration {
     private static final Logger log = LoggerFactory.getLogger(CombinedOpenApiConfiguration.class);
 
     @Bean
-    RouterFunction<ServerResponse> combinedOpenApi(GatewayProperties properties, JsonMapper json) {
+    RouterFunction<ServerResponse> combinedOpenApi(GatewayProperties properties, PublicApiProperties publicApi,
+            JsonMapper json) {
         List<ServiceDocs> sources = new ArrayList<>();
         for (PlatformService service : PlatformService.values()) {
             GatewayProperties.Upstream upstream = properties.upstream(service);
             sources.add(new ServiceDocs(service.id(), UpstreamClients.create(upstream), upstream));
         }
         return RouterFunctions.route()
-                .GET("/openapi", request -> combined(request, sources, json))
+                .GET("/openapi", request -> combined(publicApi.base(), sources, json))
                 .build();
     }
 
-    private Mono<ServerResponse> combined(ServerRequest request, List<ServiceDocs> sources, JsonMapper json) {
+    private Mono<ServerResponse> combined(String serverUrl, List<ServiceDocs> sources, JsonMapper json) {
         return Flux.fromIterable(sources)
                 .flatMapSequential(source -> fetch(source, json))
                 .collectList()
-                .map(docs -> merge(docs, request, json))
+                .map(docs -> merge(docs, serverUrl, json))
                 .flatMap(doc -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(doc.toString()));
     }
 
@@ -67,14 +69,16 @@ public class CombinedOpenApiConfiguration {
                 });
     }
 
-    static ObjectNode merge(List<Map.Entry<String, JsonNode>> docs, ServerRequest request, JsonMapper json) {
+    static ObjectNode merge(List<Map.Entry<String, JsonNode>> docs, String serverUrl, JsonMapper json) {
         ObjectNode merged = json.createObjectNode();
-        merged.put("openapi", "3.1.0");
+        // the services publish OpenAPI 3.0 (platform defaults, springdoc.api-docs.version)
+        merged.put("openapi", "3.0.1");
         ObjectNode info = merged.putObject("info");
         info.put("title", "CivicStack API");
         info.put("description", "The public API of every CivicStack platform service, as seen through the gateway.");
         info.put("version", "v1");
-        merged.putArray("servers").addObject().put("url", request.uri().resolve("/").toString());
+        merged.putArray("servers").addObject().put("url", serverUrl)
+                .put("description", "the gateway, the platform's only door");
         ObjectNode paths = merged.putObject("paths");
         ObjectNode components = merged.putObject("components");
         ArrayNode tags = merged.putArray("tags");
@@ -91,12 +95,29 @@ public class CombinedOpenApiConfiguration {
                         ? (ObjectNode) components.get(section.getKey()) : components.putObject(section.getKey());
                 copyAbsent(section.getValue(), target);
             }
+            mergeOAuthScopes(doc.path("components").path("securitySchemes"), components);
             doc.path("tags").forEach(tags::add);
         }
         if (!unavailable.isEmpty()) {
             merged.set("x-unavailable-services", unavailable);
         }
         return merged;
+    }
+
+    /**
+     * Every service describes the same {@code oauth2} scheme with the scopes its own API checks (identity: all of
+     * them); the combined document offers the union.
+     */
+    private static void mergeOAuthScopes(JsonNode schemes, ObjectNode components) {
+        for (Map.Entry<String, JsonNode> scheme : schemes.properties()) {
+            for (Map.Entry<String, JsonNode> flow : scheme.getValue().path("flows").properties()) {
+                JsonNode target = components.path("securitySchemes").path(scheme.getKey()).path("flows")
+                        .path(flow.getKey()).path("scopes");
+                if (target instanceof ObjectNode scopes) {
+                    copyAbsent(flow.getValue().path("scopes"), scopes);
+                }
+            }
+        }
     }
 
     /** Paths and component names are unique per service by convention; the first definition wins if not. */

@@ -12,21 +12,28 @@ import java.util.Set;
  */
 public enum PlatformScope {
 
-    /** Read agencies and service definitions in the registry. */
-    REGISTRY_READ("registry:read", EnumSet.allOf(ClientType.class)),
-    /** Agencies manage their own organisation and service definitions. */
-    REGISTRY_WRITE("registry:write", EnumSet.of(ClientType.AGENCY)),
-    /** Operators approve, reject and suspend services. */
-    REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR)),
-    /** The gateway reads the routing snapshot and change feed. */
-    REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR));
+    REGISTRY_READ("registry:read", EnumSet.allOf(ClientType.class),
+            "read agencies and service definitions in the registry (an agency: its own)"),
+    REGISTRY_WRITE("registry:write", EnumSet.of(ClientType.AGENCY),
+            "agencies: register and maintain their own service definitions"),
+    REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR),
+            "operators: register agencies; approve, reject, suspend, resume, retire and roll back services"),
+    REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
+            "gateways: read the registry's routing snapshot and change feed");
 
     private final String value;
     private final Set<ClientType> grantableTo;
+    private final String description;
 
-    PlatformScope(String value, Set<ClientType> grantableTo) {
+    PlatformScope(String value, Set<ClientType> grantableTo, String description) {
         this.value = value;
         this.grantableTo = grantableTo;
+        this.description = description;
+    }
+
+    /** What the scope allows, for people: the OpenAPI document's scope list. */
+    public String description() {
+        return description;
     }
 
     /** The scope as it appears in requests and in the {@code scope} claim. */

@@ -1,6 +1,5 @@
 package org.civicstack.platform.security;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,9 +36,6 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 @EnableConfigurationProperties(SecurityProperties.class)
 public class ReactiveSecurityAutoConfiguration {
 
-    static final List<String> ALWAYS_PUBLIC = List.of("/actuator/health/**", "/actuator/info", "/actuator/prometheus",
-            "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/webjars/**");
-
     @Bean
     ReactiveJwtDecoder civicstackJwtDecoder(SecurityProperties properties) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
@@ -55,8 +51,7 @@ public class ReactiveSecurityAutoConfiguration {
     @Bean
     SecurityWebFilterChain civicstackSecurity(ServerHttpSecurity http, SecurityProperties properties,
             ReactiveJwtDecoder decoder, ReactiveProblemHandler problems) {
-        List<String> open = new ArrayList<>(ALWAYS_PUBLIC);
-        open.addAll(properties.publicPaths());
+        List<String> open = properties.openPaths();
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)

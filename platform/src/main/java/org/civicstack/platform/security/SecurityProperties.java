@@ -1,6 +1,7 @@
 package org.civicstack.platform.security;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
@@ -23,7 +24,21 @@ import org.springframework.validation.annotation.Validated;
 public record SecurityProperties(@NotNull URI jwksUri, @NotBlank String issuer, @NotBlank String audience,
         List<String> publicPaths) {
 
+    /** Reachable without a token on every service: probes, metrics and the API documents. */
+    static final List<String> ALWAYS_PUBLIC = List.of("/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+            "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/webjars/**");
+
     public SecurityProperties {
         publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
+    }
+
+    /**
+     * Every path pattern the resource server lets through without a token (the service's public paths and those
+     * open everywhere); the security filter chain and the OpenAPI document's {@code security} both read this.
+     */
+    public List<String> openPaths() {
+        List<String> open = new ArrayList<>(ALWAYS_PUBLIC);
+        open.addAll(publicPaths);
+        return List.copyOf(open);
     }
 }

@@ -2,6 +2,7 @@ package org.civicstack.registry.agency;
 
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.validation.Valid;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.registry.audit.AuditLog;
@@ -46,6 +47,7 @@ public class AgencyController {
         this.json = json;
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     public Mono<Agency> register(@Valid @RequestBody Agency request) {
@@ -61,6 +63,7 @@ public class AgencyController {
         });
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = {Caller.READ, Caller.REVIEW})
     @GetMapping("/{id}")
     public Mono<Agency> get(@PathVariable String id) {
         return callers.require(Caller.READ, Caller.REVIEW)
@@ -69,6 +72,7 @@ public class AgencyController {
                 .switchIfEmpty(Mono.error(ApiProblem.notFound("agency_not_found", "No such agency.")));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = {Caller.READ, Caller.REVIEW})
     @GetMapping
     public Mono<Page<Agency>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {

@@ -1,5 +1,6 @@
 package org.civicstack.registry.bulk;
 
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.civicstack.registry.common.Caller;
 import org.civicstack.registry.common.CallerResolver;
 import org.springframework.http.MediaType;
@@ -34,6 +35,7 @@ public class BulkServiceController {
      * One {@link ServiceLine} per line in; one {@link BulkRowResult} per non-blank line out, in order, then a
      * {@link BulkSummary.Line}. An upload over the limits is a 413 problem and nothing is applied.
      */
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping(consumes = MediaType.APPLICATION_NDJSON_VALUE, produces = MediaType.APPLICATION_NDJSON_VALUE)
     public Flux<String> importServices(ServerHttpRequest request) {
         long started = System.nanoTime();
@@ -43,6 +45,7 @@ public class BulkServiceController {
     }
 
     /** Every service as one {@link ServiceLine} per line, ordered by code; importable as it is. */
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @GetMapping(produces = MediaType.APPLICATION_NDJSON_VALUE)
     public Flux<String> exportServices() {
         return callers.require(Caller.REVIEW).flatMapMany(operator -> exporter.exportLines());

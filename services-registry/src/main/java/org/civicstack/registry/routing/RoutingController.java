@@ -1,5 +1,6 @@
 package org.civicstack.registry.routing;
 
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.registry.common.Caller;
 import org.civicstack.registry.common.CallerResolver;
@@ -26,12 +27,14 @@ public class RoutingController {
     }
 
     /** NDJSON: {@code {"version":N,"routes":count}} then one route per line, all at version N. */
+    @SecurityRequirement(name = "oauth2", scopes = Caller.ROUTING)
     @GetMapping(value = "/snapshot", produces = MediaType.APPLICATION_NDJSON_VALUE)
     public Flux<String> snapshot() {
         return callers.require(Caller.ROUTING).flatMapMany(c -> feed.snapshot());
     }
 
     /** NDJSON: routes changed after version {@code after}, oldest first, at most {@code limit}. */
+    @SecurityRequirement(name = "oauth2", scopes = Caller.ROUTING)
     @GetMapping(value = "/changes", produces = MediaType.APPLICATION_NDJSON_VALUE)
     public Flux<String> changes(@RequestParam long after, @RequestParam(defaultValue = "1000") int limit) {
         if (after < 0 || limit < 1 || limit > MAX_CHANGES) {

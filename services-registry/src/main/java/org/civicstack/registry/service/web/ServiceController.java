@@ -1,6 +1,7 @@
 package org.civicstack.registry.service.web;
 
 
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -51,18 +52,21 @@ public class ServiceController {
         this.callers = callers;
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.WRITE)
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     public Mono<ServiceView> create(@Valid @RequestBody CreateService request) {
         return callers.require(Caller.WRITE).flatMap(c -> commands.create(c, request.code(), request.definition()));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = {Caller.READ, Caller.WRITE, Caller.REVIEW})
     @GetMapping("/{id}")
     public Mono<ServiceView> get(@PathVariable String id) {
         return callers.require(Caller.READ, Caller.WRITE, Caller.REVIEW)
                 .flatMap(c -> commands.view(id).doOnNext(v -> c.requireOwnerOrOperator(v.agencyId())));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = {Caller.READ, Caller.WRITE, Caller.REVIEW})
     @GetMapping
     public Mono<Page<ServiceView>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
@@ -76,41 +80,49 @@ public class ServiceController {
                         : new Page<>(rows, null));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.WRITE)
     @PutMapping("/{id}/definition")
     public Mono<ServiceView> edit(@PathVariable String id, @Valid @RequestBody ServiceDefinition definition) {
         return callers.require(Caller.WRITE).flatMap(c -> commands.edit(c, id, definition));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.WRITE)
     @PostMapping("/{id}/submit")
     public Mono<ServiceView> submit(@PathVariable String id) {
         return callers.require(Caller.WRITE).flatMap(c -> commands.submit(c, id));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping("/{id}/approve")
     public Mono<ServiceView> approve(@PathVariable String id) {
         return callers.require(Caller.REVIEW).flatMap(c -> commands.approve(c, id));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping("/{id}/reject")
     public Mono<ServiceView> reject(@PathVariable String id, @Valid @RequestBody Reason reason) {
         return callers.require(Caller.REVIEW).flatMap(c -> commands.reject(c, id, reason.reason()));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping("/{id}/suspend")
     public Mono<ServiceView> suspend(@PathVariable String id, @Valid @RequestBody Reason reason) {
         return callers.require(Caller.REVIEW).flatMap(c -> commands.changeStatus(c, id, LifecycleEvent.SUSPEND, reason.reason()));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping("/{id}/resume")
     public Mono<ServiceView> resume(@PathVariable String id) {
         return callers.require(Caller.REVIEW).flatMap(c -> commands.changeStatus(c, id, LifecycleEvent.RESUME, null));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping("/{id}/retire")
     public Mono<ServiceView> retire(@PathVariable String id, @Valid @RequestBody Reason reason) {
         return callers.require(Caller.REVIEW).flatMap(c -> commands.changeStatus(c, id, LifecycleEvent.RETIRE, reason.reason()));
     }
 
+    @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping("/{id}/rollback")
     public Mono<ServiceView> rollback(@PathVariable String id) {
         return callers.require(Caller.REVIEW).flatMap(c -> commands.rollback(c, id));

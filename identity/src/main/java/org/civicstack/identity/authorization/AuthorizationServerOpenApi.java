@@ -1,0 +1,225 @@
+package org.civicstack.identity.authorization;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.OAuthFlow;
+import io.swagger.v3.oas.models.security.OAuthFlows;
+import io.swagger.v3.oas.models.security.Scopes;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.civicstack.identity.clients.PlatformScope;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+
+/**
+ * identity's OpenAPI document: the authorization server endpoints Spring Authorization Server serves as filters (so
+ * springdoc finds no controller for them), as {@link AuthorizationServerConfiguration} configures them — client
+ * credentials only, client authentication by {@code client_secret_basic} or {@code private_key_jwt}, RFC 6749 §5.2
+ * error bodies rather than problem+json. Paths come from the same {@link AuthorizationServerSettings}; the scopes
+ * of the {@code oauth2} scheme are every {@link PlatformScope}. OpenID Connect discovery
+ * ({@code /.well-known/openid-configuration}) is not served and not listed; it comes with citizen login.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerOpenApi {
+
+    static final String METADATA_ENDPOINT = "/.well-known/oauth-authorization-server";
+    static final String CLIENT_BASIC = "client_secret_basic";
+    private static final String JSON = "application/json";
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    @Bean
+    OpenApiCustomizer authorizationServerOpenApiCustomizer(AuthorizationServerSettings settings) {
+        return api -> customise(api, settings);
+    }
+
+    static void customise(OpenAPI api, AuthorizationServerSettings settings) {
+        Components components = api.getComponents() != null ? api.getComponents() : new Components();
+        api.setComponents(components);
+        components.addSchemas("TokenResponse", tokenResponse());
+        components.addSchemas("OAuthError", oauthError());
+        components.addSchemas("JwkSet", jwkSet());
+        components.addSchemas("AuthorizationServerMetadata", metadata());
+        components.addSchemas("IntrospectionResponse", object(Map.of("active", type("boolean")), List.of("active"), true)
+                .description("RFC 7662: `active`, and for an active token its claims"));
+        components.addSecuritySchemes(CLIENT_BASIC, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
+                .description("Client id and secret (form-URL-encoded) as HTTP Basic. Clients registered for "
+                        + "`private_key_jwt` send `client_id`, `client_assertion_type` and `client_assertion` in the "
+                        + "form instead."));
+        components.addSecuritySchemes("oauth2", oauth2(settings));
+        Paths paths = api.getPaths() != null ? api.getPaths() : new Paths();
+        api.setPaths(paths);
+        paths.addPathItem(settings.getTokenEndpoint(), new PathItem().post(tokenOperation()));
+        paths.addPathItem(settings.getJwkSetEndpoint(), new PathItem().get(new Operation()
+                .operationId("jwks").addTagsItem("oauth2").summary("The public keys access tokens are signed with")
+                .description("RFC 7517 JWK Set; resource servers cache it and verify tokens locally.")
+                .responses(new ApiResponses().addApiResponse("200", json("The JWK Set", "JwkSet")))));
+        paths.addPathItem(METADATA_ENDPOINT, new PathItem().get(new Operation()
+                .operationId("authorizationServerMetadata").addTagsItem("oauth2")
+                .summary("RFC 8414 authorization server metadata (discovery)")
+                .responses(new ApiResponses().addApiResponse("200", json("What this server supports and where",
+                        "AuthorizationServerMetadata")))));
+        paths.addPathItem(settings.getTokenIntrospectionEndpoint(), new PathItem().post(clientOperation(
+                "introspect", "RFC 7662 token introspection", "IntrospectionResponse")));
+        paths.addPathItem(settings.getTokenRevocationEndpoint(), new PathItem().post(clientOperation(
+                "revoke", "RFC 7009 token revocation (200 with an empty body, also for an unknown token)", null)));
+    }
+
+    private static SecurityScheme oauth2(AuthorizationServerSettings settings) {
+        Scopes scopes = new Scopes();
+        for (PlatformScope scope : PlatformScope.values()) {
+            scopes.addString(scope.value(), scope.description());
+        }
+        return new SecurityScheme().type(SecurityScheme.Type.OAUTH2)
+                .description("OAuth 2.0 client credentials; clients authenticate with `client_secret_basic` or "
+                        + "`private_key_jwt`.")
+                .flows(new OAuthFlows().clientCredentials(new OAuthFlow()
+                        .tokenUrl(settings.getIssuer() + settings.getTokenEndpoint()).scopes(scopes)));
+    }
+
+    private static Operation tokenOperation() {
+        Map<String, Schema> form = new LinkedHashMap<>();
+        form.put("grant_type", oneOf("client_credentials"));
+        form.put("scope", type("string").description("Space-separated scopes, each granted to the client; "
+                + "omitted: all of the client's scopes"));
+        clientAssertion(form);
+        return new Operation().operationId("token").addTagsItem("oauth2")
+                .summary("Issue an access token (client credentials)")
+                .description("RFC 6749 §4.4. The token is a JWT for audience `civicstack`, issued under the public URL.")
+                .requestBody(form(object(form, List.of("grant_type"), true)))
+                .security(clientAuthentication())
+                .responses(new ApiResponses()
+                        .addApiResponse("200", json("The access token (RFC 6749 §5.1)", "TokenResponse"))
+                        .addApiResponse("400", json("RFC 6749 §5.2: `invalid_request`, `invalid_grant`, "
+                                + "`unauthorized_client`, `unsupported_grant_type` or `invalid_scope`", "OAuthError"))
+                        .addApiResponse("401", invalidClient()));
+    }
+
+    private static Operation clientOperation(String id, String summary, String responseSchema) {
+        Map<String, Schema> form = new LinkedHashMap<>();
+        form.put("token", type("string"));
+        form.put("token_type_hint", oneOf("access_token", "refresh_token"));
+        clientAssertion(form);
+        ApiResponse ok = responseSchema == null ? new ApiResponse().description("Done") : json("Done", responseSchema);
+        return new Operation().operationId(id).addTagsItem("oauth2").summary(summary)
+                .requestBody(form(object(form, List.of("token"), true)))
+                .security(clientAuthentication())
+                .responses(new ApiResponses()
+                        .addApiResponse("200", ok)
+                        .addApiResponse("400", json("RFC 6749 §5.2 `invalid_request`", "OAuthError"))
+                        .addApiResponse("401", invalidClient()));
+    }
+
+    private static void clientAssertion(Map<String, Schema> form) {
+        form.put("client_id", type("string").description("`private_key_jwt` clients"));
+        form.put("client_assertion_type", oneOf(JWT_BEARER_ASSERTION));
+        form.put("client_assertion", type("string").description("`private_key_jwt`: a JWT signed with the client's key"));
+    }
+
+    /** HTTP Basic, or (the empty alternative) {@code private_key_jwt} carried in the form. */
+    private static List<SecurityRequirement> clientAuthentication() {
+        return List.of(new SecurityRequirement().addList(CLIENT_BASIC), new SecurityRequirement());
+    }
+
+    private static ApiResponse invalidClient() {
+        return json("`invalid_client`: no, unknown or wrong client authentication", "OAuthError")
+                .addHeaderObject("WWW-Authenticate", new Header().schema(type("string"))
+                        .description("`" + ClientAuthenticationFailureHandler.CHALLENGE + "`"));
+    }
+
+    private static Schema<Object> tokenResponse() {
+        Map<String, Schema> properties = new LinkedHashMap<>();
+        properties.put("access_token", type("string").description("A signed JWT"));
+        properties.put("token_type", oneOf("Bearer"));
+        properties.put("expires_in", type("integer").description("Seconds until it expires"));
+        properties.put("scope", type("string").description("The granted scopes, space-separated"));
+        return object(properties, List.of("access_token", "token_type", "expires_in"), false);
+    }
+
+    private static Schema<Object> oauthError() {
+        Map<String, Schema> properties = new LinkedHashMap<>();
+        properties.put("error", oneOf(OAuth2ErrorCodes.INVALID_REQUEST,
+                OAuth2ErrorCodes.INVALID_CLIENT, OAuth2ErrorCodes.INVALID_GRANT, OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
+                OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE, OAuth2ErrorCodes.INVALID_SCOPE));
+        properties.put("error_description", type("string"));
+        properties.put("error_uri", type("string").format("uri"));
+        return object(properties, List.of("error"), false).description("RFC 6749 §5.2 error response");
+    }
+
+    private static Schema<Object> jwkSet() {
+        Map<String, Schema> key = new LinkedHashMap<>();
+        for (String member : List.of("kty", "use", "kid", "alg", "n", "e")) {
+            key.put(member, type("string"));
+        }
+        Schema<Object> keys = type("array");
+        keys.setItems(object(key, List.of("kty", "kid"), true));
+        return object(Map.of("keys", keys), List.of("keys"), false).description("RFC 7517 JWK Set (public keys only)");
+    }
+
+    private static Schema<Object> metadata() {
+        Map<String, Schema> properties = new LinkedHashMap<>();
+        for (String url : List.of("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
+                "revocation_endpoint", "introspection_endpoint")) {
+            properties.put(url, type("string").format("uri"));
+        }
+        for (String list : List.of("grant_types_supported", "response_types_supported", "scopes_supported",
+                "token_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported",
+                "introspection_endpoint_auth_methods_supported", "code_challenge_methods_supported",
+                "dpop_signing_alg_values_supported")) {
+            Schema<Object> strings = type("array");
+            strings.setItems(type("string"));
+            properties.put(list, strings);
+        }
+        properties.put("tls_client_certificate_bound_access_tokens", type("boolean"));
+        return object(properties, List.of("issuer", "token_endpoint", "jwks_uri", "grant_types_supported"), true)
+                .description("RFC 8414; other members may be added");
+    }
+
+    private static RequestBody form(Schema<?> schema) {
+        return new RequestBody().required(true).content(new Content().addMediaType(FORM, new MediaType().schema(schema)));
+    }
+
+    private static ApiResponse json(String description, String schema) {
+        return new ApiResponse().description(description).content(new Content().addMediaType(JSON,
+                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + schema))));
+    }
+
+    private static Schema<Object> object(Map<String, Schema> properties, List<String> required, boolean open) {
+        Schema<Object> schema = type("object");
+        schema.setProperties(new LinkedHashMap<>(properties));
+        schema.setRequired(required);
+        if (!open) {
+            schema.setAdditionalProperties(false);
+        }
+        return schema;
+    }
+
+    private static Schema<Object> oneOf(String... values) {
+        Schema<Object> schema = type("string");
+        schema.setEnum(List.of((Object[]) values));
+        return schema;
+    }
+
+    private static Schema<Object> type(String type) {
+        Schema<Object> schema = new Schema<>();
+        schema.setType(type);
+        return schema;
+    }
+}
