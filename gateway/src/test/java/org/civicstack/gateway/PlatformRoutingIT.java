@@ -84,7 +84,7 @@ class PlatformRoutingIT {
     void setUp() {
         payments.resetAll();
         identity.resetAll();
-        client = WebTestClient.bindToServer(org.civicstack.gateway.TestClients.uncompressed()).baseUrl("http://localhost:" + port).build();
+        client = org.civicstack.testkit.TestClients.webTestClient("http://localhost:" + port);
     }
 
     @Nested

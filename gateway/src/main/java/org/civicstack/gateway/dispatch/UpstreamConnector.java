@@ -113,11 +113,11 @@ public final class UpstreamConnector implements AutoCloseable {
                             parameters.setEndpointIdentificationAlgorithm("HTTPS");
                             engine.setSSLParameters(parameters);
                             ssl.setHandshakeTimeoutMillis(connectTimeoutMillis);
-                            channel.pipeline().addLast("tls", ssl);
+                            channel.pipeline().addLast("civicstack.upstream-tls", ssl);
                         }
                         channel.pipeline()
-                                .addLast("codec", new HttpClientCodec(4096, 16 * 1024, 16 * 1024))
-                                .addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS) {
+                                .addLast("civicstack.upstream-codec", new HttpClientCodec(4096, 16 * 1024, 16 * 1024))
+                                .addLast("civicstack.upstream-idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS) {
                                     @Override
                                     protected void channelIdle(io.netty.channel.ChannelHandlerContext ctx,
                                             IdleStateEvent event) {
@@ -126,7 +126,7 @@ public final class UpstreamConnector implements AutoCloseable {
                                         ctx.close();
                                     }
                                 })
-                                .addLast("dispatch", new UpstreamHandler());
+                                .addLast("civicstack.upstream", new UpstreamHandler());
                     }
                 });
         ChannelFuture connect = bootstrap.connect(InetSocketAddress.createUnresolved(origin.host(), origin.port()));

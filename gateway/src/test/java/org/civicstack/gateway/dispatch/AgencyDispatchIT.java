@@ -121,7 +121,7 @@ class AgencyDispatchIT {
     void setUp() {
         agency.resetAll();
         otherAgency.resetAll();
-        client = WebTestClient.bindToServer(org.civicstack.gateway.TestClients.uncompressed()).baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+        client = org.civicstack.testkit.TestClients.webTestClient("http://localhost:" + port);
         pollUntil(index::isLoaded, Duration.ofSeconds(20));
     }
 

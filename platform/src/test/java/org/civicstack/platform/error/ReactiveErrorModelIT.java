@@ -39,7 +39,7 @@ class ReactiveErrorModelIT {
 
     @BeforeEach
     void connect() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        client = org.civicstack.testkit.TestClients.webTestClient("http://localhost:" + port);
     }
 
     @Nested
