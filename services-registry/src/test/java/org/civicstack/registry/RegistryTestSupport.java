@@ -42,7 +42,7 @@ abstract class RegistryTestSupport {
     @BeforeEach
     void setUp() {
         TestInfrastructure.resetDatabase("civicstack_registry");
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        client = org.civicstack.testkit.TestClients.webTestClient("http://localhost:" + port, Duration.ofSeconds(20));
         operator = tokens.operator("ops-console", "registry:review", "registry:read");
         String clientId = "sz-health-commission-" + UUID.randomUUID().toString().substring(0, 8);
         agencyId = registerAgency(clientId);
