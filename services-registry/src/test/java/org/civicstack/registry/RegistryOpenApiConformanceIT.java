@@ -118,10 +118,13 @@ class RegistryOpenApiConformanceIT extends RegistryTestSupport {
 
         @Test
         void tokenWithoutTheDocumentedScopeIsAForbiddenProblemAsDocumented() {
-            assertThat(documentedScopes("/v1/registry/agencies", "get")).containsExactly("registry:review");
+            assertThat(documentedScopes("/v1/registry/agencies", "post")).containsExactly("registry:review");
 
-            HttpResponse<String> response = api.answeredAsDocumented(call("GET", "/v1/registry/agencies")
-                    .bearer(tokens.agency("some-agency", "agy_none", "registry:read", "registry:write")));
+            HttpResponse<String> response = api.answeredAsDocumented(call("POST", "/v1/registry/agencies")
+                    .bearer(tokens.agency("some-agency", "agy_none", "registry:read", "registry:write"))
+                    .json("{\"name_zh_cn\":\"深圳市卫生健康委员会\",\"name_en\":\"Shenzhen Health Commission\","
+                            + "\"unit_type\":\"municipal_unit\",\"contact_name\":\"王工\","
+                            + "\"contact_email\":\"it@wjw.sz.gov.cn\",\"oauth_client_id\":\"some-agency\"}"));
 
             assertThat(response.statusCode()).isEqualTo(403);
         }

@@ -17,8 +17,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  *   idle ──first byte──▶ reading head ──head decoded──▶ busy ──response written, nothing pending──▶ idle
  *    └─ idleTimeout: close            └─ headerReadTimeout: 408 problem, close
  * </pre>
- * While a request is in progress the connection has no timer here: dispatch and platform routes time requests out
+ * While a request is in progress the connection has no deadline here: dispatch and platform routes time requests out
  * themselves.
+ *
+ * <p>State changes happen on every request, so they only move a deadline; at most one timer per connection is
+ * pending, and when it fires before the deadline it is set again for the rest — no timer is scheduled or cancelled
+ * per request on the hot path. A timer never waits longer than the header timeout, so it is never later than a
+ * deadline set after it (the header deadline is the shortest).
  */
 public final class ClientConnectionGuard extends ChannelInboundHandlerAdapter {
 
@@ -30,6 +35,8 @@ public final class ClientConnectionGuard extends ChannelInboundHandlerAdapter {
     private final Runnable onHeaderTimeout;
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
+    /** When the current state's allowance runs out ({@link System#nanoTime()}); unused while busy. */
+    private long deadline;
     private ScheduledFuture<?> timer;
     private InetAddress address;
     private boolean counted;
@@ -57,41 +64,39 @@ public final class ClientConnectionGuard extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        schedule(connections.idleTimeoutNanos());
+        enter(State.IDLE, connections.idleTimeoutNanos());
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE) {
-            state = State.READING_HEAD;
-            schedule(connections.headerTimeoutNanos());
+            enter(State.READING_HEAD, connections.headerTimeoutNanos());
         }
         ctx.fireChannelRead(msg);
     }
 
     /** The codec has decoded a request head: the request's own timeouts apply from here. */
     public void requestHeadArrived() {
-        if (state == State.CLOSED) {
-            return;
+        if (state != State.CLOSED) {
+            state = State.BUSY;
         }
-        state = State.BUSY;
-        cancel();
     }
 
     /** Nothing is in progress on the connection: the next request may take up to the idle timeout to start. */
     public void idle() {
-        if (state != State.BUSY) {
-            return;
+        if (state == State.BUSY) {
+            enter(State.IDLE, connections.idleTimeoutNanos());
         }
-        state = State.IDLE;
-        schedule(connections.idleTimeoutNanos());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        cancel();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (counted) {
             counted = false;
             connections.release(address);
@@ -100,35 +105,41 @@ public final class ClientConnectionGuard extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    private void enter(State next, long allowanceNanos) {
+        state = next;
+        if (allowanceNanos <= 0) {
+            deadline = Long.MAX_VALUE; // this limit is switched off
+            return;
+        }
+        deadline = System.nanoTime() + allowanceNanos;
+        if (timer == null) {
+            schedule(allowanceNanos);
+        }
+    }
+
     private void schedule(long nanos) {
-        cancel();
-        if (nanos > 0) {
-            timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
-        }
+        long step = connections.headerTimeoutNanos() > 0 ? Math.min(nanos, connections.headerTimeoutNanos()) : nanos;
+        timer = ctx.executor().schedule(this::check, step, TimeUnit.NANOSECONDS);
     }
 
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private void expired() {
+    private void check() {
         timer = null;
-        switch (state) {
-            case IDLE -> {
-                state = State.CLOSED;
-                connections.idleTimedOut();
-                ctx.close();
-            }
-            case READING_HEAD -> {
-                state = State.CLOSED;
-                connections.headerTimedOut();
-                onHeaderTimeout.run();
-            }
-            default -> {
-            }
+        if (state == State.BUSY || state == State.CLOSED) {
+            return; // the next state change sets a new deadline and timer
+        }
+        long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        if (left > 0) {
+            schedule(left);
+            return;
+        }
+        if (state == State.IDLE) {
+            state = State.CLOSED;
+            connections.idleTimedOut();
+            ctx.close();
+        } else {
+            state = State.CLOSED;
+            connections.headerTimedOut();
+            onHeaderTimeout.run();
         }
     }
 }
