@@ -13,6 +13,12 @@ import org.civicstack.testkit.ServiceIntegrationTest;
 import org.civicstack.testkit.TestInfrastructure;
 import org.civicstack.testkit.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,11 +48,27 @@ abstract class RegistryTestSupport {
     @BeforeEach
     void setUp() {
         TestInfrastructure.resetDatabase("civicstack_registry");
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20))
+                .filter(RegistryTestSupport::readWholeBody)
+                .build();
         operator = tokens.operator("ops-console", "registry:review", "registry:read");
         String clientId = "sz-health-commission-" + UUID.randomUUID().toString().substring(0, 8);
         agencyId = registerAgency(clientId);
         agencyToken = tokens.agency(clientId, agencyId, "registry:write", "registry:read");
+    }
+
+    /**
+     * Reads every response body into memory as it arrives. A test that asserts only the status
+     * ({@code action(...).expectStatus().isOk()}) never subscribes to the body, and Reactor Netty's pooled buffers
+     * holding it were then never released: the {@code LEAK: ByteBuf.release() was not called} reports of these
+     * tests (made on whichever event loop allocated next, often the R2DBC driver's). Expectations read the copy.
+     */
+    static Mono<ClientResponse> readWholeBody(ClientRequest request, ExchangeFunction next) {
+        return next.exchange(request).flatMap(response -> response.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .map(bytes -> response.mutate()
+                        .body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes)))
+                        .build()));
     }
 
     String registerAgency(String clientId) {
