@@ -49,6 +49,7 @@ abstract class RegistryTestSupport {
         agencyToken = tokens.agency(clientId, agencyId, "registry:write", "registry:read");
     }
 
+
     String registerAgency(String clientId) {
         return client.post().uri("/v1/registry/agencies")
                 .headers(h -> h.setBearerAuth(operator))

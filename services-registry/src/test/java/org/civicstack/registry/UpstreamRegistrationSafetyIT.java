@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,6 +38,28 @@ class UpstreamRegistrationSafetyIT extends RegistryTestSupport {
                 .jsonPath("$.code").isEqualTo("unsafe_upstream")
                 .jsonPath("$.errors[0].field").isEqualTo("definition.upstream.base_url");
         assertThat(TestInfrastructure.query("civicstack_registry", "SELECT count(*) FROM service")).containsExactly("0");
+    }
+
+    @Test
+    void withoutTheLocalDevelopmentSettingLoopbackIsRefusedOnEveryPort() {
+        expectRefused(client, agencyToken, "http://127.0.0.1:" + LoopbackUpstreamIT.LISTED_PORT + "/x", "loopback_address");
+        expectRefused(client, agencyToken, "http://localhost:" + LoopbackUpstreamIT.LISTED_PORT + "/x", "loopback_address");
+        expectRefused(client, agencyToken, "http://[::1]:" + LoopbackUpstreamIT.LISTED_PORT + "/x", "loopback_address");
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.components.upstream_network.status").isEqualTo("UP")
+                .jsonPath("$.components.upstream_network.description").doesNotExist();
+    }
+
+    static void expectRefused(WebTestClient client, String token, String url, String reason) {
+        client.post().uri("/v1/registry/services").headers(h -> h.setBearerAuth(token))
+                .bodyValue(java.util.Map.of("code", "sz-refused", "definition", aServiceDefinition().withBaseUrl(url).build()))
+                .exchange()
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("unsafe_upstream")
+                .jsonPath("$.errors[0].field").isEqualTo("definition.upstream.base_url")
+                .jsonPath("$.errors[0].code").isEqualTo(reason);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,6 +31,8 @@ public class RegistryClient {
     private final WebClient identity;
     private final RegistryClientProperties properties;
     private final JsonMapper json;
+    /** Built once, with its deserializer (made eagerly here rather than on the first route read). */
+    private final ObjectReader routeReader;
     private volatile CachedToken token;
 
     private record CachedToken(String value, Instant refreshAfter) {
@@ -45,6 +48,7 @@ public class RegistryClient {
         this.identity = identity;
         this.properties = properties;
         this.json = json;
+        this.routeReader = json.readerFor(RouteEntry.class);
     }
 
     public Mono<Snapshot> snapshot() {
@@ -55,18 +59,20 @@ public class RegistryClient {
                 .retrieve()
                 .bodyToFlux(String.class)
                 .filter(line -> !line.isBlank())
-                .reduce(new SnapshotReader(json), SnapshotReader::accept)
+                .reduce(new SnapshotReader(json, routeReader), SnapshotReader::accept)
                 .map(SnapshotReader::snapshot));
     }
 
     /** First line: {@code {"version": N, ...}}; then one entry per line. Used by one subscriber at a time. */
     private static final class SnapshotReader {
         private final JsonMapper json;
+        private final ObjectReader routeReader;
         private final List<RouteEntry> entries = new ArrayList<>();
         private long version = -1;
 
-        SnapshotReader(JsonMapper json) {
+        SnapshotReader(JsonMapper json, ObjectReader routeReader) {
             this.json = json;
+            this.routeReader = routeReader;
         }
 
         SnapshotReader accept(String line) {
@@ -76,7 +82,7 @@ public class RegistryClient {
                     throw new IllegalStateException("snapshot header without a version: " + line);
                 }
             } else {
-                entries.add(json.readValue(line, RouteEntry.class));
+                entries.add(routeReader.readValue(line));
             }
             return this;
         }
@@ -97,7 +103,7 @@ public class RegistryClient {
                 .accept(MediaType.APPLICATION_NDJSON)
                 .retrieve()
                 .bodyToFlux(String.class)
-                .map(line -> json.readValue(line, RouteEntry.class)));
+                .map(line -> routeReader.<RouteEntry>readValue(line)));
     }
 
     Mono<String> accessToken() {

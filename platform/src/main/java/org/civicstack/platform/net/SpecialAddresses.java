@@ -87,6 +87,19 @@ final class SpecialAddresses {
     private SpecialAddresses() {
     }
 
+    /** The loopback blocks: what the local-development loopback ports may reach, and nothing else. */
+    static final List<IPAddress> LOOPBACK = List.of(IpLiterals.network("127.0.0.0/8"), IpLiterals.network("::1/128"));
+
+    /** Whether {@code address} is IPv4 loopback or {@code ::1} (not their IPv4-mapped or embedded IPv6 forms). */
+    static boolean isLoopback(IPAddress address) {
+        for (IPAddress block : LOOPBACK) {
+            if (block.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first always-refused block containing {@code address}, or {@code null}. */
     static UnsafeUpstreamReason alwaysRefused(IPAddress address) {
         for (Block block : ALWAYS_REFUSED) {

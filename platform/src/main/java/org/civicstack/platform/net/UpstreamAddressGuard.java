@@ -18,7 +18,10 @@ import inet.ipaddr.IPAddress;
  * handful of in-memory comparisons and safe on an event-loop thread; the guard is immutable and thread-safe. The
  * order of the checks is fixed: the port, then the always-refused ranges (loopback, unspecified, link-local,
  * cloud metadata, multicast, broadcast, reserved, IPv4-in-IPv6 forms), then the platform's own listeners, then the
- * configured networks. Nothing in the configuration can allow an always-refused address. The guard does not stop
+ * configured networks. Nothing in the configuration can allow an always-refused address, with one local-development
+ * exception that is off by default: loopback ({@code 127.0.0.0/8}, {@code ::1}) on exactly the ports listed in
+ * {@link UpstreamNetworkProperties#loopbackPorts()} (still refused when it is one of the platform's own addresses; the
+ * IPv4-mapped and embedded forms of loopback stay refused). The guard does not stop
  * redirects: a client that uses it must also not follow them (a redirect is a new, unchecked URL).
  */
 public final class UpstreamAddressGuard {
@@ -28,6 +31,8 @@ public final class UpstreamAddressGuard {
     private final List<PlatformEndpoint> platformEndpoints;
     /** Ports upstreams may use, or {@code null} for any. */
     private final BitSet allowedPorts;
+    /** Ports on which loopback upstreams are allowed (local development), or {@code null} when none are. */
+    private final BitSet loopbackPorts;
 
     public UpstreamAddressGuard(UpstreamNetworkProperties properties) {
         Objects.requireNonNull(properties, "properties");
@@ -39,6 +44,12 @@ public final class UpstreamAddressGuard {
         } else {
             this.allowedPorts = new BitSet(65536);
             properties.allowedPorts().forEach(this.allowedPorts::set);
+        }
+        if (properties.loopbackPorts().isEmpty()) {
+            this.loopbackPorts = null;
+        } else {
+            this.loopbackPorts = new BitSet(65536);
+            properties.loopbackPorts().forEach(this.loopbackPorts::set);
         }
     }
 
@@ -62,23 +73,32 @@ public final class UpstreamAddressGuard {
         }
     }
 
-    /** Only the port rule, for refusing a URL before any DNS lookup. */
+    /**
+     * Only the port rule, for refusing a URL before any DNS lookup: an allowed port, or one of the loopback ports
+     * (whether its host really is loopback is checked per address).
+     */
     boolean portAllowed(int port) {
-        return port >= 1 && port <= 65535 && (allowedPorts == null || allowedPorts.get(port));
+        return port >= 1 && port <= 65535
+                && (allowedPorts == null || allowedPorts.get(port) || loopbackPortListed(port));
+    }
+
+    private boolean loopbackPortListed(int port) {
+        return loopbackPorts != null && port >= 1 && port <= 65535 && loopbackPorts.get(port);
     }
 
     UnsafeUpstreamReason refusal(IPAddress address, int port) {
-        if (!portAllowed(port)) {
+        if (loopbackPortListed(port) && SpecialAddresses.isLoopback(address)) {
+            return platformEndpoint(address, port) ? UnsafeUpstreamReason.PLATFORM_ADDRESS : null;
+        }
+        if (port < 1 || port > 65535 || (allowedPorts != null && !allowedPorts.get(port))) {
             return UnsafeUpstreamReason.PORT_NOT_ALLOWED;
         }
         UnsafeUpstreamReason special = SpecialAddresses.alwaysRefused(address);
         if (special != null) {
             return special;
         }
-        for (PlatformEndpoint endpoint : platformEndpoints) {
-            if (endpoint.matches(address, port)) {
-                return UnsafeUpstreamReason.PLATFORM_ADDRESS;
-            }
+        if (platformEndpoint(address, port)) {
+            return UnsafeUpstreamReason.PLATFORM_ADDRESS;
         }
         for (IPAddress network : allowedNetworks) {
             if (network.contains(address)) {
@@ -89,5 +109,14 @@ public final class UpstreamAddressGuard {
             return null;
         }
         return UnsafeUpstreamReason.ADDRESS_NOT_ALLOWED;
+    }
+
+    private boolean platformEndpoint(IPAddress address, int port) {
+        for (PlatformEndpoint endpoint : platformEndpoints) {
+            if (endpoint.matches(address, port)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

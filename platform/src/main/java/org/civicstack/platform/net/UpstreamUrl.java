@@ -21,9 +21,12 @@ import inet.ipaddr.IPAddress;
 
 /**
  * An upstream base URL in its one canonical text form: {@code http} or {@code https}, a lowercase ASCII host
- * (IDN converted to punycode, no trailing dot), a canonical dotted-quad IPv4 or RFC 5952 IPv6 literal, the port
- * only when it is not the scheme's default, the path ({@code /} when empty) and query as given, no user
- * information, no fragment.
+ * (IDNA: Unicode compatibility forms such as full-width letters folded by NFKC, IDN converted to punycode, no
+ * trailing dot), a canonical dotted-quad IPv4 or RFC 5952 IPv6 literal, the port only when it is not the scheme's
+ * default, the path ({@code /} when empty) and query with RFC 3986 section 6.2.2 normalisation (percent-encoding in
+ * upper case, percent-encoded unreserved characters decoded, dot segments removed from the path), no user
+ * information, no fragment. The canonical text is what the registry stores and shows and what the gateway connects
+ * to: equal URLs have equal text, and parsing the text again gives the same URL.
  *
  * <p>Parsing is strict on purpose (RFC 3986 with every ambiguity refused: whitespace, control characters,
  * backslashes, characters that should be percent-encoded, numeric hosts that are not a canonical dotted quad), so
@@ -116,6 +119,8 @@ public final class UpstreamUrl {
         if (!PATH.matcher(path).matches() || !QUERY.matcher(query).matches()) {
             throw refused(MALFORMED_URL);
         }
+        path = removeDotSegments(normalisePercentEncoding(path));
+        query = normalisePercentEncoding(query);
         return authority.startsWith("[") ? withIpv6Host(scheme, authority, path, query)
                 : withNamedOrIpv4Host(scheme, authority, path, query);
     }
@@ -182,6 +187,78 @@ public final class UpstreamUrl {
         return ascii;
     }
 
+    /**
+     * RFC 3986 sections 6.2.2.1-2: hex digits of percent-encodings in upper case, and percent-encoded unreserved
+     * characters (letters, digits, {@code -._~}) decoded; everything else is kept as given. The text has already
+     * been checked, so every {@code %} starts a two-digit escape.
+     */
+    static String normalisePercentEncoding(String text) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '%') {
+                out.append(c);
+                continue;
+            }
+            int value = Integer.parseInt(text.substring(i + 1, i + 3), 16);
+            if (isUnreserved(value)) {
+                out.append((char) value);
+            } else {
+                out.append('%').append(Character.toUpperCase(text.charAt(i + 1)))
+                        .append(Character.toUpperCase(text.charAt(i + 2)));
+            }
+            i += 2;
+        }
+        return out.toString();
+    }
+
+    private static boolean isUnreserved(int c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+
+    /** RFC 3986 section 5.2.4 for an absolute path: {@code /a/./b/../c} becomes {@code /a/c}. */
+    static String removeDotSegments(String path) {
+        if (!path.contains(".")) {
+            return path;
+        }
+        String input = path;
+        StringBuilder output = new StringBuilder(path.length());
+        while (!input.isEmpty()) {
+            if (input.startsWith("../")) {
+                input = input.substring(3);
+            } else if (input.startsWith("./")) {
+                input = input.substring(2);
+            } else if (input.startsWith("/./")) {
+                input = input.substring(2);
+            } else if (input.equals("/.")) {
+                input = "/";
+            } else if (input.startsWith("/../")) {
+                input = input.substring(3);
+                dropLastSegment(output);
+            } else if (input.equals("/..")) {
+                input = "/";
+                dropLastSegment(output);
+            } else if (input.equals(".") || input.equals("..")) {
+                input = "";
+            } else {
+                int next = input.indexOf('/', input.startsWith("/") ? 1 : 0);
+                int end = next < 0 ? input.length() : next;
+                output.append(input, 0, end);
+                input = input.substring(end);
+            }
+        }
+        return output.isEmpty() ? "/" : output.toString();
+    }
+
+    private static void dropLastSegment(StringBuilder output) {
+        int slash = output.lastIndexOf("/");
+        output.setLength(Math.max(slash, 0));
+    }
+
     private static boolean isDnsName(String host) {
         if (host.length() > 253) {
             return false;
@@ -228,12 +305,12 @@ public final class UpstreamUrl {
         return port;
     }
 
-    /** The path as given (percent-encoding kept), {@code /} when empty. */
+    /** The normalised path (percent-encoding kept but normalised, dot segments removed), {@code /} when empty. */
     public String path() {
         return path;
     }
 
-    /** The query as given, without {@code ?}; empty when absent. */
+    /** The query with normalised percent-encoding, without {@code ?}; empty when absent. */
     public Optional<String> query() {
         return query.isEmpty() ? Optional.empty() : Optional.of(query);
     }

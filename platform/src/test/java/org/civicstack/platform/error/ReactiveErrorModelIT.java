@@ -111,7 +111,8 @@ class ReactiveErrorModelIT {
             client.delete().uri("/things").exchange()
                     .expectStatus().isEqualTo(405)
                     .expectHeader().contentType("application/problem+json")
-                    .expectHeader().value("Allow", allow -> assertThat(allow).contains("POST"));
+                    .expectHeader().value("Allow", allow -> assertThat(allow).contains("POST"))
+                    .expectBody(Void.class); // read (and release) every body: an unread one leaks its buffers
         }
 
         @Test
@@ -119,7 +120,7 @@ class ReactiveErrorModelIT {
             problem(client.get().uri("/busy").exchange(), 429)
                     .jsonPath("$.code").isEqualTo("rate_limited")
                     .jsonPath("$.detail").isEqualTo("Slow down.");
-            client.get().uri("/busy").exchange().expectHeader().valueEquals("Retry-After", "7");
+            client.get().uri("/busy").exchange().expectHeader().valueEquals("Retry-After", "7").expectBody(Void.class);
         }
 
         @Test
@@ -143,7 +144,8 @@ class ReactiveErrorModelIT {
         @Test
         void hostileIdIsReplaced() {
             client.get().uri("/no/such/path").header("X-Request-Id", "x\"><script>").exchange()
-                    .expectHeader().value("X-Request-Id", id -> assertThat(id).matches("[0-9a-f-]{36}"));
+                    .expectHeader().value("X-Request-Id", id -> assertThat(id).matches("[0-9a-f-]{36}"))
+                    .expectBody(Void.class);
         }
     }
 

@@ -28,6 +28,27 @@ class UpstreamNetworkPropertiesTest {
         assertThat(properties.allowPublicInternet()).isFalse();
         assertThat(properties.platformAddresses()).isEmpty();
         assertThat(properties.allowedPorts()).isEmpty();
+        assertThat(properties.loopbackPorts()).isEmpty();
+        assertThat(properties.loopbackAllowed()).isFalse();
+    }
+
+    @Test
+    void loopbackPortsBindFromThePropertyAndFromTheEnvironmentVariableForm() {
+        assertThat(bind(Map.of("civicstack.upstream-network.loopback-ports", "9001,9000")).loopbackPorts())
+                .containsExactly(9000, 9001);
+        // what Spring's relaxed binding makes of CIVICSTACK_UPSTREAMNETWORK_LOOPBACKPORTS=9000,9001
+        UpstreamNetworkProperties fromEnv = new Binder(org.springframework.boot.context.properties.source
+                .ConfigurationPropertySources.from(new org.springframework.core.env.SystemEnvironmentPropertySource(
+                        "systemEnvironment", Map.of(UpstreamNetworkProperties.LOOPBACK_PORTS_ENV, "9000,9001"))))
+                .bindOrCreate("civicstack.upstream-network", UpstreamNetworkProperties.class);
+        assertThat(fromEnv.loopbackPorts()).containsExactly(9000, 9001);
+        assertThat(fromEnv.loopbackAllowed()).isTrue();
+    }
+
+    @Test
+    void loopbackPortOutOfRangeThenRejected() {
+        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(), false, List.of(), List.of(), List.of(0)))
+                .hasMessageContaining("loopback-ports: 0");
     }
 
     @Test
@@ -56,14 +77,14 @@ class UpstreamNetworkPropertiesTest {
     @ValueSource(strings = {"10.20.30.40/16", "10.0.0.300/8", "010.0.0.0/8", "0x0a.0.0.0/8", "10/8", "10.0.0.0/08",
             "10.0.0.0/33", "agency.gov.cn", "10.0.0.*", "fe80::1%eth0", ""})
     void allowedNetworkThatIsNotAStrictCidrThenRejected(String entry) {
-        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(entry), false, List.of(), List.of()))
+        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(entry), false, List.of(), List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("allowed-networks[0]");
     }
 
     @Test
     void cidrWithHostBitsSetThenSuggestsTheBlock() {
-        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of("10.20.30.40/16"), false, List.of(), List.of()))
+        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of("10.20.30.40/16"), false, List.of(), List.of(), List.of()))
                 .hasMessageContaining("did you mean '10.20.0.0/16'");
     }
 
@@ -71,14 +92,14 @@ class UpstreamNetworkPropertiesTest {
     @ValueSource(strings = {"10.0.0.7:0", "10.0.0.7:65536", "10.0.0.7:http", "[2001:db8::7", "[2001:db8::7]8080",
             "gateway.internal:8443"})
     void platformAddressThatIsNotAnIpWithOptionalPortThenRejected(String entry) {
-        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(), false, List.of(entry), List.of()))
+        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(), false, List.of(entry), List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("platform-addresses[0]");
     }
 
     @Test
     void portOutOfRangeThenRejected() {
-        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(), false, List.of(), List.of(70000)))
+        assertThatThrownBy(() -> new UpstreamNetworkProperties(List.of(), false, List.of(), List.of(70000), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -11,6 +11,7 @@ final class UpstreamPolicyFixture {
     private boolean allowPublicInternet;
     private final List<String> platformAddresses = new ArrayList<>();
     private final List<Integer> allowedPorts = new ArrayList<>();
+    private final List<Integer> loopbackPorts = new ArrayList<>();
     private final FakeHostResolver resolver = new FakeHostResolver();
 
     static UpstreamPolicyFixture aPolicy() {
@@ -37,6 +38,11 @@ final class UpstreamPolicyFixture {
         return this;
     }
 
+    UpstreamPolicyFixture withLoopbackPorts(Integer... ports) {
+        loopbackPorts.addAll(List.of(ports));
+        return this;
+    }
+
     UpstreamPolicyFixture resolving(String host, InetAddress... addresses) {
         resolver.with(host, addresses);
         return this;
@@ -48,7 +54,8 @@ final class UpstreamPolicyFixture {
     }
 
     UpstreamNetworkProperties properties() {
-        return new UpstreamNetworkProperties(allowedNetworks, allowPublicInternet, platformAddresses, allowedPorts);
+        return new UpstreamNetworkProperties(allowedNetworks, allowPublicInternet, platformAddresses, allowedPorts,
+                loopbackPorts);
     }
 
     UpstreamAddressGuard guard() {

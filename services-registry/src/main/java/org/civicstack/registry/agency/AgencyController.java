@@ -2,14 +2,20 @@ package org.civicstack.registry.agency;
 
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.error.FieldViolation;
 import org.civicstack.registry.audit.AuditLog;
 import org.civicstack.registry.common.Caller;
 import org.civicstack.registry.common.CallerResolver;
 import org.civicstack.registry.common.Ids;
+import org.civicstack.registry.common.LenientJson;
 import org.civicstack.registry.common.Page;
+import org.civicstack.registry.common.Violations;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -22,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,22 +44,34 @@ public class AgencyController {
     private final CallerResolver callers;
     private final TransactionalOperator tx;
     private final JsonMapper json;
+    private final LenientJson lenient;
+    private final Validator validator;
 
     public AgencyController(AgencyStore agencies, AuditLog audit, CallerResolver callers, TransactionalOperator tx,
-            JsonMapper json) {
+            JsonMapper json, LenientJson lenient, Validator validator) {
         this.agencies = agencies;
         this.audit = audit;
         this.callers = callers;
         this.tx = tx;
         this.json = json;
+        this.lenient = lenient;
+        this.validator = validator;
     }
 
     @SecurityRequirement(name = "oauth2", scopes = Caller.REVIEW)
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<Agency> register(@Valid @RequestBody Agency request) {
+    public Mono<Agency> register(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(schema = @Schema(implementation = Agency.class))) @RequestBody JsonNode body) {
         return callers.require(Caller.REVIEW).flatMap(caller -> {
-            Agency agency = request.withId(Ids.newId("agy"));
+            // every field error at once: shape errors and Bean Validation in one problem
+            LenientJson.Read<Agency> request = lenient.read(body, Agency.class);
+            List<FieldViolation> violations = request.merge(Violations.of(validator.validate(request.value()), ""));
+            if (!violations.isEmpty()) {
+                violations.sort(Violations.ORDER);
+                return Mono.error(ApiProblem.validation(violations));
+            }
+            Agency agency = request.value().withId(Ids.newId("agy"));
             return agencies.insert(agency)
                     .then(audit.record(caller.subject(), "agency.register", "agency", agency.id(), null,
                             json.writeValueAsString(agency), null))

@@ -15,6 +15,7 @@ import org.civicstack.registry.bulk.NdjsonUploadSpool.NumberedLine;
 import org.civicstack.registry.common.Caller;
 import org.civicstack.registry.common.Ids;
 import org.civicstack.registry.service.app.ServiceSteps;
+import org.civicstack.registry.service.app.ServiceValidation;
 import org.civicstack.registry.service.domain.LifecycleEvent;
 import org.civicstack.registry.service.domain.ServiceStatus;
 import org.slf4j.Logger;
@@ -28,8 +29,9 @@ import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Operator: imports services from NDJSON lines, each line on its own. A line is read and validated (JSON, Bean
- * Validation, cross-field rules, the SSRF check of its upstream — all before any transaction), then applied in one
+ * Operator: imports services from NDJSON lines, each line on its own. A line is read and validated (JSON, then Bean
+ * Validation, row rules, cross-field rules and the SSRF check of its upstream, all reported together — before any
+ * transaction; the upstream URL is stored in its canonical form), then applied in one
  * transaction of its own: the agency must exist, the service is created for it and taken to the requested status
  * through the same steps the API uses (create, submit, approve, and suspend or retire), with their audit events plus
  * one {@code service.bulk_import} event. A row that fails anywhere leaves nothing behind and does not stop the others.
@@ -48,16 +50,18 @@ public class BulkServiceImporter {
 
     private final ServiceLineReader reader;
     private final ServiceSteps steps;
+    private final ServiceValidation validation;
     private final AgencyStore agencies;
     private final AuditLog audit;
     private final TransactionalOperator tx;
     private final JsonMapper json;
     private final BulkProperties properties;
 
-    public BulkServiceImporter(ServiceLineReader reader, ServiceSteps steps, AgencyStore agencies, AuditLog audit,
-            TransactionalOperator tx, JsonMapper json, BulkProperties properties) {
+    public BulkServiceImporter(ServiceLineReader reader, ServiceSteps steps, ServiceValidation validation,
+            AgencyStore agencies, AuditLog audit, TransactionalOperator tx, JsonMapper json, BulkProperties properties) {
         this.reader = reader;
         this.steps = steps;
+        this.validation = validation;
         this.agencies = agencies;
         this.audit = audit;
         this.tx = tx;
@@ -93,9 +97,10 @@ public class BulkServiceImporter {
         if (read instanceof ServiceLineReader.Invalid invalid) {
             return Mono.just(BulkRowResult.failed(line.number(), invalid.code(), invalid.problem()));
         }
-        ServiceLine row = ((ServiceLineReader.Valid) read).line();
-        Mono<BulkRowResult> result = steps.validate(row.definition(), "definition.")
-                .then(Mono.defer(() -> apply(operator, importId, line.number(), row)))
+        ServiceLineReader.Parsed parsed = (ServiceLineReader.Parsed) read;
+        ServiceLine row = parsed.line();
+        Mono<BulkRowResult> result = validation.check(row.definition(), "definition.", parsed.violations())
+                .flatMap(canonical -> apply(operator, importId, line.number(), row.withDefinition(canonical)))
                 .map(serviceId -> BulkRowResult.imported(line.number(), row.code(), row.targetStatus(), serviceId))
                 .onErrorResume(ApiProblem.class, problem -> Mono.just(BulkRowResult.failed(line.number(), row.code(), problem)))
                 .onErrorResume(e -> !(e instanceof ApiProblem), e -> Mono.just(unexpected(importId, line, row, e)));

@@ -26,6 +26,11 @@ public record ServiceLine(
         Boolean publish,
         @NotNull @Valid ServiceDefinition definition) {
 
+    /** The same row with another definition (the validated one, with its canonical upstream URL). */
+    public ServiceLine withDefinition(ServiceDefinition validated) {
+        return new ServiceLine(agencyId, code, status, statusReason, publish, validated);
+    }
+
     /** The status the import leaves the service in. */
     public ServiceStatus targetStatus() {
         if (status != null) {

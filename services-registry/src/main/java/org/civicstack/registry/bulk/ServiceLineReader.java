@@ -1,33 +1,29 @@
 package org.civicstack.registry.bulk;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ElementKind;
-import jakarta.validation.Path;
 import jakarta.validation.Validator;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.FieldViolation;
-import org.civicstack.registry.service.domain.ServiceCode;
+import org.civicstack.registry.common.LenientJson;
+import org.civicstack.registry.common.Violations;
+import org.civicstack.registry.service.app.ServiceValidation;
 import org.civicstack.registry.service.domain.ServiceStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns one line of an import file into a {@link ServiceLine} that passed everything that needs no I/O: JSON
- * syntax, the shape (unknown fields are refused, as on every write API), Bean Validation of the whole line and the
- * row rules (code format, status and reason). Field names in problems are the JSON paths ({@code
+ * Turns one line of an import file into a {@link ServiceLine}: JSON syntax errors end the line at once; shape errors
+ * (unknown fields, refused as on every write API, and values of the wrong type; see {@link LenientJson}), Bean
+ * Validation of the whole line and the row rules (code format, status and reason) are collected, to be reported
+ * with the definition's other rules. Field names in problems are the JSON paths ({@code
  * definition.upstream.timeout_ms}) and codes are the constraint names in snake_case, as the platform's problem
  * handler reports them for the single-service API.
  */
@@ -35,33 +31,37 @@ import tools.jackson.databind.json.JsonMapper;
 public class ServiceLineReader {
 
     /** Result of reading one line. */
-    public sealed interface Read permits Valid, Invalid {
+    public sealed interface Read permits Parsed, Invalid {
     }
 
-    /** The line is a row that can be applied. */
-    public record Valid(ServiceLine line) implements Read {
+    /**
+     * The line is a row; {@code violations} are what Bean Validation and the row rules found in it (empty when
+     * none). The caller adds the checks that need I/O and reports all of them together (see
+     * {@link org.civicstack.registry.service.app.ServiceValidation}).
+     */
+    public record Parsed(ServiceLine line, List<FieldViolation> violations) implements Read {
     }
 
-    /** The line cannot be applied; {@code code} is the service code when the line got far enough to tell. */
+    /** The line cannot be read as a row; {@code code} is the service code when the line got far enough to tell. */
     public record Invalid(String code, ApiProblem problem) implements Read {
     }
 
     static final String MALFORMED_JSON = "malformed_json";
 
-    private final ObjectReader lineReader;
+    private final LenientJson lenient;
     private final JsonMapper json;
     private final Validator validator;
 
-    public ServiceLineReader(JsonMapper json, Validator validator) {
+    public ServiceLineReader(LenientJson lenient, JsonMapper json, Validator validator) {
+        this.lenient = lenient;
         this.json = json;
-        this.lineReader = json.readerFor(ServiceLine.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.validator = validator;
     }
 
     public Read read(String text) {
-        ServiceLine line;
+        LenientJson.Read<ServiceLine> read;
         try {
-            line = lineReader.readValue(text);
+            read = lenient.read(text, ServiceLine.class);
         } catch (DatabindException e) {
             return new Invalid(codeIn(text), shapeProblem(e));
         } catch (StreamReadException e) {
@@ -69,31 +69,18 @@ public class ServiceLineReader {
         } catch (JacksonException e) {
             return new Invalid(null, malformed("The line is not JSON this API accepts (too deep, too long or too large)."));
         }
+        ServiceLine line = read.value();
         if (line == null) {
             return new Invalid(null, malformed("Each line must be one JSON object."));
         }
-        List<FieldViolation> violations = beanViolations(validator.validate(line));
-        violations.addAll(rowViolations(line));
-        return violations.isEmpty() ? new Valid(line) : new Invalid(line.code(), ApiProblem.validation(violations));
-    }
-
-    private static List<FieldViolation> beanViolations(Set<ConstraintViolation<ServiceLine>> found) {
-        List<FieldViolation> violations = new ArrayList<>();
-        for (ConstraintViolation<ServiceLine> v : found) {
-            violations.add(new FieldViolation(fieldOf(v.getPropertyPath()),
-                    snakeCase(v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName()),
-                    v.getMessage()));
-        }
-        violations.sort(Comparator.comparing(FieldViolation::field).thenComparing(FieldViolation::code));
-        return violations;
+        List<FieldViolation> rules = new ArrayList<>(Violations.of(validator.validate(line), ""));
+        rules.addAll(rowViolations(line));
+        return new Parsed(line, List.copyOf(read.merge(rules)));
     }
 
     private static List<FieldViolation> rowViolations(ServiceLine line) {
         List<FieldViolation> violations = new ArrayList<>();
-        if (line.code() != null && !line.code().isBlank() && !ServiceCode.isValid(line.code())) {
-            violations.add(new FieldViolation("code", "pattern",
-                    "3-64 lower-case letters, digits and single hyphens, starting with a letter"));
-        }
+        violations.addAll(ServiceValidation.codeRule("code", line.code()));
         if (line.publish() != null && line.status() != null) {
             violations.add(new FieldViolation("publish", "conflicts_with_status",
                     "give either publish or status, not both"));
@@ -143,41 +130,5 @@ public class ServiceLineReader {
     private static String column(JacksonException e) {
         return e.getLocation() == null || e.getLocation().getColumnNr() < 0 ? ""
                 : " (column " + e.getLocation().getColumnNr() + ")";
-    }
-
-    /** Like Spring's validator adapter: property names joined by '.', iterable positions as [i]. */
-    static String fieldOf(Path path) {
-        StringBuilder field = new StringBuilder();
-        for (Path.Node node : path) {
-            if (node.isInIterable() && !field.isEmpty()) {
-                Object index = node.getIndex() != null ? node.getIndex() : node.getKey();
-                field.append('[').append(index == null ? "" : index).append(']');
-            }
-            String name = node.getName();
-            if (name != null && node.getKind() == ElementKind.PROPERTY && !name.startsWith("<")) {
-                if (!field.isEmpty()) {
-                    field.append('.');
-                }
-                field.append(snakeCase(name));
-            }
-        }
-        return field.toString();
-    }
-
-    /** {@code timeoutMs} → {@code timeout_ms}, {@code NotBlank} → {@code not_blank}. */
-    static String snakeCase(String name) {
-        StringBuilder out = new StringBuilder(name.length() + 8);
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isUpperCase(c)) {
-                if (i > 0) {
-                    out.append('_');
-                }
-                out.append(Character.toLowerCase(c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,13 +1,13 @@
 package org.civicstack.registry.service.app;
 
+import java.util.ArrayList;
 import java.util.List;
 
-import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.FieldViolation;
 import org.civicstack.registry.agency.AgencyStore;
 import org.civicstack.registry.common.Caller;
+import org.civicstack.registry.common.LenientJson;
 import org.civicstack.registry.service.domain.LifecycleEvent;
-import org.civicstack.registry.service.domain.ServiceCode;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.civicstack.registry.service.domain.ServiceLifecycle;
 import org.civicstack.registry.service.persistence.ServiceStore;
@@ -28,14 +28,16 @@ import reactor.core.publisher.Mono;
 public class ServiceCommands {
 
     private final ServiceSteps steps;
+    private final ServiceValidation validation;
     private final ServiceStore services;
     private final AgencyStore agencies;
     private final TransactionalOperator tx;
     private final ObjectProvider<OutboxRelay> relay;
 
-    public ServiceCommands(ServiceSteps steps, ServiceStore services, AgencyStore agencies, TransactionalOperator tx,
-            ObjectProvider<OutboxRelay> relay) {
+    public ServiceCommands(ServiceSteps steps, ServiceValidation validation, ServiceStore services, AgencyStore agencies,
+            TransactionalOperator tx, ObjectProvider<OutboxRelay> relay) {
         this.steps = steps;
+        this.validation = validation;
         this.services = services;
         this.agencies = agencies;
         this.tx = tx;
@@ -47,29 +49,56 @@ public class ServiceCommands {
         return tx.transactional(step).doOnSuccess(done -> relay.ifAvailable(OutboxRelay::nudge));
     }
 
-    /** Agency: a new service as draft revision 1. */
+    /**
+     * Agency: a new service as draft revision 1. Every field error of the request is reported at once (see
+     * {@link ServiceValidation}); the stored definition carries the canonical upstream URL.
+     */
     public Mono<ServiceView> create(Caller caller, String code, ServiceDefinition definition) {
+        return create(caller, code, definition, List.of());
+    }
+
+    /**
+     * {@link #create}, with the shape errors found while reading the request ({@link LenientJson}) reported together
+     * with every other error.
+     */
+    public Mono<ServiceView> create(Caller caller, String code, ServiceDefinition definition,
+            List<FieldViolation> shapeViolations) {
         String agencyId = caller.requireAgency();
-        if (!ServiceCode.isValid(code)) {
-            return Mono.error(ApiProblem.validation(List.of(new FieldViolation("code", "pattern",
-                    "3-64 lower-case letters, digits and single hyphens, starting with a letter"))));
+        List<FieldViolation> found = new ArrayList<>();
+        if (code == null || code.isBlank()) {
+            found.add(new FieldViolation("code", "not_blank", "must not be blank"));
         }
-        return steps.validate(definition, "definition.")
-                .then(agencies.requireExists(agencyId))
-                .then(steps.create(caller.subject(), agencyId, code, definition))
-                .as(this::committed)
+        found.addAll(ServiceValidation.codeRule("code", code));
+        if (definition == null) {
+            found.add(new FieldViolation("definition", "not_null", "must not be null"));
+        } else {
+            found.addAll(validation.constraints(definition, "definition."));
+        }
+        return validation.check(definition, "definition.", LenientJson.merge(shapeViolations, found))
+                .flatMap(canonical -> agencies.requireExists(agencyId)
+                        .then(steps.create(caller.subject(), agencyId, code, canonical))
+                        .as(this::committed))
                 .onErrorMap(DuplicateKeyException.class, e -> ServiceSteps.codeTaken(code))
                 .flatMap(this::view);
     }
 
     /**
      * Agency: change the definition. A draft is edited in place; a live service gets a new draft revision while
-     * the live one keeps serving; a revision under review cannot be edited (reject it or wait).
+     * the live one keeps serving; a revision under review cannot be edited (reject it or wait). Validated like
+     * {@link #create}.
      */
     public Mono<ServiceView> edit(Caller caller, String serviceId, ServiceDefinition definition) {
-        return steps.validate(definition, "")
-                .then(steps.edit(caller, serviceId, definition))
-                .as(this::committed)
+        return edit(caller, serviceId, definition, List.of());
+    }
+
+    /** {@link #edit}, with the shape errors found while reading the request reported with every other error. */
+    public Mono<ServiceView> edit(Caller caller, String serviceId, ServiceDefinition definition,
+            List<FieldViolation> shapeViolations) {
+        List<FieldViolation> found = definition == null
+                ? List.of(new FieldViolation("", "not_null", "a definition is required"))
+                : validation.constraints(definition, "");
+        return validation.check(definition, "", LenientJson.merge(shapeViolations, found))
+                .flatMap(canonical -> steps.edit(caller, serviceId, canonical).as(this::committed))
                 .then(view(serviceId));
     }
 

@@ -1,10 +1,6 @@
 package org.civicstack.registry.service.app;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.civicstack.platform.error.ApiProblem;
-import org.civicstack.platform.error.FieldViolation;
 import org.civicstack.registry.audit.AuditLog;
 import org.civicstack.registry.catalog.CatalogWriter;
 import org.civicstack.registry.common.Caller;
@@ -23,8 +19,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What each service command does, without the transaction. Every method except {@link #validate} must run inside a
- * transaction the caller owns: {@link ServiceCommands} opens one per API command; the bulk import opens one per row
+ * What each service command does, without the transaction. Every method must run inside a transaction the caller
+ * owns, on a definition that passed {@link ServiceValidation} (and so carries its canonical upstream URL): {@link ServiceCommands} opens one per API command; the bulk import opens one per row
  * and chains create, submit, approve (and suspend or retire) in it, so a row is applied whole or not at all.
  *
  * <p>Each step locks the service row, moves status only through {@link ServiceLifecycle}, writes its audit event
@@ -37,33 +33,15 @@ public class ServiceSteps {
     private final AuditLog audit;
     private final RoutingFeed routing;
     private final CatalogWriter catalog;
-    private final UpstreamUrlCheck upstreamCheck;
     private final JsonMapper json;
 
     public ServiceSteps(ServiceStore services, AuditLog audit, RoutingFeed routing, CatalogWriter catalog,
-            UpstreamUrlCheck upstreamCheck, JsonMapper json) {
+            JsonMapper json) {
         this.services = services;
         this.audit = audit;
         this.routing = routing;
         this.catalog = catalog;
-        this.upstreamCheck = upstreamCheck;
         this.json = json;
-    }
-
-    /**
-     * Rules beyond Bean Validation: the cross-field rules, then the SSRF check of the upstream URL (a blocking DNS
-     * lookup, done off the event loop). {@code fieldPrefix} places field names as the request shows them. Needs no
-     * transaction.
-     */
-    public Mono<Void> validate(ServiceDefinition definition, String fieldPrefix) {
-        List<FieldViolation> violations = new ArrayList<>();
-        for (String[] v : definition.crossFieldViolations()) {
-            violations.add(new FieldViolation(fieldPrefix + v[0], v[1], v[2]));
-        }
-        if (!violations.isEmpty()) {
-            return Mono.error(ApiProblem.validation(violations));
-        }
-        return upstreamCheck.check(fieldPrefix + "upstream.base_url", definition.upstream().baseUrl());
     }
 
     /**

@@ -1,32 +1,51 @@
 package org.civicstack.registry.service.app;
 
-import org.civicstack.platform.net.UnsafeUpstreamException;
+import java.util.Map;
+
+import org.civicstack.platform.net.HostResolver;
+import org.civicstack.platform.net.LoopbackUpstreams;
+import org.civicstack.platform.net.UpstreamAddressGuard;
+import org.civicstack.platform.net.UpstreamNetworkHealthIndicator;
 import org.civicstack.platform.net.UpstreamNetworkProperties;
 import org.civicstack.platform.net.UpstreamUrlPolicy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Registration-time SSRF check with the platform's upstream network policy ({@code civicstack.upstream-network.*}).
- * The host is resolved (a blocking DNS lookup, so off the event loop) and every address must be allowed.
+ * The host is resolved (a blocking DNS lookup, so off the event loop) and every address must be allowed. The
+ * local-development loopback ports are announced at start and shown in health ({@code upstream_network}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UpstreamNetworkProperties.class)
 public class UpstreamSafetyConfiguration {
 
+    /** The JVM's resolver (tests replace it with a {@code @Primary} one, to resolve names without DNS). */
     @Bean
-    UpstreamUrlPolicy upstreamUrlPolicy(UpstreamNetworkProperties properties) {
-        return UpstreamUrlPolicy.of(properties);
+    HostResolver upstreamHostResolver() {
+        return HostResolver.system();
+    }
+
+    @Bean
+    UpstreamUrlPolicy upstreamUrlPolicy(UpstreamNetworkProperties properties, HostResolver resolver,
+            Environment environment) {
+        Map<String, Integer> ownPorts = LoopbackUpstreams.ownPorts(environment);
+        LoopbackUpstreams.announce(environment.getProperty("spring.application.name", "services-registry"), properties,
+                ownPorts);
+        return new UpstreamUrlPolicy(new UpstreamAddressGuard(properties), resolver);
     }
 
     @Bean
     UpstreamUrlCheck upstreamUrlCheck(UpstreamUrlPolicy policy) {
-        return (field, url) -> Mono.fromCallable(() -> policy.validate(url))
-                .subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(UnsafeUpstreamException.class, e -> e.toProblem(field))
-                .then();
+        return url -> Mono.fromCallable(() -> policy.validate(url)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Bean(UpstreamNetworkHealthIndicator.NAME)
+    UpstreamNetworkHealthIndicator upstreamNetworkHealth(UpstreamNetworkProperties properties) {
+        return new UpstreamNetworkHealthIndicator(properties);
     }
 }

@@ -1,14 +1,15 @@
 package org.civicstack.registry.service.app;
 
+import org.civicstack.platform.net.UpstreamUrl;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides whether an agency's upstream base URL is safe to register (the SSRF policy). Blocking DNS lookups
- * happen off the event loop. Throws an {@link org.civicstack.platform.error.ApiProblem} (422) naming
- * {@code fieldName} when it is not.
+ * Decides whether an agency's upstream base URL is safe to register (the SSRF policy) and gives its canonical form,
+ * which is what the registry stores, shows and publishes to the gateway. Blocking DNS lookups happen off the event
+ * loop. A refusal is an {@link org.civicstack.platform.net.UnsafeUpstreamException}.
  */
 @FunctionalInterface
 public interface UpstreamUrlCheck {
 
-    Mono<Void> check(String fieldName, String url);
+    Mono<UpstreamUrl> check(String url);
 }

@@ -73,6 +73,11 @@ public record ServiceDefinition(
             @Min(0) @Max(50 * 1024 * 1024) long maxBodyBytes,
             @Pattern(regexp = "/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,255}") String healthCheckPath,
             @Min(0) @Max(3) int retryAttempts) {
+
+        public Upstream withBaseUrl(String url) {
+            return new Upstream(url, allowedMethods, pathPrefixes, timeoutMs, maxBodyBytes, healthCheckPath,
+                    retryAttempts);
+        }
     }
 
     /**
@@ -106,32 +111,48 @@ public record ServiceDefinition(
             @Min(1) @Max(10_000) int maxConcurrentCalls) {
     }
 
-    /** Rules that involve several fields; each entry is {field, code, message}. */
+    /** The same definition with another upstream base URL (the canonical form of the one given). */
+    public ServiceDefinition withBaseUrl(String url) {
+        return new ServiceDefinition(name, description, category, tags, audience, districts, cityWide,
+                upstream.withBaseUrl(url), access, rateLimits, circuitBreaker, version);
+    }
+
+    /**
+     * Rules that involve several fields; each entry is {field, code, message, the other fields the rule reads
+     * (comma-separated)}. Safe on a definition that failed
+     * Bean Validation (missing parts are skipped: Bean Validation reports them), so that every violation of a
+     * request can be reported at once.
+     */
     public List<String[]> crossFieldViolations() {
         List<String[]> violations = new java.util.ArrayList<>();
-        if (access.level() == AccessLevel.CITIZEN && access.minAssuranceLevel() < 1) {
+        if (access != null && access.level() == AccessLevel.CITIZEN && access.minAssuranceLevel() < 1) {
             violations.add(new String[] {"access.min_assurance_level", "min",
-                    "a citizen service needs assurance level 1, 2 or 3"});
+                    "a citizen service needs assurance level 1, 2 or 3", "access.level"});
         }
-        if (access.level() == AccessLevel.ANONYMOUS && (access.minAssuranceLevel() != 0 || !access.scopes().isEmpty())) {
+        if (access != null && access.level() == AccessLevel.ANONYMOUS
+                && (access.minAssuranceLevel() != 0 || (access.scopes() != null && !access.scopes().isEmpty()))) {
             violations.add(new String[] {"access", "anonymous_with_requirements",
-                    "an anonymous service cannot require an assurance level or scopes"});
+                    "an anonymous service cannot require an assurance level or scopes", ""});
         }
-        if (cityWide && !districts.isEmpty()) {
-            violations.add(new String[] {"districts", "city_wide_with_districts",
-                    "a city-wide service is handled in every district; leave districts empty"});
-        }
-        if (!cityWide && districts.isEmpty()) {
-            violations.add(new String[] {"districts", "not_empty", "name the districts, or mark the service city-wide"});
-        }
-        for (int i = 0; i < districts.size(); i++) {
-            if (!DISTRICTS.contains(districts.get(i))) {
-                violations.add(new String[] {"districts[" + i + "]", "unknown_district",
-                        "unknown district '" + districts.get(i) + "'; one of " + new java.util.TreeSet<>(DISTRICTS)});
+        if (districts != null) {
+            if (cityWide && !districts.isEmpty()) {
+                violations.add(new String[] {"districts", "city_wide_with_districts",
+                        "a city-wide service is handled in every district; leave districts empty", "city_wide"});
+            }
+            if (!cityWide && districts.isEmpty()) {
+                violations.add(new String[] {"districts", "not_empty", "name the districts, or mark the service city-wide",
+                        "city_wide"});
+            }
+            for (int i = 0; i < districts.size(); i++) {
+                if (districts.get(i) != null && !DISTRICTS.contains(districts.get(i))) {
+                    violations.add(new String[] {"districts[" + i + "]", "unknown_district",
+                            "unknown district '" + districts.get(i) + "'; one of " + new java.util.TreeSet<>(DISTRICTS), ""});
+                }
             }
         }
-        if (upstream.allowedMethods().stream().distinct().count() != upstream.allowedMethods().size()) {
-            violations.add(new String[] {"upstream.allowed_methods", "duplicate", "each method once"});
+        if (upstream != null && upstream.allowedMethods() != null
+                && upstream.allowedMethods().stream().distinct().count() != upstream.allowedMethods().size()) {
+            violations.add(new String[] {"upstream.allowed_methods", "duplicate", "each method once", ""});
         }
         return violations;
     }

@@ -1,6 +1,8 @@
 package org.civicstack.registry.service.web;
 
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -8,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.civicstack.registry.common.Caller;
 import org.civicstack.registry.common.CallerResolver;
+import org.civicstack.registry.common.LenientJson;
 import org.civicstack.registry.common.Page;
 import org.civicstack.registry.service.app.ServiceCommands;
 import org.civicstack.registry.service.app.ServiceView;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Agencies register and maintain their service definitions ({@code registry:write}); operators review and steer
@@ -34,7 +38,12 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/v1/registry/services")
 public class ServiceController {
 
-    /** Create request: the immutable code plus the first definition. */
+    /**
+     * Create request: the immutable code plus the first definition. The constraints document the contract; they
+     * are checked by {@link ServiceCommands} together with every other rule, not by {@code @Valid} here, and the body
+     * is read by {@link LenientJson} (shape errors are collected, not thrown), so that one answer reports every field
+     * error at once.
+     */
     public record CreateService(@NotBlank String code, @NotNull @Valid ServiceDefinition definition) {
     }
 
@@ -45,18 +54,24 @@ public class ServiceController {
     private final ServiceCommands commands;
     private final ServiceStore services;
     private final CallerResolver callers;
+    private final LenientJson json;
 
-    public ServiceController(ServiceCommands commands, ServiceStore services, CallerResolver callers) {
+    public ServiceController(ServiceCommands commands, ServiceStore services, CallerResolver callers, LenientJson json) {
         this.commands = commands;
         this.services = services;
         this.callers = callers;
+        this.json = json;
     }
 
     @SecurityRequirement(name = "oauth2", scopes = Caller.WRITE)
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<ServiceView> create(@Valid @RequestBody CreateService request) {
-        return callers.require(Caller.WRITE).flatMap(c -> commands.create(c, request.code(), request.definition()));
+    public Mono<ServiceView> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(schema = @Schema(implementation = CreateService.class))) @RequestBody JsonNode body) {
+        return callers.require(Caller.WRITE).flatMap(c -> {
+            LenientJson.Read<CreateService> request = json.read(body, CreateService.class);
+            return commands.create(c, request.value().code(), request.value().definition(), request.violations());
+        });
     }
 
     @SecurityRequirement(name = "oauth2", scopes = {Caller.READ, Caller.WRITE, Caller.REVIEW})
@@ -82,8 +97,13 @@ public class ServiceController {
 
     @SecurityRequirement(name = "oauth2", scopes = Caller.WRITE)
     @PutMapping("/{id}/definition")
-    public Mono<ServiceView> edit(@PathVariable String id, @Valid @RequestBody ServiceDefinition definition) {
-        return callers.require(Caller.WRITE).flatMap(c -> commands.edit(c, id, definition));
+    public Mono<ServiceView> edit(@PathVariable String id,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = ServiceDefinition.class))) @RequestBody JsonNode body) {
+        return callers.require(Caller.WRITE).flatMap(c -> {
+            LenientJson.Read<ServiceDefinition> definition = json.read(body, ServiceDefinition.class);
+            return commands.edit(c, id, definition.value(), definition.violations());
+        });
     }
 
     @SecurityRequirement(name = "oauth2", scopes = Caller.WRITE)
