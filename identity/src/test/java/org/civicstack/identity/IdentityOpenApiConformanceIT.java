@@ -1,7 +1,7 @@
 package org.civicstack.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.civicstack.identity.OpenApiConformance.call;
+import static org.civicstack.testkit.OpenApiConformance.call;
 import static org.civicstack.identity.TestClients.anAgencyClient;
 
 import java.net.http.HttpResponse;
@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 
+import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
 import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.testkit.ServiceIntegrationTest;

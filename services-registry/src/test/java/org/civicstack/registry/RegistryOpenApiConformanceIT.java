@@ -1,7 +1,7 @@
 package org.civicstack.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.civicstack.registry.OpenApiConformance.call;
+import static org.civicstack.testkit.OpenApiConformance.call;
 import static org.civicstack.registry.ServiceDefinitions.aServiceDefinition;
 
 import java.net.http.HttpResponse;
@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.civicstack.testkit.OpenApiConformance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.civicstack.gateway.connection;
 
+import java.util.Iterator;
 import java.util.List;
 
 import io.netty.handler.codec.DecoderResult;
@@ -95,21 +96,21 @@ public final class RequestHeadRules {
     }
 
     private static ApiProblem checkHost(HttpRequest request) {
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        boolean http11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
-        if (hosts.size() > 1) {
+        Iterator<? extends CharSequence> hosts = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+        if (!hosts.hasNext()) {
+            return request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                    ? ApiProblem.badRequest("invalid_host", "An HTTP/1.1 request must have a Host header.") : null;
+        }
+        CharSequence host = hosts.next();
+        if (hosts.hasNext()) {
             return ApiProblem.badRequest("invalid_host", "The request has more than one Host header.");
         }
-        if (hosts.isEmpty()) {
-            return http11 ? ApiProblem.badRequest("invalid_host", "An HTTP/1.1 request must have a Host header.")
-                    : null;
-        }
-        return isAuthority(hosts.get(0)) ? null
+        return isAuthority(host) ? null
                 : ApiProblem.badRequest("invalid_host", "The Host header is not a host name or address with an optional port.");
     }
 
     /** RFC 3986 {@code host [ ":" port ]}: reg-name characters, or an IP literal in brackets. Empty is allowed. */
-    static boolean isAuthority(String value) {
+    static boolean isAuthority(CharSequence value) {
         int length = value.length();
         if (length > 255) {
             return false;
@@ -126,10 +127,10 @@ public final class RequestHeadRules {
     }
 
     private static ApiProblem checkTransferEncoding(HttpHeaders headers) {
-        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (codings.isEmpty()) {
+        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             return null;
         }
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked")) {
             return null;
         }

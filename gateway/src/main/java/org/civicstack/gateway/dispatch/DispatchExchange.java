@@ -219,17 +219,7 @@ final class DispatchExchange {
         if (route != null && bodyBytes > route.maxBodyBytes()) {
             content.release();
             // declared small (or chunked) but longer: whatever the upstream got is cut off
-            closeAfterResponse = true;
-            abortUpstream();
-            cancelTimeout();
-            releaseBreaker();
-            if (responseStarted) {
-                responseComplete = true;
-                client.close();
-                finish();
-            } else {
-                respond(DispatchProblems.tooLarge(route.maxBodyBytes()));
-            }
+            abandonRequest(DispatchProblems.tooLarge(route.maxBodyBytes()));
             return;
         }
         if (!hasBody) {
@@ -259,12 +249,23 @@ final class DispatchExchange {
 
     private void malformedBody() {
         requestComplete = true;
-        closeAfterResponse = true;
         if (finished || responseComplete) {
+            closeAfterResponse = true;
             client.close();
             maybeFinish();
             return;
         }
+        abandonRequest(ApiProblem.badRequest(ProblemCodes.MALFORMED_REQUEST,
+                "The request body's chunked encoding is broken."));
+    }
+
+    /**
+     * The citizen's body cannot go on (too long, broken framing): the upstream connection is cut, the breaker is not
+     * blamed, and the citizen gets {@code problem} — or, if the agency's answer already started, a closed
+     * connection. Either way the connection ends with it.
+     */
+    private void abandonRequest(ApiProblem problem) {
+        closeAfterResponse = true;
         abortUpstream();
         cancelTimeout();
         releaseBreaker();
@@ -273,14 +274,13 @@ final class DispatchExchange {
             client.close();
             finish();
         } else {
-            respond(ApiProblem.badRequest(ProblemCodes.MALFORMED_REQUEST,
-                    "The request body's chunked encoding is broken."));
+            respond(problem);
         }
     }
 
     /** Sends what was written of the request body so far (after each read from the citizen). */
     void flushUpstream() {
-        if (upstream != null && permitted && !finished) {
+        if (upstream != null && !requestSent && permitted && !finished) {
             upstream.flush();
         }
     }

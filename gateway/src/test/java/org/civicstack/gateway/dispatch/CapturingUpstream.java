@@ -198,16 +198,7 @@ final class CapturingUpstream implements AutoCloseable {
     }
 
     private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-            }
-            line.append((char) c);
-        }
-        return line.length() == 0 ? null : line.toString();
+        return RawHttp.readLine(in);
     }
 
     @Override

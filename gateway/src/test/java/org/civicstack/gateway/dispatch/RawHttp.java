@@ -104,6 +104,11 @@ final class RawHttp implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return readLine(in);
+    }
+
+    /** One CRLF- (or LF-) terminated line, without its terminator; {@code null} at end of stream. */
+    static String readLine(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = in.read()) != -1) {

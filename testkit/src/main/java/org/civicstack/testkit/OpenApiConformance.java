@@ -1,4 +1,4 @@
-package org.civicstack.registry;
+package org.civicstack.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,13 +26,13 @@ import com.atlassian.oai.validator.report.ValidationReport;
  * path and method are documented, the status is one of the operation's responses, the content type is the
  * documented one and the body matches its schema — no property the schema does not name, no value outside its enum.
  */
-final class OpenApiConformance {
+public final class OpenApiConformance {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final OpenApiInteractionValidator validator;
-    final String document;
+    public final String document;
 
     private OpenApiConformance(String base, String document) {
         this.base = base;
@@ -40,26 +40,26 @@ final class OpenApiConformance {
         this.validator = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
     }
 
-    static OpenApiConformance ofServiceAt(int port) {
+    public static OpenApiConformance ofServiceAt(int port) {
         String base = "http://localhost:" + port;
         HttpResponse<String> docs = send(HttpRequest.newBuilder(URI.create(base + "/v3/api-docs")).GET());
         assertThat(docs.statusCode()).as("GET /v3/api-docs").isEqualTo(200);
         return new OpenApiConformance(base, docs.body());
     }
 
-    static Call call(String method, String path) {
+    public static Call call(String method, String path) {
         return new Call(method, path);
     }
 
     /** Sends the call; the request as sent and the response as received must both match the document. */
-    HttpResponse<String> conforming(Call call) {
+    public HttpResponse<String> conforming(Call call) {
         HttpResponse<String> response = send(call);
         assertClean(validator.validate(call.asValidatorRequest(), asValidatorResponse(response)), call, response);
         return response;
     }
 
     /** Sends a call that is deliberately wrong; only the response must match the document. */
-    HttpResponse<String> answeredAsDocumented(Call call) {
+    public HttpResponse<String> answeredAsDocumented(Call call) {
         HttpResponse<String> response = send(call);
         assertClean(validator.validateResponse(call.path, Request.Method.valueOf(call.method),
                 asValidatorResponse(response)), call, response);
@@ -67,7 +67,7 @@ final class OpenApiConformance {
     }
 
     /** Error messages for a made-up response: proves the validator refuses what does not match. */
-    java.util.List<String> errorsFor(String method, String path, int status, String contentType, String body) {
+    public java.util.List<String> errorsFor(String method, String path, int status, String contentType, String body) {
         SimpleResponse response = SimpleResponse.Builder.status(status).withContentType(contentType).withBody(body).build();
         return validator.validateResponse(path, Request.Method.valueOf(method), response).getMessages().stream()
                 .filter(message -> message.getLevel() == ValidationReport.Level.ERROR)
@@ -113,7 +113,7 @@ final class OpenApiConformance {
     }
 
     /** One request: method, path, query, headers, body. */
-    static final class Call {
+    public static final class Call {
 
         private final String method;
         private final String path;
@@ -126,28 +126,28 @@ final class OpenApiConformance {
             this.path = path;
         }
 
-        Call bearer(String token) {
+        public Call bearer(String token) {
             headers.put("Authorization", "Bearer " + token);
             return this;
         }
 
-        Call header(String name, String value) {
+        public Call header(String name, String value) {
             headers.put(name, value);
             return this;
         }
 
-        Call query(String name, String value) {
+        public Call query(String name, String value) {
             query.put(name, value);
             return this;
         }
 
-        Call json(String json) {
+        public Call json(String json) {
             headers.put("Content-Type", "application/json");
             body = json;
             return this;
         }
 
-        Call form(String form) {
+        public Call form(String form) {
             headers.put("Content-Type", "application/x-www-form-urlencoded");
             body = form;
             return this;
