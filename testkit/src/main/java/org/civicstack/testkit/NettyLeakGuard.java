@@ -48,6 +48,7 @@ public final class NettyLeakGuard implements BeforeAllCallback, AfterAllCallback
         List<String> found = takeReports();
         int known = takeKnownDriverDefects();
         if (known > 0) {
+            // the console on purpose, like the reports it watches: each Spring context reconfigures logging
             System.err.println("[NettyLeakGuard] WARNING: " + known + " unreleased R2DBC PostgreSQL driver message(s)"
                     + " (DataRow/RowDescription after a cancelled query; driver defect r2dbc-postgresql#580) while or"
                     + " after running " + context.getDisplayName() + " — not failing the build for those");

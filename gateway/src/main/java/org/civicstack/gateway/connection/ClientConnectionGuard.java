@@ -1,6 +1,7 @@
 package org.civicstack.gateway.connection;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -58,12 +59,13 @@ public final class ClientConnectionGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         counted = true;
-        address = connections.admit(ctx.channel().remoteAddress());
-        if (address == null && ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress) {
+        InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        if (!connections.admit(peer)) {
             state = State.CLOSED;
             ctx.close();
             return;
         }
+        address = peer;
         enter(State.IDLE, connections.idleTimeoutNanos());
         ctx.fireChannelActive();
     }

@@ -1,10 +1,7 @@
 package org.civicstack.gateway.connection;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -57,12 +54,14 @@ public final class ClientConnections {
         return count == null ? 0 : count;
     }
 
-    /** Counts a new connection from {@code remote}; {@code null} when that address already has its maximum open. */
-    InetAddress admit(SocketAddress remote) {
+    /**
+     * Counts a new connection from {@code address} ({@code null} when the peer has no IP address, which no limit
+     * applies to); {@code false} when that address already has its maximum open.
+     */
+    boolean admit(InetAddress address) {
         open.incrementAndGet();
-        InetAddress address = remote instanceof InetSocketAddress socket ? socket.getAddress() : null;
         if (address == null || maxPerAddress == 0) {
-            return address;
+            return true;
         }
         boolean[] admitted = new boolean[1];
         perAddress.compute(address, (a, count) -> {
@@ -72,9 +71,8 @@ public final class ClientConnections {
         });
         if (!admitted[0]) {
             overLimit.increment();
-            return null;
         }
-        return address;
+        return admitted[0];
     }
 
     /** A connection counted by {@link #admit} is gone. */
@@ -94,9 +92,5 @@ public final class ClientConnections {
 
     void idleTimedOut() {
         idleTimeouts.increment();
-    }
-
-    static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }
