@@ -35,6 +35,8 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
     public static final String AGENCY_ID = "agency_id";
     public static final String SCOPE = "scope";
 
+    private static final OAuth2TokenType ID_TOKEN = new OAuth2TokenType("id_token");
+
     private final String audience;
     private final SignatureAlgorithm algorithm;
 
@@ -45,6 +47,11 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
 
     @Override
     public void customize(JwtEncodingContext context) {
+        if (ID_TOKEN.equals(context.getTokenType())) {
+            // the ID token is signed with the active key too (discovery advertises its algorithm)
+            context.getJwsHeader().algorithm(algorithm);
+            return;
+        }
         if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             return;
         }
