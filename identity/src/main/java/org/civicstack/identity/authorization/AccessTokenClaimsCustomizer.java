@@ -1,6 +1,6 @@
 package org.civicstack.identity.authorization;
 
-import java.util.List;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -62,7 +62,9 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
         context.getJwsHeader().algorithm(algorithm);
         Set<String> scopes = new TreeSet<>(context.getAuthorizedScopes());
         context.getClaims()
-                .audience(List.of(audience))
+                // a JDK type on Spring Security's Jackson allow-list: the claims are stored with the authorization and
+                // read back for the next request (code exchange, refresh); List.of(...) could not be read back
+                .audience(Collections.singletonList(audience))
                 .claim(CLIENT_ID, client.getClientId())
                 .claim(CLIENT_TYPE, type.claimValue())
                 .claims(claims -> {

@@ -58,6 +58,8 @@ class AuthorizationServerConfiguration {
             server.clientAuthentication(client -> client.errorResponseHandler(clientAuthenticationFailures));
             server.authorizationServerMetadataEndpoint(metadata -> metadata
                     .authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported));
+            server.authorizationEndpoint(authorization -> authorization
+                    .errorResponseHandler(new AuthorizationErrorResponseHandler()));
             server.oidc(oidc -> oidc.providerConfigurationEndpoint(provider -> provider
                     .providerConfigurationCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported)));
         });
