@@ -47,6 +47,19 @@ public final class LoginTestSms {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\","
                         + "\"Code\":\"OK\",\"BizId\":\"900619746936498440^0\"}")));
+        // a stand-in for the app's redirect target, so a real browser has somewhere to land
+        server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(APP_CALLBACK_PATH))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html; charset=utf-8")
+                        .withBody("<!DOCTYPE html><title>app</title><p id=\"app\">back in the app</p>")));
+    }
+
+    /** Path of {@link #appCallback()}. */
+    public static final String APP_CALLBACK_PATH = "/app/oauth2/callback";
+
+    /** A loopback redirect URI (RFC 8252 §7.3) served by this server. */
+    public static String appCallback() {
+        return "http://127.0.0.1:" + server().port() + APP_CALLBACK_PATH;
     }
 
     public static String endpoint() {
