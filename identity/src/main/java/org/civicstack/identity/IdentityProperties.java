@@ -95,6 +95,11 @@ public record IdentityProperties(
             String jwkSetUri,
             java.util.List<String> redirectUris) {
 
+        /** The one constructor configuration binds (a record with two constructors needs saying which). */
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public BootstrapClient {
+        }
+
         /** A platform client entry (no redirect URIs). */
         public BootstrapClient(String clientId, String secret, Set<String> scopes, String clientType, String agencyId,
                 String jwkSetUri) {

@@ -36,6 +36,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * request, which issues the authorization code. Every answer is HTML, never cached.
  */
 @Controller
+@io.swagger.v3.oas.annotations.Hidden
 class LoginController {
 
     static final String CHALLENGE = LoginController.class.getName() + ".challenge";
