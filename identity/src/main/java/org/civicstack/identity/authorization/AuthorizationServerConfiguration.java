@@ -65,8 +65,11 @@ class AuthorizationServerConfiguration {
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
         // a citizen's browser at /oauth2/authorize goes to the login page; every other endpoint is for clients
+        // a relative Location, so the browser stays on the host it used (the gateway), whatever Host identity sees
+        LoginUrlAuthenticationEntryPoint loginPage = new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE);
+        loginPage.setFavorRelativeUris(true);
         http.exceptionHandling(exceptions -> exceptions
-                .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE),
+                .defaultAuthenticationEntryPointFor(loginPage,
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, AUTHORIZATION_ENDPOINT))
                 .defaultAuthenticationEntryPointFor(clientAuthenticationFailures, AnyRequestMatcher.INSTANCE));
         // the HTTP session carries only the login page flow (saved authorization request, signed-in citizen);
