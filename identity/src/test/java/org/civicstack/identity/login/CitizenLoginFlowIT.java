@@ -42,6 +42,8 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
     StringRedisTemplate redis;
     @Autowired
     CitizenAccounts accounts;
+    @Autowired
+    CitizenLogin login;
 
     @BeforeEach
     void registerAppAndForgetSendCounters() {
@@ -172,6 +174,40 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             assertThat(first.enterCode(code).statusCode()).isEqualTo(400);
             assertThat(jdbc.queryForObject("SELECT consumed_at IS NOT NULL FROM login_code WHERE mobile_e164 = ?",
                     Boolean.class, "+86" + mobile)).isTrue();
+        }
+
+        @Test
+        void theRightCodePresentedConcurrentlySignsInExactlyOnce() throws Exception {
+            String mobile = aMobile();
+            CitizenLogin.SendOutcome sent = login.sendCode(mobile, "192.0.2.10", APP);
+            LoginChallengeId challenge = ((CitizenLogin.SendOutcome.Sent) sent).challenge();
+            String code = LoginTestSms.latestCodeFor(mobile).orElseThrow();
+            int parallel = 8;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            try {
+                List<java.util.concurrent.Future<CitizenLogin.VerifyOutcome>> outcomes = new java.util.ArrayList<>();
+                for (int i = 0; i < parallel; i++) {
+                    outcomes.add(pool.submit(() -> {
+                        start.await();
+                        return login.verify(challenge, code, APP, "it");
+                    }));
+                }
+                start.countDown();
+                List<CitizenLogin.VerifyOutcome> results = new java.util.ArrayList<>();
+                for (var outcome : outcomes) {
+                    results.add(outcome.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                }
+
+                assertThat(results).filteredOn(r -> r instanceof CitizenLogin.VerifyOutcome.LoggedIn).hasSize(1);
+                assertThat(results).filteredOn(r -> r instanceof CitizenLogin.VerifyOutcome.CodeDead)
+                        .hasSize(parallel - 1);
+                var citizen = accounts.find(MobileNumber.parse(mobile).orElseThrow()).orElseThrow();
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM citizen_session WHERE citizen_id = ?",
+                        Integer.class, citizen.value())).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
         }
 
         @Test
