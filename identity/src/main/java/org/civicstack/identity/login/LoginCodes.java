@@ -43,6 +43,8 @@ class LoginCodes {
     /** Stores a new code for the number, superseding the number's live ones; call in a transaction. */
     LoginChallengeId issue(MobileNumber mobile, OneTimeCode code, Instant expiresAt) {
         LoginChallengeId id = LoginChallengeId.random();
+        // housekeeping: codes long past their expiry are of no use to anyone (the events keep the history)
+        jdbc.update("DELETE FROM login_code WHERE expires_at < now() - interval '1 day'");
         jdbc.update("UPDATE login_code SET killed_at = now(), kill_reason = 'superseded' "
                 + "WHERE mobile_e164 = ? AND consumed_at IS NULL AND killed_at IS NULL", mobile.e164());
         jdbc.update("INSERT INTO login_code (id, mobile_e164, code_hash, expires_at) VALUES (?, ?, ?, ?)",
