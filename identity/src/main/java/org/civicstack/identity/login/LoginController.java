@@ -47,11 +47,14 @@ class LoginController {
     private static final Logger log = LoggerFactory.getLogger(LoginController.class);
 
     private final CitizenLogin login;
+    private final long validMinutes;
     private final SecurityContextRepository contexts;
     private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
 
-    LoginController(CitizenLogin login, SecurityContextRepository loginSecurityContextRepository) {
+    LoginController(CitizenLogin login, SecurityContextRepository loginSecurityContextRepository,
+            LoginProperties properties) {
         this.login = login;
+        this.validMinutes = Math.max(1, properties.codeTtl().toMinutes());
         this.contexts = loginSecurityContextRepository;
     }
 
@@ -63,7 +66,7 @@ class LoginController {
         HttpSession session = request.getSession(false);
         if (session != null && session.getAttribute(CHALLENGE) != null) {
             return html(HttpStatus.OK, LoginPage.codeStep(language, csrfName(request), csrf(request),
-                    (String) session.getAttribute(MASKED_NUMBER), null));
+                    (String) session.getAttribute(MASKED_NUMBER), validMinutes, null));
         }
         return html(HttpStatus.OK, LoginPage.mobileStep(language, csrfName(request), csrf(request), null, null));
     }
@@ -87,7 +90,7 @@ class LoginController {
             session.setAttribute(CHALLENGE, sent.challenge().value().toString());
             session.setAttribute(MASKED_NUMBER, sent.mobile().masked());
             return html(HttpStatus.OK, LoginPage.codeStep(language, csrfName(request), csrf(request),
-                    sent.mobile().masked(), null));
+                    sent.mobile().masked(), validMinutes, null));
         }
         if (outcome instanceof SendOutcome.InvalidNumber) {
             return html(HttpStatus.BAD_REQUEST, LoginPage.mobileStep(language, csrfName(request), csrf(request),
@@ -126,17 +129,19 @@ class LoginController {
         } catch (DataAccessException e) {
             log.error("Login code not checked: storage unavailable ({})", e.getClass().getSimpleName());
             return html(HttpStatus.SERVICE_UNAVAILABLE, LoginPage.codeStep(language, csrfName(request), csrf(request),
-                    masked, language.message("error.unavailable")));
+                    masked, validMinutes, language.message("error.unavailable")));
         }
         if (outcome instanceof VerifyOutcome.LoggedIn in) {
             return signIn(request, response, in, language);
         }
         if (outcome instanceof VerifyOutcome.MalformedCode) {
             return html(HttpStatus.BAD_REQUEST, LoginPage.codeStep(language, csrfName(request), csrf(request), masked,
+                    validMinutes,
                     language.message("error.code.format")));
         }
         if (outcome instanceof VerifyOutcome.WrongCode wrong && wrong.attemptsLeft() > 0) {
             return html(HttpStatus.BAD_REQUEST, LoginPage.codeStep(language, csrfName(request), csrf(request), masked,
+                    validMinutes,
                     language.message("error.code.wrong", wrong.attemptsLeft())));
         }
         if (outcome instanceof VerifyOutcome.AccountDisabled) {

@@ -41,10 +41,10 @@ final class LoginPage {
     }
 
     static String codeStep(LoginLanguage language, String csrfName, String csrfToken, String maskedNumber,
-            String error) {
+            long validMinutes, String error) {
         StringBuilder body = new StringBuilder();
         error(body, error);
-        body.append("<p class=\"hint\" id=\"sent\">").append(e(language.message("code.sent", maskedNumber)))
+        body.append("<p class=\"hint\" id=\"sent\">").append(e(language.message("code.sent", maskedNumber, validMinutes)))
                 .append("</p>")
                 .append("<form method=\"post\" action=\"/login/verify\">")
                 .append(hidden(csrfName, csrfToken)).append(hidden("lang", language.tag()))
