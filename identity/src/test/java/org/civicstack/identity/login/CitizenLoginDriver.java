@@ -44,6 +44,7 @@ public final class CitizenLoginDriver {
     private final String base;
     private final Function<String, Optional<String>> codeForNumber;
     private final HttpClient http;
+    private final Map<String, String> headers = new LinkedHashMap<>();
     private String csrf;
     private String codeVerifier;
     private String state;
@@ -59,6 +60,12 @@ public final class CitizenLoginDriver {
         CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Sends this header with every request from now on (e.g. {@code X-Forwarded-For} as the gateway would). */
+    public CitizenLoginDriver withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** What the token endpoint answered for the authorization code. */
@@ -200,6 +207,7 @@ public final class CitizenLoginDriver {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        headers.forEach(request::header);
         try {
             return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

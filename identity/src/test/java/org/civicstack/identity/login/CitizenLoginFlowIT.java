@@ -326,6 +326,22 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             assertThat(browser.sendCode(twentyFirst).statusCode()).isEqualTo(429);
             assertThat(LoginTestSms.countFor(twentyFirst)).isZero();
         }
+
+        @Test
+        void behindTheGatewayTheLimitIsPerCitizenAddressNotPerGateway() {
+            CitizenLoginDriver busy = driver().withHeader("X-Forwarded-For", "198.51.100.7");
+            busy.openLoginPage();
+            for (int i = 0; i < 20; i++) {
+                assertThat(busy.sendCode(aMobile()).statusCode()).as("send %d", i + 1).isEqualTo(200);
+                busy.post("/login/restart", Map.of());
+            }
+            assertThat(busy.sendCode(aMobile()).statusCode()).isEqualTo(429);
+
+            CitizenLoginDriver other = driver().withHeader("X-Forwarded-For", "203.0.113.9");
+            other.openLoginPage();
+
+            assertThat(other.sendCode(aMobile()).statusCode()).isEqualTo(200);
+        }
     }
 
     @Nested
