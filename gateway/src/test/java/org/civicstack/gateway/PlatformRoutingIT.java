@@ -111,6 +111,21 @@ class PlatformRoutingIT {
         }
 
         @Test
+        void identityOwnsTheHostedLoginPageAndItsFormPosts() {
+            identity.stubFor(get(urlEqualTo("/login?lang=en")).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "text/html").withBody("<title>Sign in</title>")));
+            identity.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/login/code"))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html")
+                            .withBody("<p id=\"sent\">sent</p>")));
+
+            client.get().uri("/login?lang=en").exchange().expectStatus().isOk()
+                    .expectBody(String.class).isEqualTo("<title>Sign in</title>");
+            client.post().uri("/login/code").contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                    .bodyValue("mobile=13800138000&_csrf=t").exchange().expectStatus().isOk()
+                    .expectBody(String.class).isEqualTo("<p id=\"sent\">sent</p>");
+        }
+
+        @Test
         void requestIdIsSentUpstreamAndReturnedToTheCaller() {
             payments.stubFor(get(urlPathEqualTo("/v1/payments")).willReturn(okJson("{\"data\":[]}")));
 

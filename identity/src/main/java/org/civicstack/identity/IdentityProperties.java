@@ -77,12 +77,14 @@ public record IdentityProperties(
      * @param secret the client secret for {@code client_secret_basic}, at least 32 characters; stored only as a
      *         BCrypt hash. Optional when {@code jwkSetUri} is given.
      * @param scopes the scopes the client may request, e.g. {@code registry:read}; see {@code PlatformScope}.
-     * @param clientType {@code agency}, {@code operator} or {@code platform} (any case); becomes the
-     *         {@code client_type} claim.
+     * @param clientType {@code agency}, {@code operator}, {@code platform} or {@code citizen_app} (any case);
+     *         becomes the {@code client_type} claim.
      * @param agencyId the agency this client acts for ({@code agy_…}), only for agency clients; becomes the
      *         {@code agency_id} claim.
      * @param jwkSetUri where the client publishes the public keys it signs {@code private_key_jwt} assertions
      *         with; enables that authentication method.
+     * @param redirectUris only for {@code citizen_app}: the exact redirect URIs (comma-separated) authorization
+     *         codes may be sent to; https, http on a loopback address, or a reverse-domain private-use scheme.
      */
     public record BootstrapClient(
             String clientId,
@@ -90,13 +92,25 @@ public record IdentityProperties(
             Set<String> scopes,
             String clientType,
             String agencyId,
-            String jwkSetUri) {
+            String jwkSetUri,
+            java.util.List<String> redirectUris) {
+
+        /** The one constructor configuration binds (a record with two constructors needs saying which). */
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public BootstrapClient {
+        }
+
+        /** A platform client entry (no redirect URIs). */
+        public BootstrapClient(String clientId, String secret, Set<String> scopes, String clientType, String agencyId,
+                String jwkSetUri) {
+            this(clientId, secret, scopes, clientType, agencyId, jwkSetUri, null);
+        }
 
         @Override
         public String toString() {
             return "BootstrapClient[clientId=" + clientId + ", secret=" + (secret == null ? "none" : "****")
                     + ", scopes=" + scopes + ", clientType=" + clientType + ", agencyId=" + agencyId
-                    + ", jwkSetUri=" + jwkSetUri + "]";
+                    + ", jwkSetUri=" + jwkSetUri + ", redirectUris=" + redirectUris + "]";
         }
     }
 }

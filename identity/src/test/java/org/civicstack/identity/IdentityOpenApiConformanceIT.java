@@ -83,9 +83,10 @@ class IdentityOpenApiConformanceIT {
     @Test
     void documentListsExactlyTheEndpointsIdentityServes() {
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder("/oauth2/token", "/oauth2/jwks",
-                "/.well-known/oauth-authorization-server", "/oauth2/introspect", "/oauth2/revoke");
+                "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration", "/oauth2/authorize",
+                "/oauth2/introspect", "/oauth2/revoke");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
-                .as("OpenID discovery is not served, so not documented").isEqualTo(404);
+                .as("OpenID discovery is served and documented").isEqualTo(200);
     }
 
     @Test

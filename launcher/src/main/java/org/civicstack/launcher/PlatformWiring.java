@@ -57,6 +57,10 @@ final class PlatformWiring {
                 args.add(entry + ".secret=" + gatewaySecret);
                 args.add(entry + ".scopes=registry:routing");
                 args.add(entry + ".client-type=platform");
+                // login codes go to the console instead of an SMS provider: the all-in-one run is the one place
+                // identity accepts the local adapter, and this flag (set nowhere else) is how it knows
+                args.add("--civicstack.identity.sms.provider=local");
+                args.add("--civicstack.identity.sms.all-in-one-run=true");
             }
             case "gateway" -> {
                 for (ServiceSpec backend : ServiceSpec.BACKENDS) {

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public enum PlatformService {
 
-    IDENTITY("identity", List.of("/oauth2/**", "/.well-known/**", "/login", "/v1/identity/**")),
+    IDENTITY("identity", List.of("/oauth2/**", "/.well-known/**", "/login", "/login/**", "/userinfo", "/v1/identity/**")),
     SERVICES_REGISTRY("services-registry", List.of("/v1/registry/**", "/v1/catalog/**")),
     PAYMENTS("payments", List.of("/v1/payments/**")),
     CERTIFICATES("certificates", List.of("/v1/certificates/**"));

@@ -1,6 +1,6 @@
 package org.civicstack.identity.authorization;
 
-import java.util.List;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -35,6 +35,8 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
     public static final String AGENCY_ID = "agency_id";
     public static final String SCOPE = "scope";
 
+    private static final OAuth2TokenType ID_TOKEN = new OAuth2TokenType("id_token");
+
     private final String audience;
     private final SignatureAlgorithm algorithm;
 
@@ -45,6 +47,11 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
 
     @Override
     public void customize(JwtEncodingContext context) {
+        if (ID_TOKEN.equals(context.getTokenType())) {
+            // the ID token is signed with the active key too (discovery advertises its algorithm)
+            context.getJwsHeader().algorithm(algorithm);
+            return;
+        }
         if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             return;
         }
@@ -55,7 +62,9 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
         context.getJwsHeader().algorithm(algorithm);
         Set<String> scopes = new TreeSet<>(context.getAuthorizedScopes());
         context.getClaims()
-                .audience(List.of(audience))
+                // a JDK type on Spring Security's Jackson allow-list: the claims are stored with the authorization and
+                // read back for the next request (code exchange, refresh); List.of(...) could not be read back
+                .audience(Collections.singletonList(audience))
                 .claim(CLIENT_ID, client.getClientId())
                 .claim(CLIENT_TYPE, type.claimValue())
                 .claims(claims -> {

@@ -1,5 +1,6 @@
 package org.civicstack.identity.authorization;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,6 +18,12 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata;
+import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -28,11 +35,14 @@ import org.springframework.security.web.SecurityFilterChain;
  * Spring Authorization Server for the platform APIs: the client credentials grant for agencies, operators and
  * platform components, with JWT access tokens signed by the persisted key ({@code keys}) and clients and
  * authorizations in PostgreSQL. Boot's auto-configuration supplies the rest (JWT encoder from our
- * {@code JWKSource}) and backs off where a bean here replaces it. OpenID Connect, the authorization code grant
- * and a login page come with the citizen login issue.
+ * {@code JWKSource}) and backs off where a bean here replaces it. Citizens sign in through the authorization code
+ * grant with PKCE S256 and OpenID Connect: an unauthenticated {@code GET /oauth2/authorize} is sent to identity's
+ * own login page ({@code /login}, package {@code login}), which puts the citizen into the HTTP session and returns
+ * to the saved authorization request.
  *
- * <p>Endpoints (RFC 6749 / 8414 errors and formats, not problem+json): {@code POST /oauth2/token},
- * {@code GET /oauth2/jwks}, {@code GET /.well-known/oauth-authorization-server}, {@code POST /oauth2/introspect},
+ * <p>Endpoints (RFC 6749 / 8414 errors and formats, not problem+json): {@code GET /oauth2/authorize},
+ * {@code POST /oauth2/token}, {@code GET /oauth2/jwks}, {@code GET /.well-known/oauth-authorization-server},
+ * {@code GET /.well-known/openid-configuration}, {@code GET /userinfo}, {@code POST /oauth2/introspect},
  * {@code POST /oauth2/revoke}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -48,30 +58,75 @@ class AuthorizationServerConfiguration {
             server.clientAuthentication(client -> client.errorResponseHandler(clientAuthenticationFailures));
             server.authorizationServerMetadataEndpoint(metadata -> metadata
                     .authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported));
+            server.authorizationEndpoint(authorization -> authorization
+                    .errorResponseHandler(new AuthorizationErrorResponseHandler()));
+            server.oidc(oidc -> oidc.providerConfigurationEndpoint(provider -> provider
+                    .providerConfigurationCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported)));
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
-        // every endpoint here is for clients today; the citizen login issue gives /oauth2/authorize a login entry point
-        http.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(clientAuthenticationFailures));
-        http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        // a citizen's browser at /oauth2/authorize goes to the login page; every other endpoint is for clients
+        // a relative Location, so the browser stays on the host it used (the gateway), whatever Host identity sees
+        LoginUrlAuthenticationEntryPoint loginPage = new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE);
+        loginPage.setFavorRelativeUris(true);
+        http.exceptionHandling(exceptions -> exceptions
+                .defaultAuthenticationEntryPointFor(loginPage,
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, AUTHORIZATION_ENDPOINT))
+                .defaultAuthenticationEntryPointFor(clientAuthenticationFailures, AnyRequestMatcher.INSTANCE));
+        // the HTTP session carries only the login page flow (saved authorization request, signed-in citizen);
+        // token, introspection and revocation requests never create one
+        http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED));
         return http.build();
     }
 
+    /** Where {@code /oauth2/authorize} sends a citizen who has not signed in (package {@code login}). */
+    static final String LOGIN_PAGE = "/login";
+    static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
+
     /**
-     * The discovery document lists what a client can actually use today rather than everything the library
-     * could do: client credentials, and the two client authentication methods clients are registered with.
+     * The discovery documents (RFC 8414 and OpenID Connect Discovery) list what a client can actually use rather
+     * than everything the library could do: the authorization code grant with PKCE S256 only and refresh tokens for
+     * the citizen app (a public client, {@code none}), client credentials for platform clients
+     * ({@code client_secret_basic}, {@code private_key_jwt}); response type {@code code} only; no certificate-bound
+     * tokens (no mTLS here). ID tokens are signed with the active key's algorithm.
      */
     static void advertiseWhatIsSupported(OAuth2AuthorizationServerMetadata.Builder metadata) {
-        List<String> authMethods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
-                ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
-        metadata.grantTypes(grants -> {
-            grants.clear();
-            grants.add(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
-        });
-        metadata.tokenEndpointAuthenticationMethods(methods -> replace(methods, authMethods));
-        metadata.tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, authMethods));
-        metadata.tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, authMethods));
-        metadata.scopes(scopes -> replace(scopes,
-                Arrays.stream(PlatformScope.values()).map(PlatformScope::value).sorted().toList()));
+        metadata.grantTypes(grants -> replace(grants, GRANT_TYPES))
+                .responseTypes(types -> replace(types, List.of("code")))
+                .codeChallengeMethods(methods -> replace(methods, List.of("S256")))
+                .tokenEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
+                .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
+                .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
+                .scopes(scopes -> replace(scopes, scopes()))
+                .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"));
+    }
+
+    /** The same facts in the OpenID Connect discovery document, plus its own fields. */
+    static void advertiseWhatIsSupported(OidcProviderConfiguration.Builder provider) {
+        provider.grantTypes(grants -> replace(grants, GRANT_TYPES))
+                .responseTypes(types -> replace(types, List.of("code")))
+                .codeChallengeMethods(methods -> replace(methods, List.of("S256")))
+                .tokenEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
+                .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
+                .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
+                .scopes(scopes -> replace(scopes, scopes()))
+                .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"))
+                .subjectTypes(types -> replace(types, List.of("public")))
+                .idTokenSigningAlgorithms(algorithms -> replace(algorithms, List.of(SignatureAlgorithm.PS256.getName())));
+    }
+
+    private static final List<String> GRANT_TYPES = List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+            AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
+    /** Platform clients authenticate; the citizen app is public ({@code none}, PKCE instead). */
+    private static final List<String> CLIENT_AUTH_METHODS = List.of(
+            ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(), ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
+    private static final List<String> TOKEN_AUTH_METHODS = List.of(
+            ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(), ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue(),
+            ClientAuthenticationMethod.NONE.getValue());
+
+    private static List<String> scopes() {
+        List<String> scopes = new ArrayList<>(List.of(OidcScopes.OPENID, "offline_access"));
+        Arrays.stream(PlatformScope.values()).map(PlatformScope::value).forEach(scopes::add);
+        return scopes.stream().sorted().toList();
     }
 
     private static void replace(List<String> target, List<String> values) {

@@ -33,8 +33,8 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
  * springdoc finds no controller for them), as {@link AuthorizationServerConfiguration} configures them — client
  * credentials only, client authentication by {@code client_secret_basic} or {@code private_key_jwt}, RFC 6749 §5.2
  * error bodies rather than problem+json. Paths come from the same {@link AuthorizationServerSettings}; the scopes
- * of the {@code oauth2} scheme are every {@link PlatformScope}. OpenID Connect discovery
- * ({@code /.well-known/openid-configuration}) is not served and not listed; it comes with citizen login.
+ * of the {@code oauth2} scheme are every {@link PlatformScope}. The citizen app's authorization endpoint and OpenID
+ * Connect discovery are listed too; the hosted login page ({@code /login}) is HTML for browsers and is not.
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerOpenApi {
@@ -76,6 +76,12 @@ class AuthorizationServerOpenApi {
                 .summary("RFC 8414 authorization server metadata (discovery)")
                 .responses(new ApiResponses().addApiResponse("200", json("What this server supports and where",
                         "AuthorizationServerMetadata")))));
+        paths.addPathItem("/.well-known/openid-configuration", new PathItem().get(new Operation()
+                .operationId("openIdConfiguration").addTagsItem("oauth2")
+                .summary("OpenID Connect discovery (the same facts as RFC 8414, plus ID token and userinfo fields)")
+                .responses(new ApiResponses().addApiResponse("200", json("What this provider supports and where",
+                        "AuthorizationServerMetadata")))));
+        paths.addPathItem(settings.getAuthorizationEndpoint(), new PathItem().get(authorizeOperation()));
         paths.addPathItem(settings.getTokenIntrospectionEndpoint(), new PathItem().post(clientOperation(
                 "introspect", "RFC 7662 token introspection", "IntrospectionResponse")));
         paths.addPathItem(settings.getTokenRevocationEndpoint(), new PathItem().post(clientOperation(
@@ -94,15 +100,44 @@ class AuthorizationServerOpenApi {
                         .tokenUrl(settings.getIssuer() + settings.getTokenEndpoint()).scopes(scopes)));
     }
 
+    /** The citizen app's entry (docs/identity-citizen-login.md); a browser request, answered by redirects. */
+    private static Operation authorizeOperation() {
+        List<io.swagger.v3.oas.models.parameters.Parameter> parameters = new java.util.ArrayList<>();
+        for (String name : List.of("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
+                "code_challenge", "code_challenge_method")) {
+            parameters.add(new io.swagger.v3.oas.models.parameters.Parameter().in("query").name(name)
+                    .required(!List.of("state", "nonce").contains(name))
+                    .schema("response_type".equals(name) ? oneOf("code")
+                            : "code_challenge_method".equals(name) ? oneOf("S256") : type("string")));
+        }
+        return new Operation().operationId("authorize").addTagsItem("oauth2")
+                .summary("Authorization code request of the citizen app (PKCE S256 required)")
+                .description("RFC 6749 §4.1 with RFC 7636. A citizen who has not signed in is sent to the hosted "
+                        + "login page `/login`; afterwards the browser is redirected to the exact registered "
+                        + "`redirect_uri` with `code` and `state`, or with `error` (e.g. `invalid_request` for PKCE "
+                        + "`plain` or a missing `code_challenge`, `invalid_scope`).")
+                .parameters(parameters)
+                .responses(new ApiResponses()
+                        .addApiResponse("302", new ApiResponse().description("To /login, or to the redirect URI")
+                                .addHeaderObject("Location", new Header().schema(type("string"))))
+                        .addApiResponse("400", json("Unknown `client_id` or a `redirect_uri` not registered exactly "
+                                + "(never redirected): RFC 6749 error", "OAuthError")));
+    }
+
     private static Operation tokenOperation() {
         Map<String, Schema> form = new LinkedHashMap<>();
-        form.put("grant_type", oneOf("client_credentials"));
+        form.put("grant_type", oneOf("client_credentials", "authorization_code"));
         form.put("scope", type("string").description("Space-separated scopes, each granted to the client; "
                 + "omitted: all of the client's scopes"));
+        form.put("code", type("string").description("`authorization_code`: the code from the redirect"));
+        form.put("redirect_uri", type("string").description("`authorization_code`: as in the authorization request"));
+        form.put("code_verifier", type("string").description("`authorization_code`: the PKCE verifier (RFC 7636)"));
         clientAssertion(form);
         return new Operation().operationId("token").addTagsItem("oauth2")
-                .summary("Issue an access token (client credentials)")
-                .description("RFC 6749 §4.4. The token is a JWT for audience `civicstack`, issued under the public URL.")
+                .summary("Issue tokens (client credentials; authorization code + PKCE for the citizen app)")
+                .description("RFC 6749 §4.4 and §4.1.3. The access token is a JWT for audience `civicstack`, issued "
+                        + "under the public URL. The citizen app is a public client: it sends `client_id` in the "
+                        + "form and no client authentication.")
                 .requestBody(form(object(form, List.of("grant_type"), true)))
                 .security(clientAuthentication())
                 .responses(new ApiResponses()
@@ -128,7 +163,7 @@ class AuthorizationServerOpenApi {
     }
 
     private static void clientAssertion(Map<String, Schema> form) {
-        form.put("client_id", type("string").description("`private_key_jwt` clients"));
+        form.put("client_id", type("string").description("`private_key_jwt` clients and the public citizen app"));
         form.put("client_assertion_type", oneOf(JWT_BEARER_ASSERTION));
         form.put("client_assertion", type("string").description("`private_key_jwt`: a JWT signed with the client's key"));
     }

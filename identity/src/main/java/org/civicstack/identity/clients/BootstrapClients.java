@@ -33,6 +33,7 @@ public class BootstrapClients implements ApplicationRunner {
 
     private final List<Entry> entries;
     private final PlatformClientRegistrar registrar;
+    private final CitizenAppClientRegistrar apps;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
@@ -44,8 +45,18 @@ public class BootstrapClients implements ApplicationRunner {
      */
     public BootstrapClients(Map<String, BootstrapClient> clients, PlatformClientRegistrar registrar, JdbcTemplate jdbc,
             TransactionTemplate transaction) {
+        this(clients, registrar, null, jdbc, transaction);
+    }
+
+    /** Also registers citizen app entries ({@code client-type: citizen_app}) through {@code apps}. */
+    public BootstrapClients(Map<String, BootstrapClient> clients, PlatformClientRegistrar registrar,
+            CitizenAppClientRegistrar apps, JdbcTemplate jdbc, TransactionTemplate transaction) {
         this.entries = parseAll(clients);
+        if (apps == null && entries.stream().anyMatch(entry -> entry.app() != null)) {
+            throw new IllegalStateException("citizen app entries need a CitizenAppClientRegistrar");
+        }
         this.registrar = registrar;
+        this.apps = apps;
         this.jdbc = jdbc;
         this.transaction = transaction;
     }
@@ -63,8 +74,9 @@ public class BootstrapClients implements ApplicationRunner {
         transaction.executeWithoutResult(status -> {
             jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK_KEY);
             for (Entry entry : entries) {
-                RegistrationOutcome outcome = registrar.register(entry.client(), entry.secret());
-                log.info("Bootstrap client {} ({}): {}", entry.client().clientId(), entry.client().type().claimValue(),
+                RegistrationOutcome outcome = entry.app() != null ? apps.register(entry.app())
+                        : registrar.register(entry.client(), entry.secret());
+                log.info("Bootstrap client {} ({}): {}", entry.clientId(), entry.type().claimValue(),
                         outcome.name().toLowerCase(Locale.ROOT));
             }
         });
@@ -84,7 +96,7 @@ public class BootstrapClients implements ApplicationRunner {
         Map<String, String> nameByClientId = new HashMap<>();
         for (String name : names) {
             Entry entry = parse(name, clients.get(name));
-            String clientId = entry.client().clientId().value();
+            String clientId = entry.clientId().value();
             String previous = nameByClientId.putIfAbsent(clientId, name);
             if (previous != null) {
                 throw invalid(name, "client-id", "'" + clientId + "' is already registered by " + property(previous)
@@ -113,6 +125,13 @@ public class BootstrapClients implements ApplicationRunner {
         } catch (IllegalArgumentException e) {
             throw invalid(name, "client-type", "'" + config.clientType() + "' is not one of " + clientTypes());
         }
+        if (type == ClientType.CITIZEN_APP) {
+            return parseCitizenApp(name, config);
+        }
+        if (config.redirectUris() != null && !config.redirectUris().isEmpty()) {
+            throw invalid(name, "redirect-uris", "is only for citizen_app clients; a " + type.claimValue()
+                    + " client uses the client credentials grant");
+        }
         if (config.scopes() == null || config.scopes().isEmpty()) {
             throw invalid(name, "scopes", "is missing: a comma-separated list such as registry:read,registry:write");
         }
@@ -138,7 +157,31 @@ public class BootstrapClients implements ApplicationRunner {
         try {
             PlatformClient client = PlatformClient.of(config.clientId(), type, config.agencyId(), config.scopes(),
                     jwkSetUri);
-            return new Entry(client, secret);
+            return new Entry(client, secret, null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(property(name) + " is invalid: " + e.getMessage());
+        }
+    }
+
+    /** A public client: no secret, no JWK set, no agency; exact redirect URIs and app scopes. */
+    private static Entry parseCitizenApp(String name, BootstrapClient config) {
+        if (config.secret() != null && !config.secret().isEmpty()) {
+            throw invalid(name, "secret", "must not be set: a citizen_app is a public client (PKCE, no secret)");
+        }
+        if (config.jwkSetUri() != null && !config.jwkSetUri().isBlank()) {
+            throw invalid(name, "jwk-set-uri", "must not be set: a citizen_app is a public client");
+        }
+        if (config.agencyId() != null && !config.agencyId().isBlank()) {
+            throw invalid(name, "agency-id", "must not be set: only agency clients carry an agency id");
+        }
+        if (config.scopes() == null || config.scopes().isEmpty()) {
+            throw invalid(name, "scopes", "is missing: a comma-separated list such as openid,offline_access");
+        }
+        if (config.redirectUris() == null || config.redirectUris().isEmpty()) {
+            throw invalid(name, "redirect-uris", "is missing: the exact redirect URIs of the app, comma-separated");
+        }
+        try {
+            return new Entry(null, null, CitizenAppClient.of(config.clientId(), config.scopes(), config.redirectUris()));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(property(name) + " is invalid: " + e.getMessage());
         }
@@ -164,6 +207,15 @@ public class BootstrapClients implements ApplicationRunner {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    record Entry(PlatformClient client, ClientSecret secret) {
+    /** A platform client with its secret, or (with {@code client} and {@code secret} null) a citizen app. */
+    record Entry(PlatformClient client, ClientSecret secret, CitizenAppClient app) {
+
+        ClientId clientId() {
+            return app != null ? app.clientId() : client.clientId();
+        }
+
+        ClientType type() {
+            return app != null ? ClientType.CITIZEN_APP : client.type();
+        }
     }
 }

@@ -3,8 +3,10 @@ package org.civicstack.identity.clients;
 import java.util.Locale;
 
 /**
- * Who a confidential client acts for. Carried in every access token as the {@code client_type} claim so a
- * resource server can apply rules such as "an agency only manages its own services".
+ * Who a client acts for. Carried in every access token as the {@code client_type} claim so a resource server can
+ * apply rules such as "an agency only manages its own services". Every type but {@link #CITIZEN_APP} is a
+ * confidential client of the platform APIs ({@link PlatformClient}); the citizen app is a public client
+ * ({@link CitizenAppClient}).
  */
 public enum ClientType {
 
@@ -13,7 +15,12 @@ public enum ClientType {
     /** The platform's operations team and its tools (review, publish, suspend). */
     OPERATOR,
     /** A platform component calling another one (e.g. the gateway reading the routing feed). */
-    PLATFORM;
+    PLATFORM,
+    /**
+     * The city's citizen app: a public client (no secret, RFC 8252 native app) that signs citizens in with the
+     * authorization code grant and PKCE S256 at exact redirect URIs; never a platform API scope.
+     */
+    CITIZEN_APP;
 
     /** The value of the {@code client_type} claim: lower case, as API enumerations are. */
     public String claimValue() {

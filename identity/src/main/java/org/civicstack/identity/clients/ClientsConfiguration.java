@@ -38,8 +38,14 @@ class ClientsConfiguration {
     }
 
     @Bean
+    CitizenAppClientRegistrar citizenAppClientRegistrar(RegisteredClientRepository repository,
+            IdentityProperties properties) {
+        return new CitizenAppClientRegistrar(repository, properties.accessTokenTtl(), Clock.systemUTC());
+    }
+
+    @Bean
     BootstrapClients bootstrapClients(IdentityProperties properties, PlatformClientRegistrar registrar,
-            JdbcTemplate jdbc, TransactionTemplate transaction) {
-        return new BootstrapClients(properties.bootstrapClients(), registrar, jdbc, transaction);
+            CitizenAppClientRegistrar apps, JdbcTemplate jdbc, TransactionTemplate transaction) {
+        return new BootstrapClients(properties.bootstrapClients(), registrar, apps, jdbc, transaction);
     }
 }

@@ -27,6 +27,10 @@ public record PlatformClient(ClientId clientId, ClientType type, AgencyId agency
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(scopes, "scopes");
+        if (type == ClientType.CITIZEN_APP) {
+            throw new IllegalArgumentException("client " + clientId + " is a citizen app: a public client, not a "
+                    + "platform client (see CitizenAppClient)");
+        }
         if (scopes.isEmpty()) {
             throw new IllegalArgumentException("client " + clientId + " needs at least one scope");
         }

@@ -18,9 +18,13 @@ public final class PlatformClientSettings {
     }
 
     static ClientSettings.Builder write(ClientSettings.Builder settings, PlatformClient client) {
-        settings.setting(CLIENT_TYPE, client.type().claimValue());
+        writeType(settings, client.type());
         client.agency().ifPresent(agency -> settings.setting(AGENCY_ID, agency.value()));
         return settings;
+    }
+
+    static ClientSettings.Builder writeType(ClientSettings.Builder settings, ClientType type) {
+        return settings.setting(CLIENT_TYPE, type.claimValue());
     }
 
     /** The client's type, or empty for a client that was not registered as a platform client. */

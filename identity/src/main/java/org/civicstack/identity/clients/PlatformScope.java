@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public enum PlatformScope {
 
-    REGISTRY_READ("registry:read", EnumSet.allOf(ClientType.class),
+    REGISTRY_READ("registry:read", EnumSet.of(ClientType.AGENCY, ClientType.OPERATOR, ClientType.PLATFORM),
             "read agencies and service definitions in the registry (an agency: its own)"),
     REGISTRY_WRITE("registry:write", EnumSet.of(ClientType.AGENCY),
             "agencies: register and maintain their own service definitions"),

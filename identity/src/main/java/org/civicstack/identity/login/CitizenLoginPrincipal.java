@@ -10,6 +10,7 @@ import org.civicstack.identity.citizen.CitizenId;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
@@ -17,7 +18,9 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  * Spring Authorization Server stores the principal of every authorization as JSON with an allow-list of types, so
  * the facts travel in types it already knows: a {@link UsernamePasswordAuthenticationToken} whose name is the
  * {@link CitizenId} and whose authorities encode the login facts ({@code CITIZEN}, {@code SID:<uuid>},
- * {@code AUTH_TIME:<epoch seconds>}, {@code AMR:<method>}). Read them back only through {@link #read}.
+ * {@code AUTH_TIME:<epoch seconds>}, {@code AMR:<method>}) plus Spring Security's {@link FactorGrantedAuthority}
+ * {@code FACTOR_OTT} issued at the login time (the ID token's {@code auth_time} source; also on SAS's allow-list).
+ * Read them back only through {@link #read}.
  */
 public final class CitizenLoginPrincipal {
 
@@ -39,6 +42,10 @@ public final class CitizenLoginPrincipal {
         authorities.add(new SimpleGrantedAuthority(SID + sid));
         authorities.add(new SimpleGrantedAuthority(AUTH_TIME + authTime.getEpochSecond()));
         amr.forEach(method -> authorities.add(new SimpleGrantedAuthority(AMR + method)));
+        // Spring Security 7's record of when a factor was proven: the authorization server reads the ID token's
+        // auth_time from it (and refuses to issue one without it); a one-time code is the OTT factor
+        authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.OTT_AUTHORITY).issuedAt(authTime)
+                .build());
         return UsernamePasswordAuthenticationToken.authenticated(citizen.toString(), null, authorities);
     }
 

@@ -31,7 +31,7 @@ class BootstrapClientsTest {
         assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", client("fifth", null, "registry:read"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("civicstack.identity.bootstrap-clients[5].client-type (env "
-                        + "CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE) is missing: one of agency, operator, platform");
+                        + "CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE) is missing: one of agency, operator, platform, citizen_app");
         assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", client(null, "agency", "registry:read"))))
                 .hasMessageContaining("bootstrap-clients[5].client-id (env CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTID) is missing");
         assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", new BootstrapClient("fifth", SECRET, Set.of(),

@@ -80,7 +80,7 @@ class IdentityApiSecurityIT {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"/v1/identity/nothing-here", "/oauth2/nothing-here", "/login"})
+        @ValueSource(strings = {"/v1/identity/nothing-here", "/oauth2/nothing-here", "/v1/identity/login"})
         void unknownPathIsAnAnonymousProblemJson404(String path) {
             HttpResponse<String> response = identity.get(path);
 
