@@ -83,7 +83,10 @@ class IdentityOpenApiConformanceIT {
     @Test
     void documentListsExactlyTheEndpointsIdentityServes() {
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder("/oauth2/token", "/oauth2/jwks",
-                "/.well-known/oauth-authorization-server", "/oauth2/introspect", "/oauth2/revoke");
+                "/.well-known/oauth-authorization-server", "/oauth2/introspect", "/oauth2/revoke",
+                "/v1/identity/me/assurance", "/v1/identity/me/assurance/identity-verification",
+                "/v1/identity/me/assurance/face-verification",
+                "/v1/identity/me/assurance/face-verification/{verificationId}/complete");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is not served, so not documented").isEqualTo(404);
     }

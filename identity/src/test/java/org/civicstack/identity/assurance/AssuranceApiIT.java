@@ -11,6 +11,7 @@ import static org.civicstack.identity.assurance.CitizenFixtures.aCitizen;
 import static org.civicstack.identity.assurance.CitizenFixtures.aResidentIdNumber;
 import static org.civicstack.identity.assurance.CitizenFixtures.citizenToken;
 import static org.civicstack.identity.assurance.CitizenFixtures.platformToken;
+import static org.civicstack.testkit.OpenApiConformance.call;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +32,7 @@ import com.jayway.jsonpath.JsonPath;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.citizen.CitizenId;
 import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -371,6 +373,36 @@ class AssuranceApiIT {
 
             assertProblem(startFace(number), 503, "face_provider_unavailable");
             assertThat(attempts()).containsExactly("realname:match", "face:unavailable");
+        }
+    }
+
+    /** Real exchanges validated, request and response, against the OpenAPI document identity serves. */
+    @Nested
+    class OpenApiDocument {
+
+        @Test
+        void successAndRefusalsMatchTheDocument() {
+            OpenApiConformance api = OpenApiConformance.ofServiceAt(port);
+            authorityAnswers("consistent");
+
+            assertThat(api.conforming(call("GET", BASE).bearer(token)).statusCode()).isEqualTo(200);
+            assertThat(api.conforming(call("POST", BASE + "/identity-verification").bearer(token)
+                    .json(body("张三", "11010519491231002Y"))).statusCode()).isEqualTo(400);
+            assertThat(api.conforming(call("POST", BASE + "/face-verification").bearer(token)
+                    .json("{\"id_number\":\"" + number + "\"}")).statusCode()).isEqualTo(403);
+            assertThat(api.conforming(call("POST", BASE + "/identity-verification").bearer(token)
+                    .json(body("张三", number))).statusCode()).isEqualTo(200);
+            FACE.stubFor(post("/v2/face/init").willReturn(okJson("{\"certify_id\":\"c-9\",\"expires_in\":600}")));
+            HttpResponse<String> started = api.conforming(call("POST", BASE + "/face-verification").bearer(token)
+                    .json("{\"id_number\":\"" + number + "\"}"));
+            assertThat(started.statusCode()).isEqualTo(201);
+            FACE.stubFor(post("/v2/face/describe").willReturn(okJson(
+                    "{\"status\":\"finished\",\"liveness_passed\":true,\"similarity\":95}")));
+            String id = JsonPath.read(started.body(), "$.verification_id");
+            assertThat(api.conforming(call("POST", BASE + "/face-verification/" + id + "/complete").bearer(token))
+                    .statusCode()).isEqualTo(200);
+            assertThat(api.conforming(call("POST", BASE + "/face-verification/" + id + "/complete").bearer(token))
+                    .statusCode()).isEqualTo(409);
         }
     }
 
