@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -243,6 +244,39 @@ class AssuranceApiIT {
             assertThat(accounts.currentLevel(other)).isEqualTo(AssuranceLevel.PHONE_VERIFIED);
             assertThat(jdbc.queryForList("SELECT outcome FROM verification_attempt WHERE citizen_id = ?", String.class,
                     other.value())).containsExactly("already_bound");
+        }
+
+        @Test
+        void twoAccountsVerifyingTheSameNumberAtOnceBindItOnce() {
+            REAL_NAME.stubFor(post("/v2/identity/verify").willReturn(okJson("{\"result\":\"consistent\"}")
+                    .withFixedDelay(300)));
+            CitizenId other = aCitizen(accounts);
+            String otherToken = citizenToken(signingKey, other);
+
+            CompletableFuture<HttpResponse<String>> mine = CompletableFuture.supplyAsync(() -> verifyIdentity("张三", number));
+            CompletableFuture<HttpResponse<String>> theirs = CompletableFuture.supplyAsync(
+                    () -> postJson(BASE + "/identity-verification", otherToken, body("张三", number)));
+
+            assertThat(List.of(mine.join().statusCode(), theirs.join().statusCode())).containsExactlyInAnyOrder(200, 409);
+            HttpResponse<String> loser = mine.join().statusCode() == 409 ? mine.join() : theirs.join();
+            assertProblem(loser, 409, "already_bound");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM identity_verification WHERE citizen_id IN (?, ?)",
+                    Integer.class, citizen.value(), other.value())).isEqualTo(1);
+            assertThat(accounts.currentLevel(citizen).level() + accounts.currentLevel(other).level()).isEqualTo(3);
+        }
+
+        @Test
+        void twoConcurrentAttemptsOfOneCitizenCallTheAuthorityOnce() {
+            REAL_NAME.stubFor(post("/v2/identity/verify").willReturn(okJson("{\"result\":\"consistent\"}")
+                    .withFixedDelay(300)));
+
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> verifyIdentity("张三", number));
+            CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(() -> verifyIdentity("张三", number));
+
+            assertThat(List.of(first.join().statusCode(), second.join().statusCode())).containsExactlyInAnyOrder(200, 409);
+            HttpResponse<String> refused = first.join().statusCode() == 409 ? first.join() : second.join();
+            assertThat((String) JsonPath.read(refused.body(), "$.code")).isIn("verification_in_progress", "already_verified");
+            REAL_NAME.verify(1, postRequestedFor(urlEqualTo("/v2/identity/verify")));
         }
 
         @Test
