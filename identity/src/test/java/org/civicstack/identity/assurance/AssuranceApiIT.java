@@ -36,6 +36,7 @@ import org.civicstack.identity.keys.ActiveSigningKey;
 import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -89,11 +90,31 @@ class AssuranceApiIT {
     String token;
     String number;
 
+    final List<CitizenId> created = new java.util.ArrayList<>();
+
+    /**
+     * Removes what this test wrote, so that other test classes sharing the database (ServiceContractIT counts the
+     * outbox) see what they expect; the citizen rows stay, unreferenced.
+     */
+    @AfterEach
+    void removeThisTestsRows() {
+        String[] ids = created.stream().map(CitizenId::toString).toArray(String[]::new);
+        jdbc.update("DELETE FROM outbox_event WHERE payload->>'citizen_id' = ANY (?)", (Object) ids);
+        jdbc.update("DELETE FROM verification_attempt WHERE citizen_id::text = ANY (?)", (Object) ids);
+        jdbc.update("DELETE FROM identity_verification WHERE citizen_id::text = ANY (?)", (Object) ids);
+    }
+
+    private CitizenId newCitizen() {
+        CitizenId id = aCitizen(accounts);
+        created.add(id);
+        return id;
+    }
+
     @BeforeEach
     void setUp() {
         REAL_NAME.resetAll();
         FACE.resetAll();
-        citizen = aCitizen(accounts);
+        citizen = newCitizen();
         token = citizenToken(signingKey, citizen);
         number = aResidentIdNumber();
     }
@@ -234,7 +255,7 @@ class AssuranceApiIT {
         void aNumberVerifiedForAnotherAccountIs409AlreadyBoundWithoutAskingTheAuthority() {
             authorityAnswers("consistent");
             assertThat(verifyIdentity("张三", number).statusCode()).isEqualTo(200);
-            CitizenId other = aCitizen(accounts);
+            CitizenId other = newCitizen();
 
             HttpResponse<String> response = postJson(BASE + "/identity-verification", citizenToken(signingKey, other),
                     body("张三", number));
@@ -250,7 +271,7 @@ class AssuranceApiIT {
         void twoAccountsVerifyingTheSameNumberAtOnceBindItOnce() {
             REAL_NAME.stubFor(post("/v2/identity/verify").willReturn(okJson("{\"result\":\"consistent\"}")
                     .withFixedDelay(300)));
-            CitizenId other = aCitizen(accounts);
+            CitizenId other = newCitizen();
             String otherToken = citizenToken(signingKey, other);
 
             CompletableFuture<HttpResponse<String>> mine = CompletableFuture.supplyAsync(() -> verifyIdentity("张三", number));
@@ -392,7 +413,7 @@ class AssuranceApiIT {
         void anotherCitizensOrAnUnknownVerificationIs404() {
             reachLevelTwo();
             String id = startedFaceVerification();
-            String stranger = citizenToken(signingKey, aCitizen(accounts));
+            String stranger = citizenToken(signingKey, newCitizen());
 
             assertProblem(postJson(BASE + "/face-verification/" + id + "/complete", stranger, ""), 404,
                     "face_verification_not_found");

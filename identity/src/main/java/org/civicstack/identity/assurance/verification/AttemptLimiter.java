@@ -3,14 +3,14 @@ package org.civicstack.identity.assurance.verification;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import org.civicstack.identity.citizen.CitizenId;
 
 /**
- * Claim, then call: before a provider is asked, the attempt is written as {@code pending} under the citizen's row
- * lock, after checking the daily limit and that no other attempt of the citizen is being answered right now. A
- * concurrent duplicate therefore waits for the lock, sees the pending row and is refused instead of calling twice.
+ * Claim, then call: before a provider is asked, the services call {@link #admit} and write their attempt as
+ * {@code pending} in the same transaction, under the citizen's row lock taken here, after checking the daily limit
+ * and that no other attempt of the citizen is being answered right now. A concurrent duplicate therefore waits for
+ * the lock, sees the pending row and is refused instead of calling the provider twice.
  */
 public class AttemptLimiter {
 
@@ -43,12 +43,6 @@ public class AttemptLimiter {
                     + " verification attempts of this kind are allowed in 24 hours.",
                     wait.isNegative() ? Duration.ofSeconds(1) : wait);
         }
-    }
-
-    /** {@link #admit}, then the attempt recorded as {@code pending}; returns its id. */
-    public UUID claim(CitizenId citizen, AttemptKind kind) {
-        admit(citizen, kind);
-        return attempts.insert(citizen, kind, AttemptOutcome.PENDING, null);
     }
 
     public int remaining(CitizenId citizen, AttemptKind kind) {

@@ -88,7 +88,13 @@ public class FaceVerificationService {
                     "This is not the resident ID number this account was verified with.");
         }
         PersonName name = names.open(identity.nameCiphertext(), citizen);
-        UUID attempt = tx.execute(s -> limiter.claim(citizen, AttemptKind.FACE));
+        UUID attempt = tx.execute(s -> {
+            limiter.admit(citizen, AttemptKind.FACE);
+            if (accounts.currentLevel(citizen).satisfies(AssuranceLevel.FACE_VERIFIED)) {
+                throw AssuranceRefused.of(Refusal.ALREADY_VERIFIED, "This account is already at level 3.");
+            }
+            return attempts.insert(citizen, AttemptKind.FACE, AttemptOutcome.PENDING, null);
+        });
         FaceStart started = provider.start(attempt.toString(), name, number);
         if (started instanceof FaceStart.Started session) {
             tx.executeWithoutResult(s -> attempts.started(attempt, session.providerSession(), session.expiresAt()));

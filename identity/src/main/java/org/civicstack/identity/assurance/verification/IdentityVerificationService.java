@@ -79,6 +79,10 @@ public class IdentityVerificationService {
     /** The pending attempt's id, or null when the number belongs to another account (recorded as such). */
     private UUID claim(CitizenId citizen, byte[] hash) {
         limiter.admit(citizen, AttemptKind.REALNAME);
+        if (accounts.currentLevel(citizen).satisfies(AssuranceLevel.IDENTITY_VERIFIED)) {
+            // a concurrent attempt of the same citizen succeeded while this one waited for the lock
+            throw AssuranceRefused.of(Refusal.ALREADY_VERIFIED, "This account is already verified.");
+        }
         if (records.ownerOf(hash).filter(owner -> !owner.equals(citizen)).isPresent()) {
             attempts.insert(citizen, AttemptKind.REALNAME, AttemptOutcome.ALREADY_BOUND, null);
             log.info("Identity verification of citizen {} refused: number bound to another account", citizen);
