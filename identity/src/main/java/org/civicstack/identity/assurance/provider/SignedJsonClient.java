@@ -103,7 +103,9 @@ public final class SignedJsonClient {
      */
     public static String providerCode(JsonNode body, int status) {
         String code = body != null && body.path("code").isString() ? body.path("code").asString() : "http_" + status;
-        String token = code.replaceAll("[^A-Za-z0-9_.-]", "");
+        // letters, digits and . _ - only, and no run of 6+ digits: a provider echoing input must not put an ID
+        // number (or a mobile number) into our records
+        String token = code.replaceAll("[^A-Za-z0-9_.-]", "").replaceAll("[0-9]{6,}", "");
         return token.isEmpty() ? "unspecified" : token.substring(0, Math.min(token.length(), 64));
     }
 
