@@ -84,7 +84,10 @@ class IdentityOpenApiConformanceIT {
     void documentListsExactlyTheEndpointsIdentityServes() {
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder("/oauth2/token", "/oauth2/jwks",
                 "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration", "/oauth2/authorize",
-                "/oauth2/introspect", "/oauth2/revoke");
+                "/oauth2/introspect", "/oauth2/revoke",
+                "/v1/identity/me/assurance", "/v1/identity/me/assurance/identity-verification",
+                "/v1/identity/me/assurance/face-verification",
+                "/v1/identity/me/assurance/face-verification/{verificationId}/complete");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is served and documented").isEqualTo(200);
     }

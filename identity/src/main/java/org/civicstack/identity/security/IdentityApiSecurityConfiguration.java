@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -75,7 +76,11 @@ class IdentityApiSecurityConfiguration {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource)
                 .jwsAlgorithm(SignatureAlgorithm.from(signingKey.algorithm().getName()))
                 .build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
+        // RFC 9068 access tokens say typ at+jwt (the shared token contract of issue #8); tokens issued before that
+        // change say JWT or nothing, and stay valid until they expire
+        JwtTypeValidator types = new JwtTypeValidator("at+jwt", "application/at+jwt", "JWT");
+        types.setAllowEmpty(true);
+        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(types,
                 new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience())));
         return decoder;
     }

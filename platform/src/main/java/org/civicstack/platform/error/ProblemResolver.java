@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.BindingResult;
 import org.springframework.web.ErrorResponse;
 import tools.jackson.core.JacksonException;
@@ -50,6 +51,10 @@ public final class ProblemResolver {
         Throwable tooLarge = findCause(error, DataBufferLimitException.class);
         if (tooLarge != null) {
             return Problem.ofStatus(413, "The request body is larger than this endpoint accepts.", instance);
+        }
+        if (error instanceof HttpMessageNotReadableException) {
+            // the servlet stack's unreadable body (broken JSON, unknown field); not an ErrorResponse there
+            return Problem.ofStatus(400, describeBadInput(error), instance);
         }
         if (error instanceof ErrorResponse response) {
             return fromErrorResponse(response, error, instance);
