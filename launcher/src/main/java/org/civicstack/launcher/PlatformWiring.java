@@ -15,6 +15,8 @@ final class PlatformWiring {
     static final String GATEWAY_CLIENT_ID = "civicstack-gateway";
     /** The launcher's own entry in {@code civicstack.identity.bootstrap-clients}. */
     static final String GATEWAY_CLIENT_ENTRY = "launcher-gateway";
+    /** Names the SMS provider for identity; when set, the all-in-one run does not switch to the console adapter. */
+    static final String SMS_PROVIDER_VARIABLE = "CIVICSTACK_IDENTITY_SMS_PROVIDER";
 
     private final LauncherSettings settings;
     private final String gatewaySecret;
@@ -58,9 +60,12 @@ final class PlatformWiring {
                 args.add(entry + ".scopes=registry:routing");
                 args.add(entry + ".client-type=platform");
                 // login codes go to the console instead of an SMS provider: the all-in-one run is the one place
-                // identity accepts the local adapter, and this flag (set nowhere else) is how it knows
-                args.add("--civicstack.identity.sms.provider=local");
+                // identity accepts the local adapter, and this flag (set nowhere else) is how it knows. Unless the
+                // environment names a provider (an all-in-one run with a real SMS account, or a test's stand-in)
                 args.add("--civicstack.identity.sms.all-in-one-run=true");
+                if (!namesSmsProvider()) {
+                    args.add("--civicstack.identity.sms.provider=local");
+                }
             }
             case "gateway" -> {
                 for (ServiceSpec backend : ServiceSpec.BACKENDS) {
@@ -74,5 +79,12 @@ final class PlatformWiring {
             }
         }
         return args;
+    }
+
+    /** Whether the services' environment or the extra arguments choose the SMS provider themselves. */
+    private boolean namesSmsProvider() {
+        java.util.Map<String, String> environment = settings.environment() != null ? settings.environment() : System.getenv();
+        return environment.containsKey(SMS_PROVIDER_VARIABLE)
+                || settings.extraArguments().stream().anyMatch(arg -> arg.startsWith("--civicstack.identity.sms.provider="));
     }
 }

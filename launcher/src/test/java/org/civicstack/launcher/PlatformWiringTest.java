@@ -21,4 +21,17 @@ class PlatformWiringTest {
                 "--civicstack.identity.sms.all-in-one-run=true");
         assertThat(wiring.argumentsFor(ServiceSpec.GATEWAY)).noneMatch(arg -> arg.contains("sms"));
     }
+
+    @Test
+    void aProviderNamedInTheEnvironmentIsNotOverriddenByTheLocalAdapter() {
+        PlatformWiring wiring = PlatformWiring.of(LauncherSettings.fromEnvironment(
+                java.util.Map.of(PlatformWiring.SMS_PROVIDER_VARIABLE, "aliyun")));
+        ServiceSpec identity = ServiceSpec.BACKENDS.stream().filter(s -> s.name().equals("identity")).findFirst()
+                .orElseThrow();
+
+        List<String> identityArgs = wiring.argumentsFor(identity);
+
+        assertThat(identityArgs).noneMatch(arg -> arg.startsWith("--civicstack.identity.sms.provider="));
+        assertThat(identityArgs).contains("--civicstack.identity.sms.all-in-one-run=true");
+    }
 }

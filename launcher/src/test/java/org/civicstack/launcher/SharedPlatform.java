@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.civicstack.testkit.AliyunSmsStandIn;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -32,6 +33,10 @@ public final class SharedPlatform implements BeforeAllCallback {
     static final String E2E_OPERATOR_SECRET = "e2e-operator-secret-0123456789abcdefghij";
     static final String E2E_AGENCY = "e2e-health-commission";
     static final String E2E_AGENCY_SECRET = "e2e-agency-secret-0123456789abcdefghijkl";
+
+    /** The citizen app of {@code examples/walkthrough.env} and its loopback redirect URI (RFC 8252 §7.3). */
+    static final String E2E_APP = "walkthrough-city-app";
+    static final String E2E_APP_REDIRECT = "http://127.0.0.1:18491/callback";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedPlatform.class);
 
@@ -119,6 +124,14 @@ public final class SharedPlatform implements BeforeAllCallback {
             environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SCOPES", "registry:write,registry:read");
             environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE", "agency");
             environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_AGENCYID", "agy_e2e00000000000000001");
+            // login codes go to a stand-in of the SMS provider (a third party) instead of the console, so the
+            // tests read them as a citizen reads their phone
+            environment.put("CIVICSTACK_IDENTITY_SMS_PROVIDER", "aliyun");
+            environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_ENDPOINT", AliyunSmsStandIn.endpoint());
+            environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYID", "e2e-access-key");
+            environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYSECRET", "e2e-access-key-secret");
+            environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_SIGNNAME", "CivicStack");
+            environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_TEMPLATECODE", "SMS_000000001");
             LauncherSettings settings = LauncherSettings.fromEnvironment(environment).withExtraArguments(List.of(
                     "--logging.level.root=WARN",
                     // and the end-to-end test's operator as a Spring argument, the other way to configure a client

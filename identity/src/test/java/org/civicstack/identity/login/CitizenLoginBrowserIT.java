@@ -1,5 +1,7 @@
 package org.civicstack.identity.login;
 
+import org.civicstack.testkit.AliyunSmsStandIn;
+import org.civicstack.testkit.CitizenLoginDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -72,7 +74,7 @@ class CitizenLoginBrowserIT extends LoginIntegrationTest {
 
     @BeforeEach
     void startBrowser() throws Exception {
-        apps.register(CitizenAppClient.of(APP, List.of("openid", "offline_access"), List.of(LoginTestSms.appCallback())));
+        apps.register(CitizenAppClient.of(APP, List.of("openid", "offline_access"), List.of(AliyunSmsStandIn.appCallback())));
         var keys = redis.keys("cs:identity:login:send:address:*");
         if (keys != null && !keys.isEmpty()) {
             redis.delete(keys);
@@ -107,7 +109,7 @@ class CitizenLoginBrowserIT extends LoginIntegrationTest {
         String mobile = "137" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
         String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
         String state = UUID.randomUUID().toString();
-        String redirect = LoginTestSms.appCallback();
+        String redirect = AliyunSmsStandIn.appCallback();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
 
         browser.get("http://localhost:" + port + "/oauth2/authorize?response_type=code&client_id=" + APP
@@ -131,17 +133,17 @@ class CitizenLoginBrowserIT extends LoginIntegrationTest {
         assertThat(browser.findElement(By.id("sent")).getText())
                 .contains(MobileNumber.parse(mobile).orElseThrow().masked());
 
-        String code = LoginTestSms.latestCodeFor(mobile).orElseThrow(() -> new AssertionError("no SMS to " + mobile));
+        String code = AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow(() -> new AssertionError("no SMS to " + mobile));
         browser.findElement(By.id("code")).sendKeys(code);
         browser.findElement(By.id("verify")).click();
 
-        wait.until(ExpectedConditions.urlContains(LoginTestSms.APP_CALLBACK_PATH));
+        wait.until(ExpectedConditions.urlContains(AliyunSmsStandIn.APP_CALLBACK_PATH));
         URI callback = URI.create(browser.getCurrentUrl());
         Map<String, String> query = CitizenLoginDriver.query(callback);
         assertThat(query).containsEntry("state", state).containsKey("code");
         assertThat(browser.findElement(By.id("app")).getText()).isEqualTo("back in the app");
 
-        CitizenLoginDriver.Tokens tokens = new CitizenLoginDriver("http://localhost:" + port, LoginTestSms::latestCodeFor)
+        CitizenLoginDriver.Tokens tokens = new CitizenLoginDriver("http://localhost:" + port, AliyunSmsStandIn::latestCodeFor)
                 .token(APP, redirect, query.get("code"), verifier);
 
         assertThat(tokens.response().statusCode()).as(tokens.response().body()).isEqualTo(200);

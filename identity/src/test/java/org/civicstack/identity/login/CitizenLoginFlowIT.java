@@ -1,5 +1,7 @@
 package org.civicstack.identity.login;
 
+import org.civicstack.testkit.AliyunSmsStandIn;
+import org.civicstack.testkit.CitizenLoginDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -60,7 +62,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
     }
 
     CitizenLoginDriver driver() {
-        return new CitizenLoginDriver("http://localhost:" + port, LoginTestSms::latestCodeFor);
+        return new CitizenLoginDriver("http://localhost:" + port, AliyunSmsStandIn::latestCodeFor);
     }
 
     @Nested
@@ -106,7 +108,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
         void eventsSayWhatHappenedWithoutTheNumberOrTheCode() {
             String mobile = aMobile();
             driver().login(APP, REDIRECT, mobile, "openid");
-            String code = LoginTestSms.latestCodeFor(mobile).orElseThrow();
+            String code = AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow();
             var citizen = accounts.find(MobileNumber.parse(mobile).orElseThrow()).orElseThrow();
 
             List<String> payloads = jdbc.queryForList("SELECT payload::text FROM outbox_event WHERE stream = "
@@ -128,7 +130,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             browser.authorize(APP, REDIRECT, "openid", Map.of());
             browser.openLoginPage();
             browser.sendCode(mobile);
-            String right = LoginTestSms.latestCodeFor(mobile).orElseThrow();
+            String right = AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow();
             String wrong = right.equals("000000") ? "111111" : "000000";
 
             for (int left = 4; left >= 1; left--) {
@@ -155,7 +157,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             jdbc.update("UPDATE login_code SET expires_at = now() - interval '1 second' WHERE mobile_e164 = ?",
                     "+86" + mobile);
 
-            HttpResponse<String> answer = browser.enterCode(LoginTestSms.latestCodeFor(mobile).orElseThrow());
+            HttpResponse<String> answer = browser.enterCode(AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow());
 
             assertThat(answer.statusCode()).isEqualTo(400);
             assertThat(answer.body()).contains("该验证码已失效");
@@ -168,7 +170,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             first.authorize(APP, REDIRECT, "openid", Map.of());
             first.openLoginPage();
             first.sendCode(mobile);
-            String code = LoginTestSms.latestCodeFor(mobile).orElseThrow();
+            String code = AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow();
             assertThat(first.enterCode(code).statusCode()).isEqualTo(303);
 
             assertThat(first.enterCode(code).statusCode()).isEqualTo(400);
@@ -181,7 +183,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             String mobile = aMobile();
             CitizenLogin.SendOutcome sent = login.sendCode(mobile, "192.0.2.10", APP);
             LoginChallengeId challenge = ((CitizenLogin.SendOutcome.Sent) sent).challenge();
-            String code = LoginTestSms.latestCodeFor(mobile).orElseThrow();
+            String code = AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow();
             int parallel = 8;
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
@@ -229,13 +231,13 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
         void anInvalidNumberIsAClearErrorAndNothingIsSent() {
             CitizenLoginDriver browser = driver();
             browser.openLoginPage();
-            long before = LoginTestSms.sent().size();
+            long before = AliyunSmsStandIn.sent().size();
 
             HttpResponse<String> answer = browser.sendCode("12345");
 
             assertThat(answer.statusCode()).isEqualTo(400);
             assertThat(answer.body()).contains("请输入有效的手机号码");
-            assertThat(LoginTestSms.sent()).hasSize((int) before);
+            assertThat(AliyunSmsStandIn.sent()).hasSize((int) before);
         }
 
         @Test
@@ -310,7 +312,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             assertThat(again.headers().firstValue("Retry-After")).hasValueSatisfying(
                     seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
             assertThat(again.body()).contains("发送过于频繁");
-            assertThat(LoginTestSms.countFor(mobile)).isEqualTo(1);
+            assertThat(AliyunSmsStandIn.countFor(mobile)).isEqualTo(1);
         }
 
         @Test
@@ -324,7 +326,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             String twentyFirst = aMobile();
 
             assertThat(browser.sendCode(twentyFirst).statusCode()).isEqualTo(429);
-            assertThat(LoginTestSms.countFor(twentyFirst)).isZero();
+            assertThat(AliyunSmsStandIn.countFor(twentyFirst)).isZero();
         }
 
         @Test
@@ -404,7 +406,7 @@ class CitizenLoginFlowIT extends LoginIntegrationTest {
             browser.authorize(APP, REDIRECT, "openid", Map.of());
             browser.openLoginPage();
             browser.sendCode(mobile);
-            HttpResponse<String> signedIn = browser.enterCode(LoginTestSms.latestCodeFor(mobile).orElseThrow());
+            HttpResponse<String> signedIn = browser.enterCode(AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow());
             HttpResponse<String> authorized = browser.follow(signedIn);
             return CitizenLoginDriver.query(URI.create(CitizenLoginDriver.location(authorized))).get("code");
         }

@@ -1,4 +1,4 @@
-package org.civicstack.identity.login;
+package org.civicstack.testkit;
 
 import java.io.IOException;
 import java.net.CookieManager;
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * request. Cookie- and CSRF-aware; follows no redirect by itself, so every hop can be asserted.
  *
  * <pre>{@code
- * CitizenLoginDriver driver = new CitizenLoginDriver("http://localhost:" + port, LoginTestSms::latestCodeFor);
+ * CitizenLoginDriver driver = new CitizenLoginDriver("http://localhost:" + port, AliyunSmsStandIn::latestCodeFor);
  * CitizenLoginDriver.Tokens tokens = driver.login("city-app", "https://app.example/cb", "13800138000", "openid");
  * }</pre>
  *
@@ -52,7 +52,7 @@ public final class CitizenLoginDriver {
     /**
      * @param base identity's base URL, e.g. {@code http://localhost:8081}
      * @param codeForNumber the latest code texted to a number (as the provider receives it: 11 digits for a
-     *         mainland number), e.g. {@link LoginTestSms#latestCodeFor}
+     *         mainland number), e.g. identity's {@code AliyunSmsStandIn.latestCodeFor}
      */
     public CitizenLoginDriver(String base, Function<String, Optional<String>> codeForNumber) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -74,7 +74,26 @@ public final class CitizenLoginDriver {
 
     /** The whole flow; fails with the step's response if any step does not go as a citizen's would. */
     public Tokens login(String clientId, String redirectUri, String mobile, String scope) {
-        HttpResponse<String> redirect = authorize(clientId, redirectUri, scope, Map.of());
+        String callback = signIn(authorize(clientId, redirectUri, scope, Map.of()), redirectUri, mobile);
+        Map<String, String> query = query(URI.create(callback));
+        if (!state.equals(query.get("state"))) {
+            throw new AssertionError("state not returned unchanged: " + callback);
+        }
+        String authorizationCode = Optional.ofNullable(query.get("code"))
+                .orElseThrow(() -> new AssertionError("no code in " + callback));
+        return token(clientId, redirectUri, authorizationCode, codeVerifier);
+    }
+
+    /**
+     * The citizen's part for an authorization URL some other client built (an independent relying party): opens
+     * it, signs in on the hosted page with the code texted to {@code mobile}, and returns the URL the browser is
+     * finally sent to (the app's redirect URI with {@code code} and {@code state}).
+     */
+    public String signInAt(String authorizationUrl, String redirectUri, String mobile) {
+        return signIn(get(authorizationUrl), redirectUri, mobile);
+    }
+
+    private String signIn(HttpResponse<String> redirect, String redirectUri, String mobile) {
         expect(redirect, 302, "authorize (not signed in) should send to the login page");
         expectLocationPath(redirect, "/login");
         expect(openLoginPage(), 200, "login page");
@@ -88,13 +107,7 @@ public final class CitizenLoginDriver {
         if (!callback.startsWith(redirectUri)) {
             throw new AssertionError("expected a redirect to " + redirectUri + ", got " + callback);
         }
-        Map<String, String> query = query(URI.create(callback));
-        if (!state.equals(query.get("state"))) {
-            throw new AssertionError("state not returned unchanged: " + callback);
-        }
-        String authorizationCode = Optional.ofNullable(query.get("code"))
-                .orElseThrow(() -> new AssertionError("no code in " + callback));
-        return token(clientId, redirectUri, authorizationCode, codeVerifier);
+        return callback;
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.civicstack.identity.login;
+package org.civicstack.testkit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -21,14 +21,14 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 /**
  * A stand-in for Alibaba Cloud SMS (a third party, so WireMock): answers {@code SendSms} with {@code Code: OK} and
  * lets a test read the code it "texted" from the captured request, as a citizen would read their phone. One server
- * per test JVM; identity's Aliyun adapter is pointed at it by {@link LoginIntegrationTest}.
+ * per test JVM; identity's Aliyun adapter is pointed at it (identity's {@code LoginIntegrationTest}, the launcher's {@code SharedPlatform}).
  */
-public final class LoginTestSms {
+public final class AliyunSmsStandIn {
 
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]{6})\"");
     private static WireMockServer server;
 
-    private LoginTestSms() {
+    private AliyunSmsStandIn() {
     }
 
     public static synchronized WireMockServer server() {
@@ -68,7 +68,7 @@ public final class LoginTestSms {
 
     /** The form parameters of every SendSms received, oldest first. */
     public static List<Map<String, String>> sent() {
-        return server().findAll(postRequestedFor(urlEqualTo("/"))).stream().map(LoginTestSms::form).toList();
+        return server().findAll(postRequestedFor(urlEqualTo("/"))).stream().map(AliyunSmsStandIn::form).toList();
     }
 
     /** The code in the latest message to this number ({@code PhoneNumbers} as Aliyun gets it, e.g. 13800138000). */
@@ -89,7 +89,7 @@ public final class LoginTestSms {
         return sent().stream().filter(message -> phoneNumbers.equals(message.get("PhoneNumbers"))).count();
     }
 
-    static Map<String, String> form(LoggedRequest request) {
+    public static Map<String, String> form(LoggedRequest request) {
         Map<String, String> form = new LinkedHashMap<>();
         for (String pair : request.getBodyAsString().split("&")) {
             int eq = pair.indexOf('=');
