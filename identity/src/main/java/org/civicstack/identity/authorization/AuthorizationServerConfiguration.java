@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.assurance.AssuranceLevels;
+import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.identity.keys.ActiveSigningKey;
 import org.springframework.context.annotation.Bean;
@@ -41,13 +43,16 @@ class AuthorizationServerConfiguration {
     /** Only the authorization server's own endpoints; everything else falls through to identity's API chain. */
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
+            SessionsConfiguration.SessionTokenRules sessionTokenRules) throws Exception {
         ClientAuthenticationFailureHandler clientAuthenticationFailures = new ClientAuthenticationFailureHandler();
         http.oauth2AuthorizationServer(server -> {
             http.securityMatcher(server.getEndpointsMatcher());
             server.clientAuthentication(client -> client.errorResponseHandler(clientAuthenticationFailures));
             server.authorizationServerMetadataEndpoint(metadata -> metadata
                     .authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported));
+            // sessions: public-client auth for refresh/revoke, refresh rotation + reuse, introspection/revocation rules
+            sessionTokenRules.applyTo(server);
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
         // every endpoint here is for clients today; the citizen login issue gives /oauth2/authorize a login entry point
@@ -96,11 +101,11 @@ class AuthorizationServerConfiguration {
 
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties,
-            ActiveSigningKey signingKey) {
+            ActiveSigningKey signingKey, AssuranceLevels levels) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.from(signingKey.algorithm().getName());
         if (algorithm == null) {
             throw new IllegalStateException("unsupported signing algorithm " + signingKey.algorithm());
         }
-        return new AccessTokenClaimsCustomizer(properties.audience(), algorithm);
+        return new AccessTokenClaimsCustomizer(properties.audience(), algorithm, levels);
     }
 }

@@ -13,7 +13,9 @@ public enum ClientType {
     /** The platform's operations team and its tools (review, publish, suspend). */
     OPERATOR,
     /** A platform component calling another one (e.g. the gateway reading the routing feed). */
-    PLATFORM;
+    PLATFORM,
+    /** The citizen app: a public client (auth method {@code none}), authorization code with PKCE + refresh tokens. */
+    CITIZEN_APP;
 
     /** The value of the {@code client_type} claim: lower case, as API enumerations are. */
     public String claimValue() {

@@ -12,14 +12,16 @@ import java.util.Set;
  */
 public enum PlatformScope {
 
-    REGISTRY_READ("registry:read", EnumSet.allOf(ClientType.class),
+    REGISTRY_READ("registry:read", EnumSet.of(ClientType.AGENCY, ClientType.OPERATOR, ClientType.PLATFORM),
             "read agencies and service definitions in the registry (an agency: its own)"),
     REGISTRY_WRITE("registry:write", EnumSet.of(ClientType.AGENCY),
             "agencies: register and maintain their own service definitions"),
     REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR),
             "operators: register agencies; approve, reject, suspend, resume, retire and roll back services"),
     REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
-            "gateways: read the registry's routing snapshot and change feed");
+            "gateways: read the registry's routing snapshot and change feed"),
+    IDENTITY_INTROSPECT("identity:introspect", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
+            "platform components and operators: introspect tokens at /oauth2/introspect (RFC 7662)");
 
     private final String value;
     private final Set<ClientType> grantableTo;

@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.keys.ActiveSigningKey;
 import org.civicstack.platform.error.ServletProblemHandler;
+import org.civicstack.platform.security.AccessTokenType;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -76,7 +77,8 @@ class IdentityApiSecurityConfiguration {
                 .jwsAlgorithm(SignatureAlgorithm.from(signingKey.algorithm().getName()))
                 .build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
-                new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience())));
+                new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience()),
+                AccessTokenType.validator()));
         return decoder;
     }
 }
