@@ -92,7 +92,8 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
                 .claims(claims -> putLoginFacts(claims, login)));
         Set<String> scopes = new TreeSet<>(context.getAuthorizedScopes());
         context.getClaims()
-                .audience(List.of(audience))
+                // mutable lists only: SAS reads these claims back from JSON with an allow-list (List.of is refused)
+                .audience(new java.util.ArrayList<>(List.of(audience)))
                 .claim(CLIENT_ID, client.getClientId())
                 .claim(CLIENT_TYPE, type.claimValue())
                 .claims(claims -> {
@@ -111,8 +112,10 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
 
     private void putLoginFacts(java.util.Map<String, Object> claims, LoginFacts login) {
         claims.put(ACR, levels.currentLevel(login.citizen()).acr());
-        claims.put(AMR, List.copyOf(login.amr()));
-        claims.put(AUTH_TIME, login.authTime().getEpochSecond());
+        // a plain ArrayList: SAS stores the claims as JSON with an allow-list of types (no List.of / List.copyOf)
+        claims.put(AMR, new java.util.ArrayList<>(login.amr()));
+        // a Date: allowed by the stored-claims allow-list (Long is not), written as epoch seconds by Nimbus
+        claims.put(AUTH_TIME, java.util.Date.from(login.authTime()));
         claims.put(SID, login.sid().toString());
     }
 }

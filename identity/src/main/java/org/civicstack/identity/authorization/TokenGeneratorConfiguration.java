@@ -8,6 +8,7 @@ import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.login.CitizenLoginPrincipal;
 import org.civicstack.identity.login.CitizenLoginPrincipal.LoginFacts;
 import org.civicstack.identity.session.CitizenAppRefreshTokenGenerator;
+import org.civicstack.identity.session.SessionProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.OAuth2Token;
@@ -34,7 +35,9 @@ class TokenGeneratorConfiguration {
     @Bean
     OAuth2TokenGenerator<OAuth2Token> tokenGenerator(JWKSource<SecurityContext> jwkSource,
             OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer,
-            CitizenAppRefreshTokenGenerator citizenAppRefreshTokens, TokenEvents events) {
+            SessionProperties sessions, TokenEvents events) {
+        // not a bean of its own: SAS takes the OAuth2TokenGenerator bean only when it is the unique one
+        CitizenAppRefreshTokenGenerator citizenAppRefreshTokens = new CitizenAppRefreshTokenGenerator(sessions);
         JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
         jwts.setJwtCustomizer(accessTokenClaimsCustomizer);
         OAuth2TokenGenerator<OAuth2Token> library = new DelegatingOAuth2TokenGenerator(jwts,

@@ -43,11 +43,6 @@ public class SessionsConfiguration {
     }
 
     @Bean
-    CitizenAppRefreshTokenGenerator citizenAppRefreshTokenGenerator(SessionProperties properties) {
-        return new CitizenAppRefreshTokenGenerator(properties);
-    }
-
-    @Bean
     SessionTokenRules sessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
             UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
             TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings) {
