@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -82,8 +83,9 @@ public final class TestTokens implements AutoCloseable {
                 .jwtID(UUID.randomUUID().toString());
         claims.forEach(builder::claim);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
-                    builder.build());
+            // typ at+jwt (RFC 9068) as identity writes it; resource servers refuse any other typ
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID())
+                    .type(new JOSEObjectType("at+jwt")).build(), builder.build());
             jwt.sign(new RSASSASigner(signer));
             return jwt.serialize();
         } catch (JOSEException e) {
