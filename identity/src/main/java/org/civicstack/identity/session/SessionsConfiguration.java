@@ -50,6 +50,12 @@ public class SessionsConfiguration {
                 properties, settings);
     }
 
+    /** The userinfo answer for citizens; the OIDC configuration (login feature) plugs it into SAS. */
+    @Bean
+    CitizenUserInfoMapper citizenUserInfoMapper(org.civicstack.identity.citizen.CitizenAccounts accounts) {
+        return new CitizenUserInfoMapper(accounts, accounts::mobileOf);
+    }
+
     /** Deletes fingerprints of used refresh tokens past their lifetime, every {@code purge-interval}. */
     @Bean
     SmartLifecycle usedRefreshTokenPurge(UsedRefreshTokens usedTokens, SessionProperties properties) {
