@@ -72,8 +72,18 @@ public final class TestTokens implements AutoCloseable {
         }
     }
 
+    /** A valid token except for its JWS {@code typ} ({@code null}: none), for the RFC 9068 type check. */
+    public String tokenWithTyp(String subject, Map<String, Object> claims, String typ) {
+        return sign(subject, claims, ISSUER, List.of(AUDIENCE), Instant.now().plusSeconds(300), key, typ);
+    }
+
     private static String sign(String subject, Map<String, Object> claims, String issuer, List<String> audience,
             Instant expiresAt, RSAKey signer) {
+        return sign(subject, claims, issuer, audience, expiresAt, signer, "at+jwt");
+    }
+
+    private static String sign(String subject, Map<String, Object> claims, String issuer, List<String> audience,
+            Instant expiresAt, RSAKey signer, String typ) {
         JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .issuer(issuer)
@@ -84,8 +94,11 @@ public final class TestTokens implements AutoCloseable {
         claims.forEach(builder::claim);
         try {
             // typ at+jwt (RFC 9068) as identity writes it; resource servers refuse any other typ
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID())
-                    .type(new JOSEObjectType("at+jwt")).build(), builder.build());
+            JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID());
+            if (typ != null) {
+                header.type(new JOSEObjectType(typ));
+            }
+            SignedJWT jwt = new SignedJWT(header.build(), builder.build());
             jwt.sign(new RSASSASigner(signer));
             return jwt.serialize();
         } catch (JOSEException e) {
