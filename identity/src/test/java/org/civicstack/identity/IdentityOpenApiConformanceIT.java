@@ -87,7 +87,8 @@ class IdentityOpenApiConformanceIT {
                 "/oauth2/introspect", "/oauth2/revoke",
                 "/v1/identity/me/assurance", "/v1/identity/me/assurance/identity-verification",
                 "/v1/identity/me/assurance/face-verification",
-                "/v1/identity/me/assurance/face-verification/{verificationId}/complete");
+                "/v1/identity/me/assurance/face-verification/{verificationId}/complete",
+                "/v1/identity/me/sessions", "/v1/identity/me/sessions/{sid}");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is served and documented").isEqualTo(200);
     }

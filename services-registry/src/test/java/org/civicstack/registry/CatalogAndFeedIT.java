@@ -180,7 +180,10 @@ class CatalogAndFeedIT extends RegistryTestSupport {
                     tokens.tokenWith("x", claims, "http://localhost:8080", List.of("another-api"), Instant.now().plusSeconds(60), false),
                     tokens.tokenWith("x", claims, "http://localhost:8080", List.of("civicstack"), Instant.now().minusSeconds(120), false),
                     tokens.tokenWith("x", claims, "http://localhost:8080", List.of("civicstack"), Instant.now().plusSeconds(60), true),
-                    "not-a-jwt");
+                    "not-a-jwt",
+                    // RFC 9068: only typ at+jwt is an access token (not an ID token, not a bare JWT)
+                    tokens.tokenWithTyp("x", claims, "JWT"),
+                    tokens.tokenWithTyp("x", claims, null));
             for (String token : bad) {
                 client.get().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(token))
                         .exchange().expectStatus().isUnauthorized();

@@ -250,7 +250,8 @@ public final class CitizenLoginDriver {
         return matcher.find() ? matcher.group(1) : null;
     }
 
-    static String challenge(String verifier) {
+    /** The PKCE S256 challenge of a verifier (RFC 7636 §4.2). */
+    public static String challenge(String verifier) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);

@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -71,8 +72,18 @@ public final class TestTokens implements AutoCloseable {
         }
     }
 
+    /** A valid token except for its JWS {@code typ} ({@code null}: none), for the RFC 9068 type check. */
+    public String tokenWithTyp(String subject, Map<String, Object> claims, String typ) {
+        return sign(subject, claims, ISSUER, List.of(AUDIENCE), Instant.now().plusSeconds(300), key, typ);
+    }
+
     private static String sign(String subject, Map<String, Object> claims, String issuer, List<String> audience,
             Instant expiresAt, RSAKey signer) {
+        return sign(subject, claims, issuer, audience, expiresAt, signer, "at+jwt");
+    }
+
+    private static String sign(String subject, Map<String, Object> claims, String issuer, List<String> audience,
+            Instant expiresAt, RSAKey signer, String typ) {
         JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .issuer(issuer)
@@ -82,8 +93,12 @@ public final class TestTokens implements AutoCloseable {
                 .jwtID(UUID.randomUUID().toString());
         claims.forEach(builder::claim);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
-                    builder.build());
+            // typ at+jwt (RFC 9068) as identity writes it; resource servers refuse any other typ
+            JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID());
+            if (typ != null) {
+                header.type(new JOSEObjectType(typ));
+            }
+            SignedJWT jwt = new SignedJWT(header.build(), builder.build());
             jwt.sign(new RSASSASigner(signer));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.assurance.AssuranceLevels;
+import org.civicstack.identity.session.CitizenUserInfoMapper;
+import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.identity.keys.ActiveSigningKey;
 import org.springframework.context.annotation.Bean;
@@ -51,7 +54,8 @@ class AuthorizationServerConfiguration {
     /** Only the authorization server's own endpoints; everything else falls through to identity's API chain. */
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
+            SessionsConfiguration.SessionTokenRules sessionTokenRules, CitizenUserInfoMapper userInfo) throws Exception {
         ClientAuthenticationFailureHandler clientAuthenticationFailures = new ClientAuthenticationFailureHandler();
         http.oauth2AuthorizationServer(server -> {
             http.securityMatcher(server.getEndpointsMatcher());
@@ -60,8 +64,12 @@ class AuthorizationServerConfiguration {
                     .authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported));
             server.authorizationEndpoint(authorization -> authorization
                     .errorResponseHandler(new AuthorizationErrorResponseHandler()));
-            server.oidc(oidc -> oidc.providerConfigurationEndpoint(provider -> provider
-                    .providerConfigurationCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported)));
+            server.oidc(oidc -> oidc
+                    .providerConfigurationEndpoint(provider -> provider
+                            .providerConfigurationCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported))
+                    .userInfoEndpoint(endpoint -> endpoint.userInfoMapper(userInfo)));
+            // sessions: public-client auth for refresh/revoke, refresh rotation + reuse, introspection/revocation rules
+            sessionTokenRules.applyTo(server);
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
         // a citizen's browser at /oauth2/authorize goes to the login page; every other endpoint is for clients
@@ -94,7 +102,7 @@ class AuthorizationServerConfiguration {
                 .responseTypes(types -> replace(types, List.of("code")))
                 .codeChallengeMethods(methods -> replace(methods, List.of("S256")))
                 .tokenEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
-                .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
+                .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
                 .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
                 .scopes(scopes -> replace(scopes, scopes()))
                 .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"));
@@ -106,7 +114,7 @@ class AuthorizationServerConfiguration {
                 .responseTypes(types -> replace(types, List.of("code")))
                 .codeChallengeMethods(methods -> replace(methods, List.of("S256")))
                 .tokenEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
-                .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
+                .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
                 .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
                 .scopes(scopes -> replace(scopes, scopes()))
                 .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"))
@@ -116,7 +124,7 @@ class AuthorizationServerConfiguration {
 
     private static final List<String> GRANT_TYPES = List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
             AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
-    /** Platform clients authenticate; the citizen app is public ({@code none}, PKCE instead). */
+    /** Introspection is for platform clients; the citizen app is public ({@code none}: PKCE, refresh and revocation). */
     private static final List<String> CLIENT_AUTH_METHODS = List.of(
             ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(), ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
     private static final List<String> TOKEN_AUTH_METHODS = List.of(
@@ -124,7 +132,7 @@ class AuthorizationServerConfiguration {
             ClientAuthenticationMethod.NONE.getValue());
 
     private static List<String> scopes() {
-        List<String> scopes = new ArrayList<>(List.of(OidcScopes.OPENID, "offline_access"));
+        List<String> scopes = new ArrayList<>(List.of(OidcScopes.OPENID, "offline_access", OidcScopes.PHONE));
         Arrays.stream(PlatformScope.values()).map(PlatformScope::value).forEach(scopes::add);
         return scopes.stream().sorted().toList();
     }
@@ -151,11 +159,11 @@ class AuthorizationServerConfiguration {
 
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties,
-            ActiveSigningKey signingKey) {
+            ActiveSigningKey signingKey, AssuranceLevels levels) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.from(signingKey.algorithm().getName());
         if (algorithm == null) {
             throw new IllegalStateException("unsupported signing algorithm " + signingKey.algorithm());
         }
-        return new AccessTokenClaimsCustomizer(properties.audience(), algorithm);
+        return new AccessTokenClaimsCustomizer(properties.audience(), algorithm, levels);
     }
 }

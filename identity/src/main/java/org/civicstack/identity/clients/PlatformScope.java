@@ -19,7 +19,9 @@ public enum PlatformScope {
     REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR),
             "operators: register agencies; approve, reject, suspend, resume, retire and roll back services"),
     REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
-            "gateways: read the registry's routing snapshot and change feed");
+            "gateways: read the registry's routing snapshot and change feed"),
+    IDENTITY_INTROSPECT("identity:introspect", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
+            "platform components and operators: introspect tokens at /oauth2/introspect (RFC 7662)");
 
     private final String value;
     private final Set<ClientType> grantableTo;

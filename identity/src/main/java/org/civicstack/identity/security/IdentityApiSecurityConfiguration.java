@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.keys.ActiveSigningKey;
 import org.civicstack.platform.error.ServletProblemHandler;
+import org.civicstack.platform.security.AccessTokenType;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -76,12 +77,9 @@ class IdentityApiSecurityConfiguration {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource)
                 .jwsAlgorithm(SignatureAlgorithm.from(signingKey.algorithm().getName()))
                 .build();
-        // RFC 9068 access tokens say typ at+jwt (the shared token contract of issue #8); tokens issued before that
-        // change say JWT or nothing, and stay valid until they expire
-        JwtTypeValidator types = new JwtTypeValidator("at+jwt", "application/at+jwt", "JWT");
-        types.setAllowEmpty(true);
-        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(types,
-                new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience())));
+        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
+                new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience()),
+                AccessTokenType.validator()));
         return decoder;
     }
 }

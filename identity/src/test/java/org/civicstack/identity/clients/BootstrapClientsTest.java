@@ -27,6 +27,15 @@ class BootstrapClientsTest {
     }
 
     @Test
+    void theCitizenAppIsNotABootstrapClientType() {
+        assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", client("app", "citizen_app", "registry:read"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("civicstack.identity.bootstrap-clients[5].client-type (env "
+                        + "CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE) 'citizen_app' is not one of agency, "
+                        + "operator, platform");
+    }
+
+    @Test
     void aMissingFieldIsNamedAsPropertyAndEnvironmentVariable() {
         assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", client("fifth", null, "registry:read"))))
                 .isInstanceOf(IllegalStateException.class)

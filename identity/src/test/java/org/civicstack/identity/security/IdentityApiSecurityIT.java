@@ -158,6 +158,19 @@ class IdentityApiSecurityIT {
             assertThat(identity.get(PROTECTED, signed(claims().build())).statusCode()).isEqualTo(200);
         }
 
+        @Test
+        void aTokenWithoutTypAtJwtIsInvalidToken() throws JOSEException {
+            // RFC 9068 §4: a resource server rejects a JWT whose typ is not at+jwt (an ID token, an assertion)
+            assertRefused(signed(claims().build(), null));
+            assertRefused(signed(claims().build(), "JWT"));
+        }
+
+        @Test
+        void theLongFormApplicationAtJwtIsAccepted() throws JOSEException {
+            assertThat(identity.get(PROTECTED, signed(claims().build(), "application/at+jwt")).statusCode())
+                    .isEqualTo(200);
+        }
+
         private void assertRefused(String token) {
             HttpResponse<String> response = identity.get(PROTECTED, token);
 
@@ -184,8 +197,15 @@ class IdentityApiSecurityIT {
         }
 
         private String signed(JWTClaimsSet claims) throws JOSEException {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(signingKey.kid()).build(),
-                    claims);
+            return signed(claims, "at+jwt");
+        }
+
+        private String signed(JWTClaimsSet claims, String typ) throws JOSEException {
+            JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(signingKey.kid());
+            if (typ != null) {
+                header.type(new com.nimbusds.jose.JOSEObjectType(typ));
+            }
+            SignedJWT jwt = new SignedJWT(header.build(), claims);
             jwt.sign(new RSASSASigner(signingKey.key()));
             return jwt.serialize();
         }

@@ -1,11 +1,11 @@
 package org.civicstack.platform.events;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.r2dbc.spi.Readable;
+import org.civicstack.platform.events.OutboxSql.OutboxEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
 public final class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    static final long LOCK_KEY = 7002;
+    static final long LOCK_KEY = OutboxSql.LOCK_KEY;
 
     private final DatabaseClient db;
     private final ReactiveStringRedisTemplate redis;
@@ -47,7 +47,7 @@ public final class OutboxRelay implements SmartLifecycle {
 
     /** One round: publishes up to a batch of events; emits how many. */
     public Mono<Integer> relayOnce() {
-        Mono<Integer> round = db.sql("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ") AS locked")
+        Mono<Integer> round = db.sql(OutboxSql.TRY_LOCK)
                 .map(r -> r.get("locked", Boolean.class))
                 .one()
                 .flatMap(locked -> locked ? publishBatch() : Mono.just(0));
@@ -55,8 +55,7 @@ public final class OutboxRelay implements SmartLifecycle {
     }
 
     private Mono<Integer> publishBatch() {
-        return db.sql("SELECT id, event_id::text AS event_id, stream, event_type, payload::text AS payload "
-                        + "FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT :batch")
+        return db.sql(OutboxSql.selectBatch(":batch"))
                 .bind("batch", properties.batchSize())
                 .map(OutboxRelay::event)
                 .all()
@@ -66,10 +65,7 @@ public final class OutboxRelay implements SmartLifecycle {
     }
 
     private Mono<Void> publish(OutboxEvent event) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("event_id", event.eventId());
-        fields.put("type", event.type());
-        fields.put("payload", event.payload());
+        Map<String, String> fields = OutboxSql.fields(event.eventId(), event.type(), event.payload());
         return redis.opsForStream()
                 .add(event.stream(), fields, XAddOptions.maxlen(properties.streamMaxLength()).approximateTrimming(true))
                 .then();
@@ -79,14 +75,14 @@ public final class OutboxRelay implements SmartLifecycle {
         if (ids.isEmpty()) {
             return Mono.just(0);
         }
-        return db.sql("UPDATE outbox_event SET published_at = now() WHERE id = ANY(:ids)")
+        return db.sql(OutboxSql.markPublished(":ids"))
                 .bind("ids", ids.toArray(Long[]::new))
                 .then()
                 .thenReturn(ids.size());
     }
 
     private Mono<Long> purge() {
-        return db.sql("DELETE FROM outbox_event WHERE published_at < now() - make_interval(secs => :secs)")
+        return db.sql(OutboxSql.purge(":secs"))
                 .bind("secs", (double) properties.retention().toSeconds())
                 .fetch()
                 .rowsUpdated();
@@ -156,6 +152,4 @@ public final class OutboxRelay implements SmartLifecycle {
                 r.get("event_type", String.class), r.get("payload", String.class));
     }
 
-    private record OutboxEvent(long id, String eventId, String stream, String type, String payload) {
-    }
 }

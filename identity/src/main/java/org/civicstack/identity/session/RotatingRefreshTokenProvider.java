@@ -1,0 +1,157 @@
+package org.civicstack.identity.session;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.civicstack.identity.citizen.CitizenId;
+import org.civicstack.identity.events.TokenEvent;
+import org.civicstack.identity.events.TokenEventType;
+import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.login.CitizenLoginPrincipal.LoginFacts;
+import org.civicstack.identity.session.UsedRefreshTokens.UsedToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The refresh token grant for citizen tokens: rotation with reuse detection around Spring Authorization Server's
+ * own provider (which does the checks of RFC 6749 §6 and issues the new tokens).
+ * <ol>
+ *   <li>The session row is locked for the whole exchange, so refreshes of one family run one at a time.</li>
+ *   <li>A refresh token that was exchanged before (its fingerprint is in {@link UsedRefreshTokens}) is reuse: the
+ *       whole family is revoked and the session ended ({@code refresh_reuse}), events
+ *       {@code REFRESH_REUSE_DETECTED} and {@code FAMILY_REVOKED}; the answer is {@code invalid_grant}. Of two
+ *       simultaneous refreshes with one token, the second to get the lock finds the first one's fingerprint.</li>
+ *   <li>A session that ended, or passed its absolute lifetime, refreshes nothing ({@code invalid_grant}).</li>
+ *   <li>Otherwise the token is marked used and the library rotates it; {@code TOKEN_REFRESHED}.</li>
+ * </ol>
+ * Anything that is not a citizen's refresh token goes to the library unchanged.
+ */
+public final class RotatingRefreshTokenProvider implements AuthenticationProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(RotatingRefreshTokenProvider.class);
+
+    private final AuthenticationProvider delegate;
+    private final OAuth2AuthorizationService authorizations;
+    private final UsedRefreshTokens usedTokens;
+    private final TokenFamilies families;
+    private final CitizenSessions sessions;
+    private final TokenEvents events;
+    private final TransactionTemplate transaction;
+    private final SessionProperties properties;
+
+    public RotatingRefreshTokenProvider(AuthenticationProvider delegate, OAuth2AuthorizationService authorizations,
+            UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
+            TransactionTemplate transaction, SessionProperties properties) {
+        this.delegate = delegate;
+        this.authorizations = authorizations;
+        this.usedTokens = usedTokens;
+        this.families = families;
+        this.sessions = sessions;
+        this.events = events;
+        this.transaction = transaction;
+        this.properties = properties;
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return OAuth2RefreshTokenAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    /** How one exchange ended: the library's answer, or a refusal to throw once the transaction committed. */
+    private record Outcome(Authentication result, String refusal) {
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        OAuth2RefreshTokenAuthenticationToken request = (OAuth2RefreshTokenAuthenticationToken) authentication;
+        if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()) {
+            return delegate.authenticate(authentication);
+        }
+        String token = request.getRefreshToken();
+        OAuth2Authorization authorization = authorizations.findByToken(token, OAuth2TokenType.REFRESH_TOKEN);
+        Optional<LoginFacts> login = authorization == null ? Optional.empty() : TokenFamilies.loginOf(authorization);
+        if (authorization == null) {
+            Optional<UsedToken> used = usedTokens.find(token);
+            if (used.isEmpty()) {
+                return delegate.authenticate(authentication);
+            }
+            Outcome outcome = transaction.execute(status -> reuse(used.get(), client));
+            throw refusal(outcome.refusal());
+        }
+        if (login.isEmpty() || !authorization.getRegisteredClientId().equals(client.getRegisteredClient().getId())) {
+            return delegate.authenticate(authentication);
+        }
+        Outcome outcome = transaction.execute(status -> refresh(request, client, authorization, login.get()));
+        if (outcome.refusal() != null) {
+            throw refusal(outcome.refusal());
+        }
+        return outcome.result();
+    }
+
+    private Outcome refresh(OAuth2RefreshTokenAuthenticationToken request, OAuth2ClientAuthenticationToken client,
+            OAuth2Authorization authorization, LoginFacts login) {
+        String clientId = client.getRegisteredClient().getClientId();
+        Optional<CitizenSession> session = families.lock(login.sid());
+        if (session.isEmpty() || !session.get().live()) {
+            return new Outcome(null, "The session has ended; sign in again.");
+        }
+        if (session.get().createdAt().plus(properties.absoluteLifetime()).isBefore(Instant.now())) {
+            families.end(login.citizen(), login.sid(), "expired", clientId);
+            return new Outcome(null, "The session has reached its maximum lifetime; sign in again.");
+        }
+        OAuth2Authorization.Token<OAuth2RefreshToken> current = authorization.getRefreshToken();
+        Instant expiresAt = current.getToken().getExpiresAt() == null
+                ? Instant.now().plus(properties.refreshTokenTtl()) : current.getToken().getExpiresAt();
+        if (!usedTokens.claim(request.getRefreshToken(), login.sid(), clientId, expiresAt)) {
+            return reuse(new UsedToken(login.sid(), clientId), client);
+        }
+        // the library re-reads the authorization and rotates; a failure (expired token, scope) rolls the claim back
+        Authentication result = delegate.authenticate(request);
+        sessions.touch(login.sid());
+        String jti = result instanceof OAuth2AccessTokenAuthenticationToken tokens
+                ? jti(tokens) : null;
+        events.record(TokenEvent.of(TokenEventType.TOKEN_REFRESHED).citizen(login.citizen()).client(clientId)
+                .session(login.sid()).jti(jti).build());
+        return new Outcome(result, null);
+    }
+
+    private Outcome reuse(UsedToken used, OAuth2ClientAuthenticationToken client) {
+        String clientId = client.getRegisteredClient().getClientId();
+        Optional<CitizenSession> session = families.lock(used.sid());
+        log.warn("refresh token reuse detected for session {} of client {}: revoking the token family",
+                used.sid(), clientId);
+        CitizenId citizen = session.map(CitizenSession::citizen).orElse(null);
+        events.record(TokenEvent.of(TokenEventType.REFRESH_REUSE_DETECTED).citizen(citizen).client(clientId)
+                .session(used.sid()).build());
+        if (citizen != null) {
+            families.end(citizen, used.sid(), "refresh_reuse", clientId);
+        }
+        return new Outcome(null, "The refresh token was already used; the session has been revoked.");
+    }
+
+    private static String jti(OAuth2AccessTokenAuthenticationToken tokens) {
+        // the access token is a JWT; its jti is not exposed by OAuth2AccessToken, so read it from the payload
+        try {
+            return com.nimbusds.jwt.SignedJWT.parse(tokens.getAccessToken().getTokenValue()).getJWTClaimsSet().getJWTID();
+        } catch (java.text.ParseException e) {
+            return null;
+        }
+    }
+
+    private static OAuth2AuthenticationException refusal(String description) {
+        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, description, null));
+    }
+}

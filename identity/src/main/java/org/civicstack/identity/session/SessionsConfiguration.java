@@ -1,0 +1,160 @@
+package org.civicstack.identity.session;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.events.TokenEvents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Sessions, refresh rotation with reuse detection, and the introspection and revocation rules. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SessionProperties.class)
+public class SessionsConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionsConfiguration.class);
+
+    @Bean
+    UsedRefreshTokens usedRefreshTokens(JdbcTemplate jdbc, IdentityProperties identity) {
+        return new UsedRefreshTokens(jdbc, identity.keyEncryptionSecret());
+    }
+
+    @Bean
+    TokenFamilies tokenFamilies(JdbcTemplate jdbc, OAuth2AuthorizationService authorizations,
+            CitizenSessions sessions, TokenEvents events) {
+        return new TokenFamilies(jdbc, authorizations, sessions, events);
+    }
+
+    @Bean
+    SessionTokenRules sessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
+            UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
+            TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings) {
+        return new SessionTokenRules(authorizations, clients, usedTokens, families, sessions, events, transaction,
+                properties, settings);
+    }
+
+    /** The userinfo answer for citizens; the OIDC configuration (login feature) plugs it into SAS. */
+    @Bean
+    CitizenUserInfoMapper citizenUserInfoMapper(org.civicstack.identity.citizen.CitizenAccounts accounts) {
+        return new CitizenUserInfoMapper(accounts, accounts::mobileOf);
+    }
+
+    /** Deletes fingerprints of used refresh tokens past their lifetime, every {@code purge-interval}. */
+    @Bean
+    SmartLifecycle usedRefreshTokenPurge(UsedRefreshTokens usedTokens, SessionProperties properties) {
+        return new SmartLifecycle() {
+            private ScheduledExecutorService executor;
+
+            @Override
+            public void start() {
+                executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "used-refresh-token-purge");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                long millis = properties.purgeInterval().toMillis();
+                executor.scheduleWithFixedDelay(() -> {
+                    try {
+                        int purged = usedTokens.purge();
+                        if (purged > 0) {
+                            log.debug("purged {} used refresh token fingerprints past their lifetime", purged);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("purging used refresh tokens failed: {}", e.toString());
+                    }
+                }, millis, millis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void stop() {
+                if (executor != null) {
+                    executor.shutdownNow();
+                    executor = null;
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return executor != null;
+            }
+        };
+    }
+
+    /**
+     * What the sessions feature adds to the authorization server's endpoints; the security filter chain calls
+     * {@link #applyTo} once. Kept here so the chain's own configuration stays one line for it.
+     */
+    public static final class SessionTokenRules {
+
+        private final OAuth2AuthorizationService authorizations;
+        private final RegisteredClientRepository clients;
+        private final UsedRefreshTokens usedTokens;
+        private final TokenFamilies families;
+        private final CitizenSessions sessions;
+        private final TokenEvents events;
+        private final TransactionTemplate transaction;
+        private final SessionProperties properties;
+        private final AuthorizationServerSettings settings;
+
+        SessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
+                UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
+                TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings) {
+            this.authorizations = authorizations;
+            this.clients = clients;
+            this.usedTokens = usedTokens;
+            this.families = families;
+            this.sessions = sessions;
+            this.events = events;
+            this.transaction = transaction;
+            this.properties = properties;
+            this.settings = settings;
+        }
+
+        public void applyTo(OAuth2AuthorizationServerConfigurer server) {
+            server.clientAuthentication(client -> client
+                    .authenticationConverter(PublicClientAuthentication.converter(settings.getTokenRevocationEndpoint()))
+                    .authenticationProvider(PublicClientAuthentication.provider(clients)));
+            server.tokenEndpoint(token -> token.authenticationProviders(providers -> wrap(providers,
+                    OAuth2RefreshTokenAuthenticationProvider.class,
+                    delegate -> new RotatingRefreshTokenProvider(delegate, authorizations, usedTokens, families,
+                            sessions, events, transaction, properties))));
+            server.tokenIntrospectionEndpoint(introspection -> introspection.authenticationProviders(providers ->
+                    wrap(providers, OAuth2TokenIntrospectionAuthenticationProvider.class,
+                            delegate -> new TokenIntrospectionPolicy(delegate, events))));
+            server.tokenRevocationEndpoint(revocation -> revocation.authenticationProviders(providers ->
+                    wrap(providers, OAuth2TokenRevocationAuthenticationProvider.class,
+                            delegate -> new FamilyRevocation(delegate, authorizations, families, events, transaction))));
+        }
+
+        private static void wrap(List<AuthenticationProvider> providers, Class<?> type,
+                java.util.function.UnaryOperator<AuthenticationProvider> wrapper) {
+            boolean found = false;
+            for (int i = 0; i < providers.size(); i++) {
+                if (type.isInstance(providers.get(i))) {
+                    providers.set(i, wrapper.apply(providers.get(i)));
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new IllegalStateException("no " + type.getSimpleName() + " to wrap: the library changed");
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.civicstack.identity.session;
+
+import org.civicstack.identity.clients.PlatformScope;
+import org.civicstack.identity.events.TokenEvent;
+import org.civicstack.identity.events.TokenEventType;
+import org.civicstack.identity.events.TokenEvents;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
+
+/**
+ * Who may introspect (RFC 7662 §4: the endpoint must not become a token scanner): only an authenticated client
+ * registered with {@code identity:introspect}. Any other client gets {@code {"active": false}} for every token —
+ * the RFC's answer for "nothing to tell you", which leaks neither the token's state nor the rule. Each call is a
+ * {@code TOKEN_INTROSPECTED} event (caller, the token's jti when active, whether it was active, whether allowed).
+ */
+public final class TokenIntrospectionPolicy implements AuthenticationProvider {
+
+    private final AuthenticationProvider delegate;
+    private final TokenEvents events;
+
+    public TokenIntrospectionPolicy(AuthenticationProvider delegate, TokenEvents events) {
+        this.delegate = delegate;
+        this.events = events;
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return OAuth2TokenIntrospectionAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        OAuth2TokenIntrospectionAuthenticationToken request = (OAuth2TokenIntrospectionAuthenticationToken) authentication;
+        if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()) {
+            return delegate.authenticate(authentication); // the library answers invalid_client
+        }
+        String clientId = client.getRegisteredClient().getClientId();
+        if (!client.getRegisteredClient().getScopes().contains(PlatformScope.IDENTITY_INTROSPECT.value())) {
+            events.record(TokenEvent.of(TokenEventType.TOKEN_INTROSPECTED).client(clientId)
+                    .detail("allowed", false).detail("active", false).build());
+            return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), client,
+                    OAuth2TokenIntrospection.builder().build());
+        }
+        Authentication result = delegate.authenticate(authentication);
+        OAuth2TokenIntrospection claims = ((OAuth2TokenIntrospectionAuthenticationToken) result).getTokenClaims();
+        events.record(TokenEvent.of(TokenEventType.TOKEN_INTROSPECTED).client(clientId)
+                .jti(claims.isActive() ? claims.getId() : null)
+                .detail("allowed", true).detail("active", claims.isActive()).build());
+        return result;
+    }
+}
