@@ -122,10 +122,6 @@ public class BootstrapClients implements ApplicationRunner {
         ClientType type;
         try {
             type = ClientType.fromClaimValue(config.clientType().trim().toLowerCase(Locale.ROOT));
-            if (type == ClientType.CITIZEN_APP) {
-                // the citizen app is a public client registered by the login feature, not a confidential one
-                throw new IllegalArgumentException("not a confidential client type");
-            }
         } catch (IllegalArgumentException e) {
             throw invalid(name, "client-type", "'" + config.clientType() + "' is not one of " + clientTypes());
         }
@@ -207,8 +203,7 @@ public class BootstrapClients implements ApplicationRunner {
     }
 
     private static String clientTypes() {
-        return java.util.Arrays.stream(ClientType.values()).filter(type -> type != ClientType.CITIZEN_APP)
-                .map(ClientType::claimValue)
+        return java.util.Arrays.stream(ClientType.values()).map(ClientType::claimValue)
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
