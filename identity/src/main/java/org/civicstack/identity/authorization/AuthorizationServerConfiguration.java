@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.clients.PlatformScope;
-import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.SigningKeys;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -95,12 +95,9 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties,
-            ActiveSigningKey signingKey) {
-        SignatureAlgorithm algorithm = SignatureAlgorithm.from(signingKey.algorithm().getName());
-        if (algorithm == null) {
-            throw new IllegalStateException("unsupported signing algorithm " + signingKey.algorithm());
-        }
+    OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties) {
+        // the keys' algorithm; RotatingJwtEncoder writes the signing key's alg and kid into every header anyway
+        SignatureAlgorithm algorithm = SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName());
         return new AccessTokenClaimsCustomizer(properties.audience(), algorithm);
     }
 }

@@ -19,7 +19,9 @@ public enum PlatformScope {
     REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR),
             "operators: register agencies; approve, reject, suspend, resume, retire and roll back services"),
     REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
-            "gateways: read the registry's routing snapshot and change feed");
+            "gateways: read the registry's routing snapshot and change feed"),
+    IDENTITY_KEYS("identity:keys", EnumSet.of(ClientType.OPERATOR),
+            "operators: rotate the token signing key");
 
     private final String value;
     private final Set<ClientType> grantableTo;
