@@ -13,6 +13,8 @@ mkdir -p "$here/results"
   echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p') x $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# $(java -version 2>&1 | head -1)"
 } > "$out"
-java -jar "$here/jmh/target/token-signing-benchmarks.jar" TokenSigningBenchmark "$@" 2>&1 | tee -a "$out"
+args=("$@")
+(( ${#args[@]} )) || args=(TokenSigningBenchmark ClientSecretBenchmark)
+java -jar "$here/jmh/target/token-signing-benchmarks.jar" "${args[@]}" 2>&1 | tee -a "$out"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
 echo "results: $out"

@@ -95,7 +95,7 @@ cleanup() {
     if [[ -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
     fi
-    cp "$WORK"/*.log "$OUT/raw/" 2>/dev/null || true
+    cp "$WORK"/*.log "$WORK"/pg/*.log "$OUT/raw/" 2>/dev/null || true
     gzip -f "$OUT"/raw/*.log 2>/dev/null || true
     [[ "${KEEP_WORK:-0}" == 1 ]] && echo "work dir kept: $WORK" >&2 || rm -rf "$WORK"
     exit "$rc"
@@ -121,11 +121,11 @@ trap 'log "interrupted"; exit 130' INT TERM
 PG_DATA="$WORK/pg/data"
 mkdir -p "$WORK/pg"
 [[ $EUID -eq 0 ]] && chown postgres "$WORK/pg"
-as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 \
-    || die "initdb failed: $(tail -3 "$WORK/initdb.log")"
-as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w \
+as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$WORK/pg/initdb.log" 2>&1 \
+    || die "initdb failed: $(tail -3 "$WORK/pg/initdb.log")"
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
     -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
-    || die "PostgreSQL did not start: $(tail -5 "$WORK/postgres.log")"
+    || die "PostgreSQL did not start: $(tail -5 "$WORK/pg/postgres.log")"
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -q -c "CREATE ROLE civicstack LOGIN SUPERUSER PASSWORD 'civicstack'"
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -q -c "CREATE DATABASE keycloak OWNER civicstack"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U civicstack -X -qAt)
