@@ -13,7 +13,8 @@
 #                           <audience> <resource>" for token exchange at $OURS_URL (issue #8 token exchange)
 # Settings: WARM, DURATION, ROUNDS, THREADS (2), CONNECTIONS (32), PG_PORT (55542), REDIS_PORT (56389),
 # OURS_PORT (18181), KC_PORT (18190), KC_JAVA_HOME (/usr/lib/jvm/temurin-25-jdk-amd64), OURS_JAVA_OPTS,
-# KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, OUT (results directory), KEEP_WORK=1.
+# KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, JFR=0 (no CPU profile of ours), OURS_EXTRA_ARGS (more --key=value
+# arguments for identity: experiments, not the official numbers), OUT (results directory), KEEP_WORK=1.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,6 +33,7 @@ KC_JAVA_HOME="${KC_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 KC_HEAP="${KC_HEAP:--Xms512m -Xmx1g}"
 OURS_JAVA_OPTS="${OURS_JAVA_OPTS:--Xms512m -Xmx1g}"
 SKIP_KEYCLOAK="${SKIP_KEYCLOAK:-0}"
+JFR="${JFR:-1}"
 STAMP="$(date -u +%Y-%m-%d_%H%M)"
 OUT="${OUT:-$HERE/results/$([[ "$QUICK" == 1 ]] && echo quick-)$STAMP}"
 IDENTITY_JAR="$REPO/identity/target/identity.jar"
@@ -171,16 +173,16 @@ if [[ "$SKIP_KEYCLOAK" != 1 ]]; then
     curl -fsS "$KC_URL/realms/master" >/dev/null || die "Keycloak not up after 300 s"
     KCADM=(env JAVA_HOME="$KC_JAVA_HOME" PATH="$KC_JAVA_HOME/bin:$PATH" "$KC_HOME/bin/kcadm.sh")
     "${KCADM[@]}" config credentials --config "$WORK/kcadm.config" --server "$KC_URL" --realm master \
-        --user admin --password admin >/dev/null
+        --user admin --password admin >/dev/null 2>&1
     kc() { "${KCADM[@]}" "$@" --config "$WORK/kcadm.config"; }
-    kc create realms -s realm=bench -s enabled=true >/dev/null
+    kc create realms -s realm=bench -s enabled=true >/dev/null 2>&1
     kc create clients -r bench -s clientId="$KC_CC_ID" -s secret="$KC_CC_SECRET" -s publicClient=false \
-        -s serviceAccountsEnabled=true -s standardFlowEnabled=false -s directAccessGrantsEnabled=false >/dev/null
+        -s serviceAccountsEnabled=true -s standardFlowEnabled=false -s directAccessGrantsEnabled=false >/dev/null 2>&1
     kc create clients -r bench -s clientId="$KC_APP_ID" -s publicClient=true -s standardFlowEnabled=false \
-        -s directAccessGrantsEnabled=true >/dev/null
+        -s directAccessGrantsEnabled=true >/dev/null 2>&1
     kc create users -r bench -s username="$KC_USER" -s enabled=true -s email=bench-user@example.org \
-        -s emailVerified=true -s firstName=Bench -s lastName=User >/dev/null
-    kc set-password -r bench --username "$KC_USER" --new-password "$KC_USER_PASSWORD" >/dev/null
+        -s emailVerified=true -s firstName=Bench -s lastName=User >/dev/null 2>&1
+    kc set-password -r bench --username "$KC_USER" --new-password "$KC_USER_PASSWORD" >/dev/null 2>&1
     log "Keycloak $KC_VERSION up on $KC_URL (pid $KC_PID): realm bench, clients $KC_CC_ID, $KC_APP_ID, user $KC_USER"
 fi
 
@@ -222,7 +224,7 @@ fi
 
 # ---------------------------------------------------------------- load, alternating
 SUMMARY="$OUT/summary.tsv"
-printf 'scenario\tround\trequests_per_s\tp50\tp99\tnon_2xx\terrors\tidentity_cpu_s\tpostgres_cpu_s\n' >"$SUMMARY"
+printf 'scenario\tround\trequests_per_s\tp50\tp99\tnon_2xx\terrors\tidentity_cpu_s\tkeycloak_cpu_s\tpostgres_cpu_s\n' >"$SUMMARY"
 cpu_seconds() { # pid -> utime+stime in seconds of the process and its children threads
     [[ -n "$1" && -r /proc/$1/stat ]] || { echo 0; return; }
     awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$1/stat"
@@ -245,20 +247,34 @@ for round in $(seq 1 "$ROUNDS"); do
     for entry in "${SCENARIOS[@]}"; do
         IFS='|' read -r label url basic form <<<"$entry"
         file="$OUT/raw/$label-round$round.txt"
-        id_before="$(cpu_seconds "$OURS_PID")"; pg_before="$(pg_cpu_seconds)"
+        id_before="$(cpu_seconds "$OURS_PID")"; kc_before="$(cpu_seconds "$KC_PID")"; pg_before="$(pg_cpu_seconds)"
+        if [[ "$JFR" == 1 && "$round" == 1 && "$label" == ours-cc ]]; then
+            jcmd "$OURS_PID" JFR.start name=bench settings=profile duration="${DURATION}s" \
+                filename="$WORK/ours-cc.jfr" >/dev/null
+        fi
         run_wrk "$label" "$url" "$basic" "$form" "$DURATION" "$file"
-        id_after="$(cpu_seconds "$OURS_PID")"; pg_after="$(pg_cpu_seconds)"
+        id_after="$(cpu_seconds "$OURS_PID")"; kc_after="$(cpu_seconds "$KC_PID")"; pg_after="$(pg_cpu_seconds)"
         rps="$(awk '/Requests\/sec/ {print $2}' "$file")"
         p50="$(awk '$1 == "50%" {print $2}' "$file")"
         p99="$(awk '$1 == "99%" {print $2}' "$file")"
         non2xx="$(awk '/Non-2xx/ {print $NF}' "$file")"
         errors="$(grep -oE 'Socket errors:.*' "$file" || true)"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$round" "$rps" "$p50" "$p99" "${non2xx:-0}" \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$round" "$rps" "$p50" "$p99" "${non2xx:-0}" \
             "${errors:-none}" "$(awk -v a="$id_before" -v b="$id_after" 'BEGIN{printf "%.1f", b-a}')" \
+            "$(awk -v a="$kc_before" -v b="$kc_after" 'BEGIN{printf "%.1f", b-a}')" \
             "$(awk -v a="$pg_before" -v b="$pg_after" 'BEGIN{printf "%.1f", b-a}')" >>"$SUMMARY"
         log "$label round $round: $rps req/s, p50 $p50, p99 $p99, non-2xx ${non2xx:-0}"
     done
 done
+
+if [[ "$JFR" == 1 ]]; then
+    for _ in $(seq 1 30); do [[ -s "$WORK/ours-cc.jfr" ]] && break; sleep 1; done
+    if [[ -s "$WORK/ours-cc.jfr" ]]; then
+        jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/ours-cc.jfr" \
+            | python3 "$REPO/bench/gateway-dispatch/jfr_top.py" >"$OUT/raw/ours-cc-jfr-top.txt" 2>&1 || true
+        log "CPU profile of identity under client-credentials load: $OUT/raw/ours-cc-jfr-top.txt"
+    fi
+fi
 
 # ---------------------------------------------------------------- what each client-credentials token leaves behind
 {
