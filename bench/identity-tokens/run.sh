@@ -13,7 +13,7 @@
 #                           <audience> <resource>" for token exchange at $OURS_URL (issue #8 token exchange)
 # Settings: WARM, DURATION, ROUNDS, THREADS (2), CONNECTIONS (32), PG_PORT (55542), REDIS_PORT (56389),
 # OURS_PORT (18181), KC_PORT (18190), KC_JAVA_HOME (/usr/lib/jvm/temurin-25-jdk-amd64), OURS_JAVA_OPTS,
-# KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, JFR=0 (no CPU profile of ours), OURS_EXTRA_ARGS (more --key=value
+# KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, JFR=1 (CPU profile of ours during its first round: it slowed identity ~8x here, so that round is not a throughput number), OURS_EXTRA_ARGS (more --key=value
 # arguments for identity: experiments, not the official numbers), OUT (results directory), KEEP_WORK=1.
 set -euo pipefail
 
@@ -33,9 +33,9 @@ KC_JAVA_HOME="${KC_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 KC_HEAP="${KC_HEAP:--Xms512m -Xmx1g}"
 OURS_JAVA_OPTS="${OURS_JAVA_OPTS:--Xms512m -Xmx1g}"
 SKIP_KEYCLOAK="${SKIP_KEYCLOAK:-0}"
-JFR="${JFR:-1}"
+JFR="${JFR:-0}"
 STAMP="$(date -u +%Y-%m-%d_%H%M)"
-OUT="${OUT:-$HERE/results/$([[ "$QUICK" == 1 ]] && echo quick-)$STAMP}"
+OUT="${OUT:-$HERE/results/$(if [[ "$QUICK" == 1 ]]; then echo quick-; fi)$STAMP}"
 IDENTITY_JAR="$REPO/identity/target/identity.jar"
 OURS_URL="http://127.0.0.1:$OURS_PORT"
 KC_URL="http://127.0.0.1:$KC_PORT"
@@ -93,6 +93,7 @@ cleanup() {
     trap - EXIT INT TERM
     [[ -n "$OURS_PID" ]] && stop_pid "$OURS_PID" 30
     [[ -n "$KC_PID" ]] && stop_pid "$KC_PID" 30
+    [[ -n "${KC_SHELL_PID:-}" ]] && stop_pid "$KC_SHELL_PID" 10
     [[ -n "$REDIS_PID" ]] && stop_pid "$REDIS_PID" 10
     if [[ -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -164,13 +165,16 @@ if [[ "$SKIP_KEYCLOAK" != 1 ]]; then
         --db-username=civicstack --db-password=civicstack --http-enabled=true --http-host=127.0.0.1 \
         --http-port="$KC_PORT" --hostname-strict=false --cache=local --log-level=warn \
         >"$WORK/keycloak.log" 2>&1 &
-    KC_PID=$!
+    KC_SHELL_PID=$!
+    KC_PID="$KC_SHELL_PID"
     for _ in $(seq 1 300); do
         curl -fsS "$KC_URL/realms/master" >/dev/null 2>&1 && break
         kill -0 "$KC_PID" 2>/dev/null || die "Keycloak exited: $(tail -5 "$WORK/keycloak.log")"
         sleep 1
     done
     curl -fsS "$KC_URL/realms/master" >/dev/null || die "Keycloak not up after 300 s"
+    KC_JAVA_PID="$(pgrep -P "$KC_SHELL_PID" java || true)"   # kc.sh runs java as its child
+    [[ -n "$KC_JAVA_PID" ]] && KC_PID="$KC_JAVA_PID"
     KCADM=(env JAVA_HOME="$KC_JAVA_HOME" PATH="$KC_JAVA_HOME/bin:$PATH" "$KC_HOME/bin/kcadm.sh")
     "${KCADM[@]}" config credentials --config "$WORK/kcadm.config" --server "$KC_URL" --realm master \
         --user admin --password admin >/dev/null 2>&1
