@@ -14,6 +14,7 @@ import java.util.List;
 import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
 import org.civicstack.identity.clients.PlatformScope;
+import org.civicstack.identity.keys.KeyRotation;
 import org.civicstack.identity.keys.SigningKeyRepository;
 import org.civicstack.identity.keys.SigningKeyRing;
 import org.civicstack.identity.keys.StoredSigningKey;
@@ -46,6 +47,8 @@ class IdentityOpenApiConformanceIT {
     SigningKeyRepository keyRepository;
     @Autowired
     SigningKeyRing keyRing;
+    @Autowired
+    KeyRotation keyRotation;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -95,6 +98,7 @@ class IdentityOpenApiConformanceIT {
 
     @Test
     void keyRotationAndItsRefusalMatchTheDocument() {
+        keyRotation.ensureKey(); // IdentityServiceIT's database reset may have emptied the table
         List<StoredSigningKey> keysBefore = keyRepository.findAll();
         try {
             OPERATOR.register(registrar);
@@ -111,6 +115,7 @@ class IdentityOpenApiConformanceIT {
             assertThat(rotated.statusCode()).as(rotated.body()).isIn(200, 202);
             assertThat(refused.statusCode()).isEqualTo(403);
         } finally {
+            jdbc.update("DELETE FROM outbox_event WHERE payload->>'kind' = 'signing_key_rotated'");
             jdbc.update("DELETE FROM signing_key");
             keysBefore.forEach(keyRepository::insertIfGenerationFree);
             keyRing.refresh();

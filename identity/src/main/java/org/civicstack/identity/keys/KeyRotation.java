@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Safe with several identity instances: each new key takes generation {@code newest + 1}, and the unique index
  * on {@code generation} lets exactly one of concurrent inserts win; the others adopt the winner's key. The
- * {@link TokenEventType#SIGNING_KEY_ROTATED} event is written in the winner's insert transaction only.
+ * {@link TokenEventType#SIGNING_KEY_ROTATED} event is written in the winner's insert transaction only (not for
+ * the very first key, which replaces nothing).
  */
 public class KeyRotation {
 
@@ -28,7 +29,10 @@ public class KeyRotation {
 
     /** Why a key was created; the {@code trigger} detail of the event. */
     public enum Trigger {
-        FIRST_START, SCHEDULED, OPERATOR;
+        /** The very first key of a deployment; no event. */
+        FIRST_START,
+        SCHEDULED,
+        OPERATOR;
 
         String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -106,6 +110,9 @@ public class KeyRotation {
         boolean inserted = Boolean.TRUE.equals(transaction.execute(status -> {
             if (!repository.insertIfGenerationFree(candidate)) {
                 return false;
+            }
+            if (trigger == Trigger.FIRST_START) {
+                return true; // the first key replaces nothing: not a rotation
             }
             events.record(TokenEvent.of(TokenEventType.SIGNING_KEY_ROTATED)
                     .detail("kid", candidate.kid())

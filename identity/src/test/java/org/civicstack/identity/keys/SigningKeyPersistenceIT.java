@@ -56,6 +56,8 @@ class SigningKeyPersistenceIT {
     @Autowired
     SigningKeyRing ring;
     @Autowired
+    KeyRotation keyRotation;
+    @Autowired
     SigningKeyRepository repository;
     @Autowired
     TokenEvents events;
@@ -77,6 +79,7 @@ class SigningKeyPersistenceIT {
 
         @BeforeEach
         void theActiveKey() {
+            keyRotation.ensureKey(); // a database reset by another test class may have emptied the table
             String kid = ring.current().kid();
             stored = repository.findByKid(kid).orElseThrow();
         }
@@ -134,6 +137,7 @@ class SigningKeyPersistenceIT {
 
         @BeforeEach
         void noKeyYet() {
+            keyRotation.ensureKey();
             original = repository.findAll();
             jdbc.update("DELETE FROM signing_key");
         }
