@@ -2,6 +2,7 @@ package org.civicstack.identity.keys;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,7 +70,7 @@ public class KeyRotation {
     /** At start: stores the first key, signing at once, when there is none; then loads the ring. */
     public void ensureKey() {
         if (repository.findNewest().isEmpty()) {
-            create(1, clock.instant(), Trigger.FIRST_START, null);
+            create(1, storable(clock.instant()), Trigger.FIRST_START, null);
         }
         ring.refresh();
     }
@@ -82,7 +83,7 @@ public class KeyRotation {
         if (newest.activatesAt().isAfter(now)) {
             return new Outcome(newest, false, ring.current().kid());
         }
-        return create(newest.generation() + 1, now.plus(properties.publishAhead()), trigger, newest.kid());
+        return create(newest.generation() + 1, storable(now.plus(properties.publishAhead())), trigger, newest.kid());
     }
 
     /** A new key if the newest one has been signing for {@code rotation-period}. */
@@ -103,6 +104,14 @@ public class KeyRotation {
             ring.refresh();
         }
         return removed;
+    }
+
+    /**
+     * PostgreSQL keeps microseconds; rounding there could move {@code activates_at} past the instant the ring is
+     * asked about, so it is truncated here, before anyone sees it.
+     */
+    private static Instant storable(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     private Outcome create(long generation, Instant activatesAt, Trigger trigger, String previousKid) {
