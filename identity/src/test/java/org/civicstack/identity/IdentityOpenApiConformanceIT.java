@@ -3,20 +3,27 @@ package org.civicstack.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.civicstack.testkit.OpenApiConformance.call;
 import static org.civicstack.identity.TestClients.anAgencyClient;
+import static org.civicstack.identity.TestClients.anOperatorClient;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
 import org.civicstack.identity.clients.PlatformScope;
+import org.civicstack.identity.keys.KeyRotation;
+import org.civicstack.identity.keys.SigningKeyRepository;
+import org.civicstack.identity.keys.SigningKeyRing;
+import org.civicstack.identity.keys.StoredSigningKey;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,11 +37,20 @@ class IdentityOpenApiConformanceIT {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final TestClients AGENCY = anAgencyClient("it-openapi-agency").withAgencyId("agy_openapi")
             .withScopes("registry:read", "registry:write");
+    static final TestClients OPERATOR = anOperatorClient("it-openapi-operator").withScopes("identity:keys");
 
     @LocalServerPort
     int port;
     @Autowired
     PlatformClientRegistrar registrar;
+    @Autowired
+    SigningKeyRepository keyRepository;
+    @Autowired
+    SigningKeyRing keyRing;
+    @Autowired
+    KeyRotation keyRotation;
+    @Autowired
+    JdbcTemplate jdbc;
 
     OpenApiConformance api;
     JsonNode document;
@@ -81,6 +97,32 @@ class IdentityOpenApiConformanceIT {
     }
 
     @Test
+    void keyRotationAndItsRefusalMatchTheDocument() {
+        keyRotation.ensureKey(); // IdentityServiceIT's database reset may have emptied the table
+        List<StoredSigningKey> keysBefore = keyRepository.findAll();
+        try {
+            OPERATOR.register(registrar);
+            String token = JSON.readTree(new TokenEndpoint(port).clientCredentials(OPERATOR.clientId(),
+                    OPERATOR.secret(), "identity:keys").body()).path("access_token").asString();
+            String agencyToken = JSON.readTree(new TokenEndpoint(port).clientCredentials(AGENCY.clientId(),
+                    AGENCY.secret(), "registry:read").body()).path("access_token").asString();
+
+            HttpResponse<String> rotated = api.conforming(call("POST", "/v1/identity/keys/rotation")
+                    .header("Authorization", "Bearer " + token));
+            HttpResponse<String> refused = api.conforming(call("POST", "/v1/identity/keys/rotation")
+                    .header("Authorization", "Bearer " + agencyToken));
+
+            assertThat(rotated.statusCode()).as(rotated.body()).isIn(200, 202);
+            assertThat(refused.statusCode()).isEqualTo(403);
+        } finally {
+            jdbc.update("DELETE FROM outbox_event WHERE payload->>'kind' = 'signing_key_rotated'");
+            jdbc.update("DELETE FROM signing_key");
+            keysBefore.forEach(keyRepository::insertIfGenerationFree);
+            keyRing.refresh();
+        }
+    }
+
+    @Test
     void documentListsExactlyTheEndpointsIdentityServes() {
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder("/oauth2/token", "/oauth2/jwks",
                 "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration", "/oauth2/authorize",
@@ -88,7 +130,7 @@ class IdentityOpenApiConformanceIT {
                 "/v1/identity/me/assurance", "/v1/identity/me/assurance/identity-verification",
                 "/v1/identity/me/assurance/face-verification",
                 "/v1/identity/me/assurance/face-verification/{verificationId}/complete",
-                "/v1/identity/me/sessions", "/v1/identity/me/sessions/{sid}");
+                "/v1/identity/me/sessions", "/v1/identity/me/sessions/{sid}", "/v1/identity/keys/rotation");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is served and documented").isEqualTo(200);
     }

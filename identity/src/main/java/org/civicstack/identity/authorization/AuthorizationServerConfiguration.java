@@ -9,7 +9,7 @@ import org.civicstack.identity.assurance.AssuranceLevels;
 import org.civicstack.identity.session.CitizenUserInfoMapper;
 import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
-import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.SigningKeys;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -159,11 +159,9 @@ class AuthorizationServerConfiguration {
 
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties,
-            ActiveSigningKey signingKey, AssuranceLevels levels) {
-        SignatureAlgorithm algorithm = SignatureAlgorithm.from(signingKey.algorithm().getName());
-        if (algorithm == null) {
-            throw new IllegalStateException("unsupported signing algorithm " + signingKey.algorithm());
-        }
+            AssuranceLevels levels) {
+        // the keys' algorithm; RotatingJwtEncoder writes the signing key's alg and kid into every header anyway
+        SignatureAlgorithm algorithm = SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName());
         return new AccessTokenClaimsCustomizer(properties.audience(), algorithm, levels);
     }
 }

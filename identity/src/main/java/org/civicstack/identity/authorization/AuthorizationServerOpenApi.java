@@ -69,8 +69,12 @@ class AuthorizationServerOpenApi {
         paths.addPathItem(settings.getTokenEndpoint(), new PathItem().post(tokenOperation()));
         paths.addPathItem(settings.getJwkSetEndpoint(), new PathItem().get(new Operation()
                 .operationId("jwks").addTagsItem("oauth2").summary("The public keys access tokens are signed with")
-                .description("RFC 7517 JWK Set; resource servers cache it and verify tokens locally.")
-                .responses(new ApiResponses().addApiResponse("200", json("The JWK Set", "JwkSet")))));
+                .description("RFC 7517 JWK Set (`application/jwk-set+json`, §8.5); resource servers cache it and verify "
+                        + "tokens locally. During a key rotation it lists the next key before it signs and the previous "
+                        + "one until its tokens have expired: select by `kid`, refresh on an unknown `kid`.")
+                .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("The JWK Set")
+                        .content(new Content().addMediaType("application/jwk-set+json",
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/JwkSet"))))))));
         paths.addPathItem(METADATA_ENDPOINT, new PathItem().get(new Operation()
                 .operationId("authorizationServerMetadata").addTagsItem("oauth2")
                 .summary("RFC 8414 authorization server metadata (discovery)")

@@ -6,13 +6,12 @@ import org.civicstack.identity.IdentityProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Client registration: registered clients live in PostgreSQL, secrets as BCrypt hashes. */
+/** Client registration: registered clients live in PostgreSQL, secrets as salted SHA-256 ({@link ClientSecretEncoder}). */
 @Configuration(proxyBeanMethods = false)
 class ClientsConfiguration {
 
@@ -22,12 +21,13 @@ class ClientsConfiguration {
     }
 
     /**
-     * Delegating, so stored hashes name their algorithm ({@code {bcrypt}…}) and can be upgraded later. Spring
-     * Authorization Server's client authentication picks this bean up.
+     * Delegating, so stored hashes name their algorithm ({@code {sha256-salted}…}, earlier {@code {bcrypt}…}) and
+     * older ones are upgraded on the next registration or successful authentication. Spring Authorization
+     * Server's client authentication picks this bean up.
      */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return ClientSecretEncoder.delegating();
     }
 
     @Bean

@@ -21,7 +21,9 @@ public enum PlatformScope {
     REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
             "gateways: read the registry's routing snapshot and change feed"),
     IDENTITY_INTROSPECT("identity:introspect", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
-            "platform components and operators: introspect tokens at /oauth2/introspect (RFC 7662)");
+            "platform components and operators: introspect tokens at /oauth2/introspect (RFC 7662)"),
+    IDENTITY_KEYS("identity:keys", EnumSet.of(ClientType.OPERATOR),
+            "operators: rotate the token signing key");
 
     private final String value;
     private final Set<ClientType> grantableTo;

@@ -3,6 +3,7 @@ package org.civicstack.identity.keys;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ public class SigningKeyRepository {
 
     private static final String COLUMNS =
             "kid, algorithm, public_jwk::text AS public_jwk, private_key_ciphertext, encryption_salt, "
-                    + "encryption_scheme, created_at, active";
+                    + "encryption_scheme, created_at, generation, activates_at";
 
     private final JdbcTemplate jdbc;
 
@@ -22,10 +23,15 @@ public class SigningKeyRepository {
         this.jdbc = jdbc;
     }
 
-    public Optional<StoredSigningKey> findActive() {
-        List<StoredSigningKey> keys = jdbc.query("SELECT " + COLUMNS + " FROM signing_key WHERE active",
-                SigningKeyRepository::map);
-        return keys.stream().findFirst();
+    /** Every stored key, oldest generation first. */
+    public List<StoredSigningKey> findAll() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM signing_key ORDER BY generation", SigningKeyRepository::map);
+    }
+
+    /** The newest generation, signing or still waiting to. */
+    public Optional<StoredSigningKey> findNewest() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM signing_key ORDER BY generation DESC LIMIT 1",
+                SigningKeyRepository::map).stream().findFirst();
     }
 
     public Optional<StoredSigningKey> findByKid(String kid) {
@@ -34,21 +40,30 @@ public class SigningKeyRepository {
     }
 
     /**
-     * Stores {@code key} as the active key unless there already is one (the single-active unique index decides,
-     * also between concurrent callers in other transactions or instances).
+     * Stores {@code key} unless its generation exists already (the unique index decides, also between concurrent
+     * callers in other transactions or instances).
      *
      * @return whether {@code key} was stored
      */
-    public boolean insertIfNoneActive(StoredSigningKey key) {
-        if (!key.active()) {
-            throw new IllegalArgumentException("only an active key can be inserted as the active key");
-        }
+    public boolean insertIfGenerationFree(StoredSigningKey key) {
         int rows = jdbc.update("INSERT INTO signing_key (kid, algorithm, public_jwk, private_key_ciphertext, "
-                        + "encryption_salt, encryption_scheme, active) VALUES (?, ?, ?::jsonb, ?, ?, ?, true) "
-                        + "ON CONFLICT DO NOTHING",
+                        + "encryption_salt, encryption_scheme, generation, activates_at) "
+                        + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 key.kid(), key.algorithm(), key.publicJwk(), key.privateKey().ciphertext(), key.privateKey().salt(),
-                key.privateKey().scheme());
+                key.privateKey().scheme(), key.generation(), Timestamp.from(key.activatesAt()));
         return rows == 1;
+    }
+
+    /**
+     * Deletes the keys whose successor started signing at or before {@code successorActivatedBy}: every token
+     * they signed has expired by then.
+     *
+     * @return the kids deleted
+     */
+    public List<String> deleteSupersededBefore(Instant successorActivatedBy) {
+        return jdbc.queryForList("DELETE FROM signing_key old WHERE EXISTS (SELECT 1 FROM signing_key successor "
+                        + "WHERE successor.generation > old.generation AND successor.activates_at <= ?) RETURNING kid",
+                String.class, Timestamp.from(successorActivatedBy));
     }
 
     private static StoredSigningKey map(ResultSet rs, int row) throws SQLException {
@@ -56,6 +71,7 @@ public class SigningKeyRepository {
         return new StoredSigningKey(rs.getString("kid"), rs.getString("algorithm"), rs.getString("public_jwk"),
                 new Sealed(rs.getBytes("private_key_ciphertext"), rs.getBytes("encryption_salt"),
                         rs.getString("encryption_scheme")),
-                created == null ? null : created.toInstant(), rs.getBoolean("active"));
+                created == null ? null : created.toInstant(), rs.getLong("generation"),
+                rs.getTimestamp("activates_at").toInstant());
     }
 }

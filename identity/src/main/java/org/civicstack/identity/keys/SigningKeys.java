@@ -6,6 +6,7 @@ import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.Arrays;
 
 import com.nimbusds.jose.JOSEException;
@@ -13,50 +14,24 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The authorization server's token signing key: loaded from PostgreSQL, or generated and stored on the very first
- * start. Several instances starting at once agree on one key (the table admits a single active key; the losers of
- * the race adopt the winner's), and every later start loads that same key, so tokens stay verifiable across
- * restarts and instances.
+ * Generating, sealing and opening the authorization server's token signing keys. Which key signs when, and how
+ * instances agree on new keys, is {@link KeyRotation} and {@link SigningKeyRing}.
  *
- * <p>RSA 2048 with PS256: the cheapest of the measured algorithms to verify (stack.md), which is what the gateway
- * does on every request.
+ * <p>RSA 2048 with PS256: measured against ES256 and Ed25519 for issuance and gateway validation together in
+ * docs/adr/0006-token-signing-algorithm.md.
  */
 public class SigningKeys {
-
-    private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 
     /** The algorithm of newly generated keys. */
     public static final JWSAlgorithm ALGORITHM = JWSAlgorithm.PS256;
     static final int RSA_BITS = 2048;
 
-    private final SigningKeyRepository repository;
     private final KeyEncryptionCipher cipher;
 
-    public SigningKeys(SigningKeyRepository repository, KeyEncryptionCipher cipher) {
-        this.repository = repository;
+    public SigningKeys(KeyEncryptionCipher cipher) {
         this.cipher = cipher;
-    }
-
-    /** The active key with its private half, generating and storing it first if there is none. */
-    public RSAKey loadOrCreateActive() {
-        StoredSigningKey stored = repository.findActive().orElseGet(this::createActive);
-        return open(stored);
-    }
-
-    private StoredSigningKey createActive() {
-        RSAKey generated = generate();
-        StoredSigningKey candidate = seal(generated);
-        if (repository.insertIfNoneActive(candidate)) {
-            log.info("Generated signing key {} ({})", candidate.kid(), candidate.algorithm());
-        } else {
-            log.info("Another identity instance generated the signing key first; using it");
-        }
-        return repository.findActive()
-                .orElseThrow(() -> new IllegalStateException("no active signing key right after storing one"));
     }
 
     static RSAKey generate() {
@@ -71,13 +46,13 @@ public class SigningKeys {
         }
     }
 
-    /** The storable form of {@code key}: public JWK in the clear, PKCS#8 private key sealed. */
-    StoredSigningKey seal(RSAKey key) {
+    /** The storable form of {@code key} as generation {@code generation}: public JWK in the clear, PKCS#8 sealed. */
+    StoredSigningKey seal(RSAKey key, long generation, Instant activatesAt) {
         try {
             byte[] pkcs8 = key.toRSAPrivateKey().getEncoded();
             try {
                 return new StoredSigningKey(key.getKeyID(), key.getAlgorithm().getName(),
-                        key.toPublicJWK().toJSONString(), cipher.seal(pkcs8, key.getKeyID()), null, true);
+                        key.toPublicJWK().toJSONString(), cipher.seal(pkcs8, key.getKeyID()), null, generation, activatesAt);
             } finally {
                 Arrays.fill(pkcs8, (byte) 0);
             }

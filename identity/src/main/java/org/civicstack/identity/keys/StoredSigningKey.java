@@ -12,16 +12,21 @@ import org.civicstack.identity.keys.KeyEncryptionCipher.Sealed;
  * @param algorithm the JWS algorithm tokens are signed with, e.g. {@code PS256}.
  * @param publicJwk the public key as JWK JSON; what the JWKS endpoint serves.
  * @param privateKey the PKCS#8 private key, sealed by {@link KeyEncryptionCipher}.
- * @param createdAt when it was generated ({@code null} before it is stored).
- * @param active whether tokens are signed with it now.
+ * @param createdAt when it was stored ({@code null} before it is stored); it is published from then on.
+ * @param generation its place in the sequence of keys, 1 for the first; unique, so concurrent rotations agree.
+ * @param activatesAt when it starts signing; its predecessor signs until then.
  */
 public record StoredSigningKey(String kid, String algorithm, String publicJwk, Sealed privateKey, Instant createdAt,
-        boolean active) {
+        long generation, Instant activatesAt) {
 
     public StoredSigningKey {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(publicJwk, "publicJwk");
         Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(activatesAt, "activatesAt");
+        if (generation < 1) {
+            throw new IllegalArgumentException("generation starts at 1");
+        }
     }
 }

@@ -3,7 +3,7 @@ package org.civicstack.identity.security;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.civicstack.identity.IdentityProperties;
-import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.SigningKeys;
 import org.civicstack.platform.error.ServletProblemHandler;
 import org.civicstack.platform.security.AccessTokenType;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -72,10 +72,10 @@ class IdentityApiSecurityConfiguration {
 
     /** Validates tokens exactly as the platform's resource servers are told to (docs/identity-clients.md). */
     @Bean
-    JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource, ActiveSigningKey signingKey,
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource,
             AuthorizationServerSettings settings, IdentityProperties properties) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource)
-                .jwsAlgorithm(SignatureAlgorithm.from(signingKey.algorithm().getName()))
+                .jwsAlgorithm(SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName()))
                 .build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
                 new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience()),

@@ -32,7 +32,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.jayway.jsonpath.JsonPath;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.citizen.CitizenId;
-import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.SigningKeyRing;
 import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
@@ -82,7 +82,7 @@ class AssuranceApiIT {
     @Autowired
     CitizenAccounts accounts;
     @Autowired
-    ActiveSigningKey signingKey;
+    SigningKeyRing signingKeys;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -115,7 +115,7 @@ class AssuranceApiIT {
         REAL_NAME.resetAll();
         FACE.resetAll();
         citizen = newCitizen();
-        token = citizenToken(signingKey, citizen);
+        token = citizenToken(signingKeys.current(), citizen);
         number = aResidentIdNumber();
     }
 
@@ -145,7 +145,7 @@ class AssuranceApiIT {
 
         @Test
         void aPlatformClientTokenIsRefused() {
-            HttpResponse<String> response = get(BASE, platformToken(signingKey));
+            HttpResponse<String> response = get(BASE, platformToken(signingKeys.current()));
 
             assertProblem(response, 403, "citizen_token_required");
         }
@@ -257,7 +257,7 @@ class AssuranceApiIT {
             assertThat(verifyIdentity("张三", number).statusCode()).isEqualTo(200);
             CitizenId other = newCitizen();
 
-            HttpResponse<String> response = postJson(BASE + "/identity-verification", citizenToken(signingKey, other),
+            HttpResponse<String> response = postJson(BASE + "/identity-verification", citizenToken(signingKeys.current(), other),
                     body("张三", number));
 
             assertProblem(response, 409, "already_bound");
@@ -272,7 +272,7 @@ class AssuranceApiIT {
             REAL_NAME.stubFor(post("/v2/identity/verify").willReturn(okJson("{\"result\":\"consistent\"}")
                     .withFixedDelay(300)));
             CitizenId other = newCitizen();
-            String otherToken = citizenToken(signingKey, other);
+            String otherToken = citizenToken(signingKeys.current(), other);
 
             CompletableFuture<HttpResponse<String>> mine = CompletableFuture.supplyAsync(() -> verifyIdentity("张三", number));
             CompletableFuture<HttpResponse<String>> theirs = CompletableFuture.supplyAsync(
@@ -413,7 +413,7 @@ class AssuranceApiIT {
         void anotherCitizensOrAnUnknownVerificationIs404() {
             reachLevelTwo();
             String id = startedFaceVerification();
-            String stranger = citizenToken(signingKey, newCitizen());
+            String stranger = citizenToken(signingKeys.current(), newCitizen());
 
             assertProblem(postJson(BASE + "/face-verification/" + id + "/complete", stranger, ""), 404,
                     "face_verification_not_found");

@@ -17,6 +17,7 @@ import com.nimbusds.jwt.SignedJWT;
 import org.civicstack.identity.TestClients;
 import org.civicstack.identity.TokenEndpoint;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
+import org.civicstack.identity.clients.RegistrationOutcome;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -192,11 +194,47 @@ class ClientCredentialsTokenIT {
     }
 
     @Test
-    void secretIsStoredOnlyAsABcryptHash() {
-        String stored = jdbc.queryForObject("SELECT client_secret FROM oauth2_registered_client WHERE client_id = ?",
-                String.class, HEALTH_AGENCY.clientId());
+    void secretIsStoredOnlyAsASaltedSha256Hash() {
+        assertThat(storedSecret(HEALTH_AGENCY)).startsWith("{sha256-salted}").doesNotContain(HEALTH_AGENCY.secret());
+    }
 
-        assertThat(stored).startsWith("{bcrypt}$2").doesNotContain(HEALTH_AGENCY.secret());
+    @Test
+    void aBcryptHashStoredBeforeIsUpgradedOnTheClientsNextSuccessfulAuthentication() {
+        TestClients legacy = anAgencyClient("it-token-legacy-bcrypt").withAgencyId("agy_legacy");
+        legacy.register(registrar);
+        storeAsBcrypt(legacy);
+
+        HttpResponse<String> first = identity.clientCredentials(legacy.clientId(), legacy.secret(), "registry:read");
+        String upgraded = storedSecret(legacy);
+        HttpResponse<String> second = identity.clientCredentials(legacy.clientId(), legacy.secret(), "registry:read");
+        HttpResponse<String> wrong = identity.clientCredentials(legacy.clientId(), legacy.secret() + "x", null);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(upgraded).startsWith("{sha256-salted}");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBcryptHashStoredBeforeIsUpgradedWhenTheClientIsRegisteredAgain() {
+        TestClients legacy = anAgencyClient("it-token-legacy-bootstrap").withAgencyId("agy_legacy");
+        legacy.register(registrar);
+        storeAsBcrypt(legacy);
+
+        assertThat(legacy.register(registrar)).isEqualTo(RegistrationOutcome.UPDATED);
+        assertThat(storedSecret(legacy)).startsWith("{sha256-salted}");
+        assertThat(legacy.register(registrar)).as("then nothing to do").isEqualTo(RegistrationOutcome.UNCHANGED);
+    }
+
+    private void storeAsBcrypt(TestClients client) {
+        jdbc.update("UPDATE oauth2_registered_client SET client_secret = ? WHERE client_id = ?",
+                "{bcrypt}" + new BCryptPasswordEncoder().encode(client.secret()), client.clientId());
+        assertThat(storedSecret(client)).startsWith("{bcrypt}");
+    }
+
+    private String storedSecret(TestClients client) {
+        return jdbc.queryForObject("SELECT client_secret FROM oauth2_registered_client WHERE client_id = ?",
+                String.class, client.clientId());
     }
 
     @Test

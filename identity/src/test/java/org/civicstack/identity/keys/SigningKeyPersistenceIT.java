@@ -12,6 +12,8 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,6 +31,7 @@ import org.civicstack.identity.IdentityApplication;
 import org.civicstack.identity.TestClients;
 import org.civicstack.identity.TokenEndpoint;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
+import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.keys.KeyEncryptionCipher.KeyDecryptionException;
 import org.civicstack.testkit.InfrastructureInitializer;
 import org.civicstack.testkit.ServiceIntegrationTest;
@@ -40,8 +43,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The signing key lives in PostgreSQL: sealed at rest, one per deployment, the same after a restart. */
+/** The signing keys live in PostgreSQL: sealed at rest, one first key per deployment, the same after a restart. */
 @ServiceIntegrationTest
 class SigningKeyPersistenceIT {
 
@@ -50,7 +54,17 @@ class SigningKeyPersistenceIT {
     @Autowired
     SigningKeys signingKeys;
     @Autowired
+    SigningKeyRing ring;
+    @Autowired
+    KeyRotation keyRotation;
+    @Autowired
     SigningKeyRepository repository;
+    @Autowired
+    TokenEvents events;
+    @Autowired
+    TransactionTemplate transaction;
+    @Autowired
+    KeyRotationProperties rotationProperties;
     @Autowired
     KeyEncryptionCipher cipher;
     @Autowired
@@ -65,7 +79,8 @@ class SigningKeyPersistenceIT {
 
         @BeforeEach
         void theActiveKey() {
-            String kid = signingKeys.loadOrCreateActive().getKeyID();
+            keyRotation.ensureKey(); // a database reset by another test class may have emptied the table
+            String kid = ring.current().kid();
             stored = repository.findByKid(kid).orElseThrow();
         }
 
@@ -118,31 +133,30 @@ class SigningKeyPersistenceIT {
     class FirstStart {
 
         static final int INSTANCES = 4;
-        StoredSigningKey original;
+        List<StoredSigningKey> original;
 
         @BeforeEach
         void noKeyYet() {
-            original = repository.findActive().orElse(null);
+            keyRotation.ensureKey();
+            original = repository.findAll();
             jdbc.update("DELETE FROM signing_key");
         }
 
         @AfterEach
-        void restoreTheDeploymentKey() {
+        void restoreTheDeploymentKeys() {
             jdbc.update("DELETE FROM signing_key");
-            if (original != null) {
-                repository.insertIfNoneActive(original);
-            }
+            original.forEach(repository::insertIfGenerationFree);
         }
 
         @Test
-        void concurrentInsertsStoreExactlyOneActiveKey() throws Exception {
+        void concurrentInsertsStoreExactlyOneFirstKey() throws Exception {
             List<StoredSigningKey> candidates = new ArrayList<>();
             for (int i = 0; i < INSTANCES; i++) {
-                candidates.add(signingKeys.seal(SigningKeys.generate()));
+                candidates.add(signingKeys.seal(SigningKeys.generate(), 1, Instant.now()));
             }
 
             List<Boolean> stored = concurrently(candidates.stream()
-                    .<Callable<Boolean>>map(candidate -> () -> repository.insertIfNoneActive(candidate)).toList());
+                    .<Callable<Boolean>>map(candidate -> () -> repository.insertIfGenerationFree(candidate)).toList());
 
             assertThat(stored).containsOnlyOnce(true);
             String winner = candidates.get(stored.indexOf(true)).kid();
@@ -154,8 +168,14 @@ class SigningKeyPersistenceIT {
             CountingRepository counting = new CountingRepository(jdbc);
             List<Callable<String>> starts = new ArrayList<>();
             for (int i = 0; i < INSTANCES; i++) {
-                SigningKeys instance = new SigningKeys(counting, cipher);
-                starts.add(() -> instance.loadOrCreateActive().getKeyID());
+                SigningKeyRing instanceRing = new SigningKeyRing(counting, signingKeys,
+                        rotationProperties.maxTokenLifetime(), Clock.systemUTC());
+                KeyRotation instance = new KeyRotation(counting, signingKeys, instanceRing, events, transaction,
+                        rotationProperties, Clock.systemUTC());
+                starts.add(() -> {
+                    instance.ensureKey();
+                    return instanceRing.current().kid();
+                });
             }
 
             List<String> kids = concurrently(starts);
@@ -163,8 +183,7 @@ class SigningKeyPersistenceIT {
             assertThat(counting.attempts.get()).as("instances that tried to store a key").isGreaterThan(1);
             assertThat(counting.stored.get()).isEqualTo(1);
             assertThat(kids).hasSize(INSTANCES).containsOnly(kids.get(0));
-            assertThat(jdbc.queryForList("SELECT kid FROM signing_key WHERE active", String.class))
-                    .containsExactly(kids.get(0));
+            assertThat(jdbc.queryForList("SELECT kid FROM signing_key", String.class)).containsExactly(kids.get(0));
         }
 
         private <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
@@ -217,7 +236,7 @@ class SigningKeyPersistenceIT {
                 assertThat(identity.verifies(SignedJWT.parse(token))).isTrue();
                 assertThat(identity.get("/actuator", token).statusCode()).isEqualTo(200);
             }
-            assertThat(repository.findActive().orElseThrow().kid()).isEqualTo(kidBefore);
+            assertThat(repository.findNewest().orElseThrow().kid()).isEqualTo(kidBefore);
         }
 
         private ConfigurableApplicationContext startAnotherIdentity() {
@@ -243,9 +262,9 @@ class SigningKeyPersistenceIT {
         }
 
         @Override
-        public boolean insertIfNoneActive(StoredSigningKey key) {
+        public boolean insertIfGenerationFree(StoredSigningKey key) {
             attempts.incrementAndGet();
-            boolean inserted = super.insertIfNoneActive(key);
+            boolean inserted = super.insertIfGenerationFree(key);
             if (inserted) {
                 stored.incrementAndGet();
             }

@@ -22,6 +22,7 @@ import org.civicstack.identity.TestClients;
 import org.civicstack.identity.TokenEndpoint;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
 import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.SigningKeyRing;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -47,7 +48,7 @@ class IdentityApiSecurityIT {
     @Autowired
     PlatformClientRegistrar registrar;
     @Autowired
-    ActiveSigningKey signingKey;
+    SigningKeyRing signingKeys;
 
     TokenEndpoint identity;
 
@@ -201,6 +202,7 @@ class IdentityApiSecurityIT {
         }
 
         private String signed(JWTClaimsSet claims, String typ) throws JOSEException {
+            ActiveSigningKey signingKey = signingKeys.current();
             JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(signingKey.kid());
             if (typ != null) {
                 header.type(new com.nimbusds.jose.JOSEObjectType(typ));
