@@ -6,6 +6,7 @@ import java.util.List;
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.identity.keys.ActiveSigningKey;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -41,13 +42,15 @@ class AuthorizationServerConfiguration {
     /** Only the authorization server's own endpoints; everything else falls through to identity's API chain. */
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
+            ObjectProvider<AuthorizationServerCustomizer> customizers) throws Exception {
         ClientAuthenticationFailureHandler clientAuthenticationFailures = new ClientAuthenticationFailureHandler();
         http.oauth2AuthorizationServer(server -> {
             http.securityMatcher(server.getEndpointsMatcher());
             server.clientAuthentication(client -> client.errorResponseHandler(clientAuthenticationFailures));
             server.authorizationServerMetadataEndpoint(metadata -> metadata
                     .authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::advertiseWhatIsSupported));
+            customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
         // every endpoint here is for clients today; the citizen login issue gives /oauth2/authorize a login entry point

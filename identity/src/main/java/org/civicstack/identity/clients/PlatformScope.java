@@ -19,7 +19,13 @@ public enum PlatformScope {
     REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR),
             "operators: register agencies; approve, reject, suspend, resume, retire and roll back services"),
     REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
-            "gateways: read the registry's routing snapshot and change feed");
+            "gateways: read the registry's routing snapshot and change feed"),
+    IDENTITY_TOKEN_EXCHANGE("identity:token-exchange", EnumSet.of(ClientType.PLATFORM),
+            "the gateway: exchange a citizen's access token for an agency assertion (RFC 8693)"),
+    IDENTITY_RESOLVE("identity:resolve", EnumSet.of(ClientType.PLATFORM),
+            "payments, certificates: resolve an agency's pairwise citizen subject to a platform reference"),
+    IDENTITY_CLIENTS("identity:clients", EnumSet.of(ClientType.OPERATOR),
+            "operators: register, rotate, disable and enable OAuth clients");
 
     private final String value;
     private final Set<ClientType> grantableTo;
