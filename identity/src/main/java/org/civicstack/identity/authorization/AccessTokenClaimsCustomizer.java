@@ -1,5 +1,6 @@
 package org.civicstack.identity.authorization;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,7 +56,9 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
         context.getJwsHeader().algorithm(algorithm);
         Set<String> scopes = new TreeSet<>(context.getAuthorizedScopes());
         context.getClaims()
-                .audience(List.of(audience))
+                // a mutable list: the authorization service stores the claims as JSON and its allow-list refuses
+                // List.of(...) when reading them back (introspection, token exchange)
+                .audience(new ArrayList<>(List.of(audience)))
                 .claim(CLIENT_ID, client.getClientId())
                 .claim(CLIENT_TYPE, type.claimValue())
                 .claims(claims -> {

@@ -69,6 +69,8 @@ class AuthorizationServerConfiguration {
         metadata.grantTypes(grants -> {
             grants.clear();
             grants.add(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
+            // the gateway's exchange of a citizen token for an agency assertion (exchange.GatewayTokenExchangeProvider)
+            grants.add(AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
         });
         metadata.tokenEndpointAuthenticationMethods(methods -> replace(methods, authMethods));
         metadata.tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, authMethods));

@@ -33,11 +33,13 @@ class AuthorizationServerMetadataIT {
     void advertisesClientCredentialsWithBasicOrPrivateKeyJwt() {
         String body = new TokenEndpoint(port).get("/.well-known/oauth-authorization-server").body();
 
-        assertThat(JsonPath.<List<String>>read(body, "$.grant_types_supported")).containsExactly("client_credentials");
+        assertThat(JsonPath.<List<String>>read(body, "$.grant_types_supported")).containsExactly("client_credentials",
+                "urn:ietf:params:oauth:grant-type:token-exchange");
         assertThat(JsonPath.<List<String>>read(body, "$.token_endpoint_auth_methods_supported"))
                 .containsExactly("client_secret_basic", "private_key_jwt");
         assertThat(JsonPath.<List<String>>read(body, "$.scopes_supported"))
-                .containsExactly("registry:read", "registry:review", "registry:routing", "registry:write");
+                .containsExactly("identity:clients", "identity:resolve", "identity:token-exchange", "registry:read",
+                        "registry:review", "registry:routing", "registry:write");
     }
 
     @Test
