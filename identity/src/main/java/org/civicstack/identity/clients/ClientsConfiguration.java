@@ -3,6 +3,8 @@ package org.civicstack.identity.clients;
 import java.time.Clock;
 
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.clients.assertion.GuardedJwksFetcher;
+import org.civicstack.platform.net.UnsafeUpstreamException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,9 +34,16 @@ class ClientsConfiguration {
 
     @Bean
     PlatformClientRegistrar platformClientRegistrar(RegisteredClientRepository repository,
-            PasswordEncoder passwordEncoder, IdentityProperties properties) {
+            PasswordEncoder passwordEncoder, IdentityProperties properties, GuardedJwksFetcher jwksFetcher) {
         return new PlatformClientRegistrar(repository, passwordEncoder, properties.accessTokenTtl(),
-                Clock.systemUTC());
+                Clock.systemUTC(), uri -> {
+                    try {
+                        return jwksFetcher.check(uri).toUri();
+                    } catch (UnsafeUpstreamException e) {
+                        throw new IllegalArgumentException("jwk set uri is refused by the network policy "
+                                + "(civicstack.upstream-network.*): " + e.getMessage(), e);
+                    }
+                });
     }
 
     @Bean
