@@ -83,7 +83,8 @@ class IdentityOpenApiConformanceIT {
     @Test
     void documentListsExactlyTheEndpointsIdentityServes() {
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder("/oauth2/token", "/oauth2/jwks",
-                "/.well-known/oauth-authorization-server", "/oauth2/introspect", "/oauth2/revoke");
+                "/.well-known/oauth-authorization-server", "/oauth2/introspect", "/oauth2/revoke",
+                "/v1/identity/citizen-references/resolve");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is not served, so not documented").isEqualTo(404);
     }

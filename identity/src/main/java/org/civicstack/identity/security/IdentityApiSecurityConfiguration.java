@@ -48,6 +48,8 @@ class IdentityApiSecurityConfiguration {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(PUBLIC_PATHS).permitAll()
                         .requestMatchers(new UnmappedRequestMatcher(beans)).permitAll()
+                        // pairwise.CitizenReferenceController (platform services; the client type is checked there)
+                        .requestMatchers("/v1/identity/citizen-references/**").hasAuthority("SCOPE_identity:resolve")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.decoder(jwtDecoder))
