@@ -55,10 +55,13 @@ public class CallerResolver {
             return bound.map(agency -> caller(jwt, agency));
         }
         return bound.flatMap(agency -> {
-            if (agency.isPresent() && !agency.get().equals(claimed)) {
-                return Mono.error(new ApiProblem(403, "agency_binding_mismatch", "Forbidden",
-                        "The token's agency_id and the agency registered for this client differ; an operator must "
-                                + "correct one of them."));
+            if (agency.isPresent()) {
+                if (!agency.get().equals(claimed)) {
+                    return Mono.error(new ApiProblem(403, "agency_binding_mismatch", "Forbidden",
+                            "The token's agency_id and the agency registered for this client differ; an operator "
+                                    + "must correct one of them."));
+                }
+                return Mono.just(caller(jwt, agency));
             }
             return agencies.find(claimed).map(known -> caller(jwt, Optional.of(known.id())))
                     .defaultIfEmpty(caller(jwt, Optional.empty()));
