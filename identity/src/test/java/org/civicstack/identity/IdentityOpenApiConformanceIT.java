@@ -84,7 +84,9 @@ class IdentityOpenApiConformanceIT {
     void documentListsExactlyTheEndpointsIdentityServes() {
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder("/oauth2/token", "/oauth2/jwks",
                 "/.well-known/oauth-authorization-server", "/oauth2/introspect", "/oauth2/revoke",
-                "/v1/identity/citizen-references/resolve");
+                "/v1/identity/citizen-references/resolve", "/v1/identity/clients", "/v1/identity/clients/{clientId}",
+                "/v1/identity/clients/{clientId}/rotate", "/v1/identity/clients/{clientId}/disable",
+                "/v1/identity/clients/{clientId}/enable");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is not served, so not documented").isEqualTo(404);
     }

@@ -3,6 +3,7 @@ package org.civicstack.identity.clients;
 import java.time.Clock;
 
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.clients.assertion.GuardedJwksFetcher;
 import org.civicstack.platform.net.UnsafeUpstreamException;
 import org.springframework.context.annotation.Bean;
@@ -18,9 +19,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class ClientsConfiguration {
 
+    /**
+     * The repository the authorization server authenticates clients with: disabled clients are not found by client
+     * id ({@link EnabledClientsRepository}). Registration and administration use the JDBC repository under it.
+     */
     @Bean
     RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbc) {
-        return new JdbcRegisteredClientRepository(jdbc);
+        return new EnabledClientsRepository(new JdbcRegisteredClientRepository(jdbc));
     }
 
     /**
@@ -33,9 +38,9 @@ class ClientsConfiguration {
     }
 
     @Bean
-    PlatformClientRegistrar platformClientRegistrar(RegisteredClientRepository repository,
-            PasswordEncoder passwordEncoder, IdentityProperties properties, GuardedJwksFetcher jwksFetcher) {
-        return new PlatformClientRegistrar(repository, passwordEncoder, properties.accessTokenTtl(),
+    PlatformClientRegistrar platformClientRegistrar(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, IdentityProperties properties, GuardedJwksFetcher jwksFetcher) {
+        return new PlatformClientRegistrar(new JdbcRegisteredClientRepository(jdbc), passwordEncoder,
+                properties.accessTokenTtl(),
                 Clock.systemUTC(), uri -> {
                     try {
                         return jwksFetcher.check(uri).toUri();
@@ -44,6 +49,12 @@ class ClientsConfiguration {
                                 + "(civicstack.upstream-network.*): " + e.getMessage(), e);
                     }
                 });
+    }
+
+    @Bean
+    ClientAdministration clientAdministration(JdbcTemplate jdbc, PlatformClientRegistrar registrar,
+            TransactionTemplate transaction, TokenEvents events) {
+        return new ClientAdministration(new JdbcRegisteredClientRepository(jdbc), registrar, jdbc, transaction, events);
     }
 
     @Bean

@@ -91,6 +91,10 @@ public class PlatformClientRegistrar {
             settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.PS256);
         }
         PlatformClientSettings.write(settings, client);
+        if (existing != null && PlatformClientSettings.disabled(existing)) {
+            // re-registering (e.g. bootstrap at start) never re-enables a client an operator disabled
+            settings.setting(PlatformClientSettings.DISABLED, true);
+        }
         return builder
                 .clientId(client.clientId().value())
                 .clientName(client.clientId().value())
@@ -130,6 +134,7 @@ public class PlatformClientRegistrar {
                 && Set.copyOf(a.getScopes()).equals(Set.copyOf(b.getScopes()))
                 && Objects.equals(a.getClientSettings().getJwkSetUrl(), b.getClientSettings().getJwkSetUrl())
                 && PlatformClientSettings.jwks(a).equals(PlatformClientSettings.jwks(b))
+                && PlatformClientSettings.disabled(a) == PlatformClientSettings.disabled(b)
                 && PlatformClientSettings.clientType(a).equals(PlatformClientSettings.clientType(b))
                 && PlatformClientSettings.agencyId(a).equals(PlatformClientSettings.agencyId(b))
                 && a.getTokenSettings().getAccessTokenTimeToLive().equals(b.getTokenSettings().getAccessTokenTimeToLive())

@@ -14,6 +14,7 @@ public final class PlatformClientSettings {
     static final String CLIENT_TYPE = "settings.client.civicstack.client-type";
     static final String AGENCY_ID = "settings.client.civicstack.agency-id";
     static final String JWKS = "settings.client.civicstack.jwks";
+    static final String DISABLED = "settings.client.civicstack.disabled";
 
     private PlatformClientSettings() {
     }
@@ -41,5 +42,10 @@ public final class PlatformClientSettings {
     public static Optional<String> jwks(RegisteredClient client) {
         Object value = client.getClientSettings().getSetting(JWKS);
         return value instanceof String text ? Optional.of(text) : Optional.empty();
+    }
+
+    /** Whether an operator disabled the client: it cannot authenticate (see {@code EnabledClientsRepository}). */
+    public static boolean disabled(RegisteredClient client) {
+        return Boolean.TRUE.equals(client.getClientSettings().getSetting(DISABLED));
     }
 }
