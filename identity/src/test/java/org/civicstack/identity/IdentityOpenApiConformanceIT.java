@@ -130,7 +130,10 @@ class IdentityOpenApiConformanceIT {
                 "/v1/identity/me/assurance", "/v1/identity/me/assurance/identity-verification",
                 "/v1/identity/me/assurance/face-verification",
                 "/v1/identity/me/assurance/face-verification/{verificationId}/complete",
-                "/v1/identity/me/sessions", "/v1/identity/me/sessions/{sid}", "/v1/identity/keys/rotation");
+                "/v1/identity/me/sessions", "/v1/identity/me/sessions/{sid}", "/v1/identity/keys/rotation",
+                "/v1/identity/citizen-references/resolve", "/v1/identity/clients", "/v1/identity/clients/{clientId}",
+                "/v1/identity/clients/{clientId}/rotate", "/v1/identity/clients/{clientId}/disable",
+                "/v1/identity/clients/{clientId}/enable");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is served and documented").isEqualTo(200);
     }

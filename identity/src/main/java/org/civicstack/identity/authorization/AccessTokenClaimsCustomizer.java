@@ -1,5 +1,6 @@
 package org.civicstack.identity.authorization;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -10,6 +10,7 @@ import org.civicstack.identity.session.CitizenUserInfoMapper;
 import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.identity.keys.SigningKeys;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -55,7 +56,8 @@ class AuthorizationServerConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
-            SessionsConfiguration.SessionTokenRules sessionTokenRules, CitizenUserInfoMapper userInfo) throws Exception {
+            SessionsConfiguration.SessionTokenRules sessionTokenRules, CitizenUserInfoMapper userInfo,
+            ObjectProvider<AuthorizationServerCustomizer> customizers) throws Exception {
         ClientAuthenticationFailureHandler clientAuthenticationFailures = new ClientAuthenticationFailureHandler();
         http.oauth2AuthorizationServer(server -> {
             http.securityMatcher(server.getEndpointsMatcher());
@@ -70,6 +72,7 @@ class AuthorizationServerConfiguration {
                     .userInfoEndpoint(endpoint -> endpoint.userInfoMapper(userInfo)));
             // sessions: public-client auth for refresh/revoke, refresh rotation + reuse, introspection/revocation rules
             sessionTokenRules.applyTo(server);
+            customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
         // a citizen's browser at /oauth2/authorize goes to the login page; every other endpoint is for clients
@@ -118,12 +121,15 @@ class AuthorizationServerConfiguration {
                 .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
                 .scopes(scopes -> replace(scopes, scopes()))
                 .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"))
-                .subjectTypes(types -> replace(types, List.of("public")))
+                // the app's tokens name the citizen by the platform id; agencies see pairwise subjects (package pairwise)
+                .subjectTypes(types -> replace(types, List.of("public", "pairwise")))
                 .idTokenSigningAlgorithms(algorithms -> replace(algorithms, List.of(SignatureAlgorithm.PS256.getName())));
     }
 
+    /** Token exchange: the gateway's exchange of a citizen token for an agency assertion (package {@code exchange}). */
     private static final List<String> GRANT_TYPES = List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
-            AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
+            AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
+            AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
     /** Introspection is for platform clients; the citizen app is public ({@code none}: PKCE, refresh and revocation). */
     private static final List<String> CLIENT_AUTH_METHODS = List.of(
             ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(), ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());

@@ -43,6 +43,7 @@ class AuthorizationServerOpenApi {
     static final String CLIENT_BASIC = "client_secret_basic";
     private static final String JSON = "application/json";
     private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     private static final String JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
     @Bean
@@ -130,24 +131,36 @@ class AuthorizationServerOpenApi {
 
     private static Operation tokenOperation() {
         Map<String, Schema> form = new LinkedHashMap<>();
-        form.put("grant_type", oneOf("client_credentials", "authorization_code"));
+        form.put("grant_type", oneOf("client_credentials", "authorization_code", "refresh_token", TOKEN_EXCHANGE));
         form.put("scope", type("string").description("Space-separated scopes, each granted to the client; "
-                + "omitted: all of the client's scopes"));
+                + "omitted: all of the client's scopes. Token exchange: a subset of the subject token's scope"));
         form.put("code", type("string").description("`authorization_code`: the code from the redirect"));
         form.put("redirect_uri", type("string").description("`authorization_code`: as in the authorization request"));
         form.put("code_verifier", type("string").description("`authorization_code`: the PKCE verifier (RFC 7636)"));
+        form.put("refresh_token", type("string").description("`refresh_token`: the latest refresh token (single use)"));
+        // RFC 8693, for the gateway (exchange.GatewayTokenExchangeProvider)
+        form.put("subject_token", type("string").description("Token exchange: the citizen's access token"));
+        form.put("subject_token_type", oneOf("urn:ietf:params:oauth:token-type:access_token"));
+        form.put("requested_token_type", oneOf("urn:ietf:params:oauth:token-type:access_token",
+                "urn:ietf:params:oauth:token-type:jwt"));
+        form.put("audience", type("string").description("Token exchange: `urn:civicstack:service:<service code>`"));
+        form.put("resource", type("string").description("Token exchange: `urn:civicstack:agency:<agency id>`"));
         clientAssertion(form);
         return new Operation().operationId("token").addTagsItem("oauth2")
-                .summary("Issue tokens (client credentials; authorization code + PKCE for the citizen app)")
-                .description("RFC 6749 §4.4 and §4.1.3. The access token is a JWT for audience `civicstack`, issued "
-                        + "under the public URL. The citizen app is a public client: it sends `client_id` in the "
-                        + "form and no client authentication.")
+                .summary("Issue tokens (client credentials; authorization code + PKCE and refresh for the citizen app; "
+                        + "token exchange for the gateway)")
+                .description("RFC 6749 §4.4, §4.1.3 and §6. The access token is a JWT (`typ` `at+jwt`) for audience "
+                        + "`civicstack`, issued under the public URL. The citizen app is a public client: it sends "
+                        + "`client_id` in the form and no client authentication; its refresh tokens rotate. RFC 8693 "
+                        + "token exchange (platform clients holding `identity:token-exchange`): a citizen's access "
+                        + "token for a short-lived assertion for one agency service (`token_type` `N_A`).")
                 .requestBody(form(object(form, List.of("grant_type"), true)))
                 .security(clientAuthentication())
                 .responses(new ApiResponses()
                         .addApiResponse("200", json("The access token (RFC 6749 §5.1)", "TokenResponse"))
                         .addApiResponse("400", json("RFC 6749 §5.2: `invalid_request`, `invalid_grant`, "
-                                + "`unauthorized_client`, `unsupported_grant_type` or `invalid_scope`", "OAuthError"))
+                                + "`unauthorized_client`, `unsupported_grant_type`, `invalid_scope` or (token "
+                                + "exchange) `invalid_target`", "OAuthError"))
                         .addApiResponse("401", invalidClient()));
     }
 
@@ -186,7 +199,9 @@ class AuthorizationServerOpenApi {
     private static Schema<Object> tokenResponse() {
         Map<String, Schema> properties = new LinkedHashMap<>();
         properties.put("access_token", type("string").description("A signed JWT"));
-        properties.put("token_type", oneOf("Bearer"));
+        properties.put("token_type", oneOf("Bearer", "N_A"));
+        properties.put("issued_token_type", type("string").description("Token exchange: "
+                + "`urn:ietf:params:oauth:token-type:jwt`"));
         properties.put("expires_in", type("integer").description("Seconds until it expires"));
         properties.put("scope", type("string").description("The granted scopes, space-separated"));
         return object(properties, List.of("access_token", "token_type", "expires_in"), false);
@@ -196,7 +211,8 @@ class AuthorizationServerOpenApi {
         Map<String, Schema> properties = new LinkedHashMap<>();
         properties.put("error", oneOf(OAuth2ErrorCodes.INVALID_REQUEST,
                 OAuth2ErrorCodes.INVALID_CLIENT, OAuth2ErrorCodes.INVALID_GRANT, OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
-                OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE, OAuth2ErrorCodes.INVALID_SCOPE));
+                OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE, OAuth2ErrorCodes.INVALID_SCOPE, "invalid_target",
+                OAuth2ErrorCodes.UNSUPPORTED_TOKEN_TYPE));
         properties.put("error_description", type("string"));
         properties.put("error_uri", type("string").format("uri"));
         return object(properties, List.of("error"), false).description("RFC 6749 §5.2 error response");

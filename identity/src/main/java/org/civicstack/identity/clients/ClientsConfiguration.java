@@ -3,6 +3,9 @@ package org.civicstack.identity.clients;
 import java.time.Clock;
 
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.clients.assertion.GuardedJwksFetcher;
+import org.civicstack.platform.net.UnsafeUpstreamException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,9 +18,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class ClientsConfiguration {
 
+    /**
+     * The repository the authorization server authenticates clients with: disabled clients are not found by client
+     * id ({@link EnabledClientsRepository}). Registration and administration use the JDBC repository under it.
+     */
     @Bean
     RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbc) {
-        return new JdbcRegisteredClientRepository(jdbc);
+        return new EnabledClientsRepository(new JdbcRegisteredClientRepository(jdbc));
     }
 
     /**
@@ -31,10 +38,23 @@ class ClientsConfiguration {
     }
 
     @Bean
-    PlatformClientRegistrar platformClientRegistrar(RegisteredClientRepository repository,
-            PasswordEncoder passwordEncoder, IdentityProperties properties) {
-        return new PlatformClientRegistrar(repository, passwordEncoder, properties.accessTokenTtl(),
-                Clock.systemUTC());
+    PlatformClientRegistrar platformClientRegistrar(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, IdentityProperties properties, GuardedJwksFetcher jwksFetcher) {
+        return new PlatformClientRegistrar(new JdbcRegisteredClientRepository(jdbc), passwordEncoder,
+                properties.accessTokenTtl(),
+                Clock.systemUTC(), uri -> {
+                    try {
+                        return jwksFetcher.check(uri).toUri();
+                    } catch (UnsafeUpstreamException e) {
+                        throw new IllegalArgumentException("jwk set uri is refused by the network policy "
+                                + "(civicstack.upstream-network.*): " + e.getMessage(), e);
+                    }
+                });
+    }
+
+    @Bean
+    ClientAdministration clientAdministration(JdbcTemplate jdbc, PlatformClientRegistrar registrar,
+            TransactionTemplate transaction, TokenEvents events) {
+        return new ClientAdministration(new JdbcRegisteredClientRepository(jdbc), registrar, jdbc, transaction, events);
     }
 
     @Bean

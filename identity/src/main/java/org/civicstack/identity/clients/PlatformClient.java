@@ -18,10 +18,17 @@ import java.util.stream.Collectors;
  *         organisation before the registry has given it an id). Never set for other types.
  * @param scopes what it may request; at least one, each grantable to {@code type}.
  * @param jwkSetUri where it publishes the keys for {@code private_key_jwt}, or {@code null} if it authenticates with
- *         a secret only.
+ *         a secret only or registered its keys inline.
+ * @param jwks the public keys for {@code private_key_jwt} stored with the client, or {@code null}; never together
+ *         with {@code jwkSetUri}.
  */
 public record PlatformClient(ClientId clientId, ClientType type, AgencyId agencyId, Set<PlatformScope> scopes,
-        URI jwkSetUri) {
+        URI jwkSetUri, ClientJwks jwks) {
+
+    public PlatformClient(ClientId clientId, ClientType type, AgencyId agencyId, Set<PlatformScope> scopes,
+            URI jwkSetUri) {
+        this(clientId, type, agencyId, scopes, jwkSetUri, null);
+    }
 
     public PlatformClient {
         Objects.requireNonNull(clientId, "clientId");
@@ -48,6 +55,10 @@ public record PlatformClient(ClientId clientId, ClientType type, AgencyId agency
         if (jwkSetUri != null && !("https".equals(jwkSetUri.getScheme()) || "http".equals(jwkSetUri.getScheme()))) {
             throw new IllegalArgumentException("jwk set uri of " + clientId + " must be an http(s) URL: " + jwkSetUri);
         }
+        if (jwkSetUri != null && jwks != null) {
+            throw new IllegalArgumentException("client " + clientId + " registers its keys either inline (jwks) or "
+                    + "at a JWKS URI, not both");
+        }
     }
 
     /**
@@ -72,6 +83,20 @@ public record PlatformClient(ClientId clientId, ClientType type, AgencyId agency
 
     public Optional<URI> jwkSet() {
         return Optional.ofNullable(jwkSetUri);
+    }
+
+    public Optional<ClientJwks> inlineJwks() {
+        return Optional.ofNullable(jwks);
+    }
+
+    /** Whether it authenticates with {@code private_key_jwt} (keys inline or at a URI). */
+    public boolean usesPrivateKeyJwt() {
+        return jwkSetUri != null || jwks != null;
+    }
+
+    /** The same client with its keys stored inline (and no JWKS URI). */
+    public PlatformClient withJwks(ClientJwks keys) {
+        return new PlatformClient(clientId, type, agencyId, scopes, null, keys);
     }
 
     /** The scope values, sorted, as they are stored and shown. */

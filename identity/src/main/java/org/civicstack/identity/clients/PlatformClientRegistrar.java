@@ -1,5 +1,6 @@
 package org.civicstack.identity.clients;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
@@ -29,13 +31,29 @@ public class PlatformClientRegistrar {
     private final PasswordEncoder passwordEncoder;
     private final Duration accessTokenTtl;
     private final Clock clock;
+    private final JwksUriCheck jwksUriCheck;
+
+    /**
+     * Checks a client's JWKS URI before it is stored: identity will fetch it, so it must pass the upstream network
+     * policy ({@code clients.assertion.GuardedJwksFetcher#check}).
+     */
+    @FunctionalInterface
+    public interface JwksUriCheck {
+
+        /**
+         * @return the URI to store
+         * @throws IllegalArgumentException saying why the URI is refused
+         */
+        URI check(URI uri);
+    }
 
     public PlatformClientRegistrar(RegisteredClientRepository repository, PasswordEncoder passwordEncoder,
-            Duration accessTokenTtl, Clock clock) {
+            Duration accessTokenTtl, Clock clock, JwksUriCheck jwksUriCheck) {
         this.repository = repository;
         this.passwordEncoder = passwordEncoder;
         this.accessTokenTtl = accessTokenTtl;
         this.clock = clock;
+        this.jwksUriCheck = jwksUriCheck;
     }
 
     /**
@@ -44,7 +62,7 @@ public class PlatformClientRegistrar {
      */
     public RegistrationOutcome register(PlatformClient client, ClientSecret secret) {
         Objects.requireNonNull(client, "client");
-        if (secret == null && client.jwkSet().isEmpty()) {
+        if (secret == null && !client.usesPrivateKeyJwt()) {
             throw new IllegalArgumentException("client " + client.clientId()
                     + " needs a secret or a JWK set URI to authenticate with");
         }
@@ -67,8 +85,16 @@ public class PlatformClientRegistrar {
                 : RegisteredClient.withId(UUID.randomUUID().toString()).clientIdIssuedAt(clock.instant());
         ClientSettings.Builder settings = ClientSettings.builder()
                 .requireAuthorizationConsent(false);
-        client.jwkSet().ifPresent(uri -> settings.jwkSetUrl(uri.toString()));
+        client.jwkSet().ifPresent(uri -> settings.jwkSetUrl(jwksUriCheck.check(uri).toString()));
+        if (client.usesPrivateKeyJwt()) {
+            // FAPI 2.0 algorithms; ClientAssertionDecoderFactory accepts PS256 and ES256 whatever is recorded here
+            settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.PS256);
+        }
         PlatformClientSettings.write(settings, client);
+        if (existing != null && PlatformClientSettings.disabled(existing)) {
+            // re-registering (e.g. bootstrap at start) never re-enables a client an operator disabled
+            settings.setting(PlatformClientSettings.DISABLED, true);
+        }
         return builder
                 .clientId(client.clientId().value())
                 .clientName(client.clientId().value())
@@ -77,7 +103,7 @@ public class PlatformClientRegistrar {
                     if (secret != null) {
                         methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
                     }
-                    if (client.jwkSet().isPresent()) {
+                    if (client.usesPrivateKeyJwt()) {
                         methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
                     }
                 })
@@ -107,6 +133,8 @@ public class PlatformClientRegistrar {
                 && a.getAuthorizationGrantTypes().equals(b.getAuthorizationGrantTypes())
                 && Set.copyOf(a.getScopes()).equals(Set.copyOf(b.getScopes()))
                 && Objects.equals(a.getClientSettings().getJwkSetUrl(), b.getClientSettings().getJwkSetUrl())
+                && PlatformClientSettings.jwks(a).equals(PlatformClientSettings.jwks(b))
+                && PlatformClientSettings.disabled(a) == PlatformClientSettings.disabled(b)
                 && PlatformClientSettings.clientType(a).equals(PlatformClientSettings.clientType(b))
                 && PlatformClientSettings.agencyId(a).equals(PlatformClientSettings.agencyId(b))
                 && a.getTokenSettings().getAccessTokenTimeToLive().equals(b.getTokenSettings().getAccessTokenTimeToLive())

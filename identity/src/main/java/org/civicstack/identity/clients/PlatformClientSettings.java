@@ -13,6 +13,8 @@ public final class PlatformClientSettings {
 
     static final String CLIENT_TYPE = "settings.client.civicstack.client-type";
     static final String AGENCY_ID = "settings.client.civicstack.agency-id";
+    static final String JWKS = "settings.client.civicstack.jwks";
+    static final String DISABLED = "settings.client.civicstack.disabled";
 
     private PlatformClientSettings() {
     }
@@ -20,6 +22,7 @@ public final class PlatformClientSettings {
     static ClientSettings.Builder write(ClientSettings.Builder settings, PlatformClient client) {
         writeType(settings, client.type());
         client.agency().ifPresent(agency -> settings.setting(AGENCY_ID, agency.value()));
+        client.inlineJwks().ifPresent(jwks -> settings.setting(JWKS, jwks.json()));
         return settings;
     }
 
@@ -37,5 +40,16 @@ public final class PlatformClientSettings {
     public static Optional<AgencyId> agencyId(RegisteredClient client) {
         Object value = client.getClientSettings().getSetting(AGENCY_ID);
         return value instanceof String text ? Optional.of(new AgencyId(text)) : Optional.empty();
+    }
+
+    /** The public JWK set stored with the client for {@code private_key_jwt} (instead of a JWKS URI), as JSON. */
+    public static Optional<String> jwks(RegisteredClient client) {
+        Object value = client.getClientSettings().getSetting(JWKS);
+        return value instanceof String text ? Optional.of(text) : Optional.empty();
+    }
+
+    /** Whether an operator disabled the client: it cannot authenticate (see {@code EnabledClientsRepository}). */
+    public static boolean disabled(RegisteredClient client) {
+        return Boolean.TRUE.equals(client.getClientSettings().getSetting(DISABLED));
     }
 }

@@ -23,7 +23,13 @@ public enum PlatformScope {
     IDENTITY_INTROSPECT("identity:introspect", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
             "platform components and operators: introspect tokens at /oauth2/introspect (RFC 7662)"),
     IDENTITY_KEYS("identity:keys", EnumSet.of(ClientType.OPERATOR),
-            "operators: rotate the token signing key");
+            "operators: rotate the token signing key"),
+    IDENTITY_TOKEN_EXCHANGE("identity:token-exchange", EnumSet.of(ClientType.PLATFORM),
+            "the gateway: exchange a citizen's access token for an agency assertion (RFC 8693)"),
+    IDENTITY_RESOLVE("identity:resolve", EnumSet.of(ClientType.PLATFORM),
+            "payments, certificates: resolve an agency's pairwise citizen subject to a platform reference"),
+    IDENTITY_CLIENTS("identity:clients", EnumSet.of(ClientType.OPERATOR),
+            "operators: register, rotate, disable and enable OAuth clients");
 
     private final String value;
     private final Set<ClientType> grantableTo;

@@ -50,6 +50,11 @@ class IdentityApiSecurityConfiguration {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(PUBLIC_PATHS).permitAll()
                         .requestMatchers(new UnmappedRequestMatcher(beans)).permitAll()
+                        // pairwise.CitizenReferenceController (platform services; the client type is checked there)
+                        .requestMatchers("/v1/identity/citizen-references/**").hasAuthority("SCOPE_identity:resolve")
+                        // clients.ClientAdminController (operators; the client type is checked there)
+                        .requestMatchers("/v1/identity/clients", "/v1/identity/clients/**")
+                        .hasAuthority("SCOPE_identity:clients")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.decoder(jwtDecoder))

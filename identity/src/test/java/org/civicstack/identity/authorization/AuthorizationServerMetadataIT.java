@@ -37,7 +37,8 @@ class AuthorizationServerMetadataIT {
             assertThat((String) JsonPath.read(body, "$.authorization_endpoint"))
                     .isEqualTo("http://localhost:8080/oauth2/authorize");
             assertThat(JsonPath.<List<String>>read(body, "$.grant_types_supported"))
-                    .containsExactly("authorization_code", "refresh_token", "client_credentials");
+                    .containsExactly("authorization_code", "refresh_token", "client_credentials",
+                            "urn:ietf:params:oauth:grant-type:token-exchange");
             assertThat(JsonPath.<List<String>>read(body, "$.response_types_supported")).containsExactly("code");
             assertThat(JsonPath.<List<String>>read(body, "$.code_challenge_methods_supported")).containsExactly("S256");
             assertThat(JsonPath.<List<String>>read(body, "$.token_endpoint_auth_methods_supported"))
@@ -45,7 +46,8 @@ class AuthorizationServerMetadataIT {
             assertThat(JsonPath.<List<String>>read(body, "$.introspection_endpoint_auth_methods_supported"))
                     .containsExactly("client_secret_basic", "private_key_jwt");
             assertThat(JsonPath.<List<String>>read(body, "$.scopes_supported")).contains("openid", "offline_access",
-                    "registry:read", "registry:review", "registry:routing", "registry:write");
+                    "registry:read", "registry:review", "registry:routing", "registry:write", "identity:clients",
+                    "identity:resolve", "identity:token-exchange", "identity:introspect", "identity:keys", "phone");
             assertThat(JsonPath.<java.util.Map<String, Object>>read(body, "$"))
                     .doesNotContainKey("tls_client_certificate_bound_access_tokens");
         }
@@ -57,7 +59,7 @@ class AuthorizationServerMetadataIT {
 
         assertThat((String) JsonPath.read(body, "$.issuer")).isEqualTo("http://localhost:8080");
         assertThat(JsonPath.<List<String>>read(body, "$.id_token_signing_alg_values_supported")).containsExactly("PS256");
-        assertThat(JsonPath.<List<String>>read(body, "$.subject_types_supported")).containsExactly("public");
+        assertThat(JsonPath.<List<String>>read(body, "$.subject_types_supported")).containsExactly("public", "pairwise");
         assertThat((String) JsonPath.read(body, "$.userinfo_endpoint")).isEqualTo("http://localhost:8080/userinfo");
     }
 

@@ -93,7 +93,7 @@ class BootstrapClientsIT {
     @Test
     void aClientWithOnlyAJwkSetIsRegisteredForPrivateKeyJwtAndHasNoSecret() {
         TestClients agency = anAgencyClient("it-boot-keys-only").withSecret(null)
-                .withJwkSetUri("https://agency.example/jwks.json");
+                .withJwkSetUri("https://203.0.113.10/jwks.json");
 
         assertThat(agency.register(registrar)).isEqualTo(RegistrationOutcome.CREATED);
 
@@ -101,7 +101,7 @@ class BootstrapClientsIT {
                 + "client_settings FROM oauth2_registered_client WHERE client_id = ?", agency.clientId());
         assertThat(row.get("client_secret")).isNull();
         assertThat(row.get("client_authentication_methods")).isEqualTo("private_key_jwt");
-        assertThat((String) row.get("client_settings")).contains("https://agency.example/jwks.json");
+        assertThat((String) row.get("client_settings")).contains("https://203.0.113.10/jwks.json");
     }
 
     @Test

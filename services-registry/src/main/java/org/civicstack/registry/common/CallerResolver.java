@@ -14,9 +14,11 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Turns the validated access token into a {@link Caller} and enforces per-API scopes. An agency is known by the
- * OAuth client it was registered with ({@code agency.oauth_client_id}): the registry, not a token claim, is the
- * source of truth for which agency a client acts for.
+ * Turns the validated access token into a {@link Caller} and enforces per-API scopes. Which agency a client acts
+ * for is identity's to say (ADR 0007): the token's {@code agency_id} claim, when it names an agency the registry
+ * knows. A client whose token has no {@code agency_id} yet (its agency was registered here after its client) is
+ * still matched by {@code agency.oauth_client_id}, the transition path; a claim that contradicts that column is
+ * refused (403 {@code agency_binding_mismatch}) rather than letting either side win silently.
  */
 @Component
 public class CallerResolver {
@@ -35,9 +37,7 @@ public class CallerResolver {
                 .map(auth -> ((JwtAuthenticationToken) auth).getToken())
                 .switchIfEmpty(Mono.error(new ApiProblem(401, "unauthorized", "Unauthorized",
                         "A bearer access token is required.")))
-                .flatMap(jwt -> agencies.findByClientId(clientId(jwt))
-                        .map(agency -> caller(jwt, Optional.of(agency.id())))
-                        .defaultIfEmpty(caller(jwt, Optional.empty())))
+                .flatMap(this::withAgency)
                 .flatMap(caller -> {
                     if (Arrays.stream(anyOfScopes).noneMatch(caller.scopes()::contains)) {
                         return Mono.error(new ApiProblem(403, "insufficient_scope", "Forbidden",
@@ -45,6 +45,27 @@ public class CallerResolver {
                     }
                     return Mono.just(caller);
                 });
+    }
+
+    private Mono<Caller> withAgency(Jwt jwt) {
+        String claimed = jwt.getClaimAsString("agency_id");
+        Mono<Optional<String>> bound = agencies.findByClientId(clientId(jwt)).map(agency -> Optional.of(agency.id()))
+                .defaultIfEmpty(Optional.empty());
+        if (claimed == null) {
+            return bound.map(agency -> caller(jwt, agency));
+        }
+        return bound.flatMap(agency -> {
+            if (agency.isPresent()) {
+                if (!agency.get().equals(claimed)) {
+                    return Mono.error(new ApiProblem(403, "agency_binding_mismatch", "Forbidden",
+                            "The token's agency_id and the agency registered for this client differ; an operator "
+                                    + "must correct one of them."));
+                }
+                return Mono.just(caller(jwt, agency));
+            }
+            return agencies.find(claimed).map(known -> caller(jwt, Optional.of(known.id())))
+                    .defaultIfEmpty(caller(jwt, Optional.empty()));
+        });
     }
 
     static String clientId(Jwt jwt) {

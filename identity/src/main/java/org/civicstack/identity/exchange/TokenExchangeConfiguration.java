@@ -1,0 +1,46 @@
+package org.civicstack.identity.exchange;
+
+import java.time.Clock;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import org.civicstack.identity.authorization.AuthorizationServerCustomizer;
+import org.civicstack.identity.citizen.CitizenAccounts;
+import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.pairwise.PairwiseSubjects;
+import org.civicstack.identity.session.CitizenSessions;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Puts {@link GatewayTokenExchangeProvider} in the place of Spring Authorization Server's own token exchange
+ * provider, and the exchange's RFC 8693 response on the token endpoint.
+ */
+@Configuration(proxyBeanMethods = false)
+class TokenExchangeConfiguration {
+
+    @Bean
+    AuthorizationServerCustomizer gatewayTokenExchange(OAuth2AuthorizationService authorizations,
+            CitizenSessions sessions, CitizenAccounts citizens, PairwiseSubjects pairwise,
+            JWKSource<SecurityContext> keys, ActiveSigningKey signingKey, TokenEvents events,
+            TokenExchangeProperties properties, AuthorizationServerSettings settings, JsonMapper json) {
+        SignatureAlgorithm algorithm = SignatureAlgorithm.from(signingKey.algorithm().getName());
+        GatewayTokenExchangeProvider provider = new GatewayTokenExchangeProvider(authorizations, sessions, citizens,
+                citizens, pairwise, new NimbusJwtEncoder(keys), algorithm, events, properties, settings.getIssuer(),
+                Clock.systemUTC());
+        TokenExchangeResponseHandler responses = new TokenExchangeResponseHandler(json);
+        return server -> server.tokenEndpoint(token -> token
+                .authenticationProviders(providers -> {
+                    providers.removeIf(existing -> existing instanceof OAuth2TokenExchangeAuthenticationProvider);
+                    providers.add(provider);
+                })
+                .accessTokenResponseHandler(responses));
+    }
+}
