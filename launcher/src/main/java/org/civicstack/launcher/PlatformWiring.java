@@ -55,7 +55,8 @@ final class PlatformWiring {
                 String entry = "--civicstack.identity.bootstrap-clients[" + GATEWAY_CLIENT_ENTRY + "]";
                 args.add(entry + ".client-id=" + GATEWAY_CLIENT_ID);
                 args.add(entry + ".secret=" + gatewaySecret);
-                args.add(entry + ".scopes=registry:routing");
+                // routing: the registry's routing feed; token exchange: upstream assertions for citizen services
+                args.add(entry + ".scopes=registry:routing,identity:token-exchange");
                 args.add(entry + ".client-type=platform");
             }
             case "gateway" -> {

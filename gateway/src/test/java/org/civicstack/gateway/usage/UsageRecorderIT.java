@@ -113,9 +113,24 @@ class UsageRecorderIT {
                     .withRequestId("req-42").withCaller(null).build());
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.of(
-                    "service", "svc-permits", "status", "404", "latency_us", "1234", "method", "GET",
-                    "request_id", "req-42", "caller", "", "ts", "1767225600000"));
+            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.ofEntries(
+                    Map.entry("service", "svc-permits"), Map.entry("status", "404"), Map.entry("latency_us", "1234"),
+                    Map.entry("method", "GET"), Map.entry("request_id", "req-42"), Map.entry("caller", ""),
+                    Map.entry("ts", "1767225600000"), Map.entry("jti", ""), Map.entry("sid", ""), Map.entry("sub", ""),
+                    Map.entry("client_id", "")));
+        }
+
+        @Test
+        void aCitizenRequestCarriesTheTokensIdentifiersForTheAuditLog() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10));
+
+            recorder.record(aUsage().withService("svc-permits").withCaller("cit:7d0c0f3e")
+                    .withCitizen("jti-1", "sid-1", "7d0c0f3e", "civicstack-app").build());
+
+            await().atMost(PATIENT).until(() -> written() == 1);
+            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).satisfies(fields -> assertThat(fields)
+                    .containsEntry("jti", "jti-1").containsEntry("sid", "sid-1").containsEntry("sub", "7d0c0f3e")
+                    .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e"));
         }
     }
 

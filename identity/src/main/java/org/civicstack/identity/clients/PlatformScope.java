@@ -19,7 +19,9 @@ public enum PlatformScope {
     REGISTRY_REVIEW("registry:review", EnumSet.of(ClientType.OPERATOR),
             "operators: register agencies; approve, reject, suspend, resume, retire and roll back services"),
     REGISTRY_ROUTING("registry:routing", EnumSet.of(ClientType.PLATFORM, ClientType.OPERATOR),
-            "gateways: read the registry's routing snapshot and change feed");
+            "gateways: read the registry's routing snapshot and change feed"),
+    IDENTITY_TOKEN_EXCHANGE("identity:token-exchange", EnumSet.of(ClientType.PLATFORM),
+            "the gateway: exchange a citizen access token for an agency service's upstream assertion (RFC 8693)");
 
     private final String value;
     private final Set<ClientType> grantableTo;
