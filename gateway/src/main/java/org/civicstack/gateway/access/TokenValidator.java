@@ -67,6 +67,11 @@ public final class TokenValidator {
         if (hit != null) {
             return CompletableFuture.completedFuture(new TokenCheck.Valid(hit));
         }
+        return verifyAndCache(token);
+    }
+
+    /** The full check (parse, key, signature, claims), caching a valid token; the benchmark's cold path. */
+    CompletableFuture<TokenCheck> verifyAndCache(String token) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return invalid("The access token is too long.");
         }
