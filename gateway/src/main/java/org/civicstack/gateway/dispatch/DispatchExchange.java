@@ -288,12 +288,14 @@ final class DispatchExchange {
             malformedBody();
             return;
         }
-        if (finished || responseComplete || !permitted) {
+        if (finished || responseComplete) {
             // after a refusal nothing of the body is forwarded; it is read to its end (or the connection closed)
             content.release();
             maybeFinish();
             return;
         }
+        // not yet permitted and not refused: a decision (rate limiter, JWKS refresh, token exchange) is pending.
+        // Reading is paused meanwhile (wantsRequestData), but what the codec decoded with the head is kept below.
         bodyBytes += content.content().readableBytes();
         if (route != null && bodyBytes > route.maxBodyBytes()) {
             content.release();
@@ -310,7 +312,7 @@ final class DispatchExchange {
             // request trailers are not forwarded: some servers merge them into the headers, past every rule here
             end.trailingHeaders().clear();
         }
-        if (upstream != null) {
+        if (upstream != null && permitted) {
             boolean last = content instanceof LastHttpContent;
             if (last) {
                 upstream.writeAndFlush(content);

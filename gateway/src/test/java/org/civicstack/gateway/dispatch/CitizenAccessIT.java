@@ -202,6 +202,21 @@ class CitizenAccessIT {
     }
 
     @Test
+    void aBodySentWithTheHeadWhileTheExchangeIsPendingReachesTheAgencyWhole() {
+        agency.stubFor(post(urlPathEqualTo("/permits/appointments")).willReturn(okJson("{\"booked\":true}")));
+        String body = "{\"slot\":\"2026-12-03T09:00\",\"dept\":\"儿科\"}";
+
+        // a fresh token: its assertion is not cached, so the request waits for the exchange with its body read
+        client.post().uri("/s/sz-permits/appointments").header("Authorization", "Bearer " + token(2))
+                .header("Content-Type", "application/json").bodyValue(body).exchange()
+                .expectStatus().isOk();
+
+        agency.verify(postRequestedFor(urlPathEqualTo("/permits/appointments"))
+                .withHeader("Authorization", equalTo("Bearer upstream-assertion-1"))
+                .withRequestBody(equalTo(body)));
+    }
+
+    @Test
     void identityFailingIsA503AndNothingReachesTheAgency() {
         client.get().uri("/s/sz-down/appointments").header("Authorization", "Bearer " + token(2)).exchange()
                 .expectStatus().isEqualTo(503)

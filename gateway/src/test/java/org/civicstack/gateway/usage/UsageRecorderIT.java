@@ -255,10 +255,21 @@ class UsageRecorderIT {
         return sharedRedis().opsForStream().size(streamKey).block(Duration.ofSeconds(5));
     }
 
+    /** Every entry, read in pages: one XRANGE of 20,000 eleven-field entries can exceed the command timeout on a busy machine. */
     private List<MapRecord<String, Object, Object>> streamEntries() {
-        return sharedRedis().opsForStream().range(streamKey, Range.unbounded())
-                .collectList()
-                .block(PATIENT);
+        List<MapRecord<String, Object, Object>> all = new ArrayList<>();
+        Range<String> range = Range.unbounded();
+        while (true) {
+            List<MapRecord<String, Object, Object>> page = sharedRedis().opsForStream()
+                    .range(streamKey, range, org.springframework.data.redis.connection.Limit.limit().count(1_000))
+                    .collectList()
+                    .block(PATIENT);
+            all.addAll(page);
+            if (page.size() < 1_000) {
+                return all;
+            }
+            range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));
+        }
     }
 
     private static List<String> requestIds(int from, int to) {
