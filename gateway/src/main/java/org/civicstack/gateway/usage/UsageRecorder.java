@@ -69,6 +69,8 @@ public final class UsageRecorder implements SmartLifecycle {
     /** The fields of every entry, in this order. */
     private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
             "caller", "ts", "jti", "sid", "sub", "client_id");
+    /** The first fields, written in every entry; the citizen's ({@code jti} … {@code client_id}) only when present. */
+    private static final int ALWAYS_WRITTEN = 7;
     private static final RedisScript<Long> APPEND = RedisScript.of(
             new ClassPathResource("org/civicstack/gateway/usage/usage-append.lua"), Long.class);
 
@@ -76,7 +78,7 @@ public final class UsageRecorder implements SmartLifecycle {
      * One dispatched request. {@code caller} is opaque (never a phone number or address in clear). On citizen
      * services also the citizen token's {@code jti}, {@code sid}, {@code sub} and {@code client_id} (for the audit
      * log, issue #9); {@code null} (written as empty) on anonymous services and on requests refused before the token
-     * was verified. Identifiers only, never the token itself.
+     * was verified; those fields are then left out of the stream entry. Identifiers only, never the token itself.
      */
     public record Usage(String service, int status, long latencyMicros, String method, String requestId,
             String caller, long epochMillis, String jti, String sid, String subject, String clientId) {
@@ -216,9 +218,10 @@ public final class UsageRecorder implements SmartLifecycle {
      * {@link #stop}, past every timeout here.
      */
     private Mono<Void> write(List<Usage> batch) {
-        List<String> args = new ArrayList<>(2 + FIELDS.size() + batch.size() * FIELDS.size());
+        List<String> args = new ArrayList<>(3 + FIELDS.size() + batch.size() * FIELDS.size());
         args.add(Long.toString(streamMaxLength));
         args.add(Integer.toString(FIELDS.size()));
+        args.add(Integer.toString(ALWAYS_WRITTEN));
         args.addAll(FIELDS);
         for (Usage usage : batch) {
             args.add(textOf(usage.service()));
