@@ -16,8 +16,8 @@ OUT="${OUT:-$HERE/results/$([[ "$QUICK" == 1 ]] && echo quick-)$STAMP}"
 mkdir -p "$OUT"
 cd "$REPO"
 ./mvnw -B -q -o -pl gateway -am test-compile
-./mvnw -B -q -o -pl gateway dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt"
-CP="gateway/target/test-classes:gateway/target/classes:$(cat "$OUT/classpath.txt")"
+./mvnw -B -q -o -pl gateway dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/.classpath"
+CP="gateway/target/test-classes:gateway/target/classes:$(cat "$OUT/.classpath")"
 if [[ "$QUICK" == 1 ]]; then
     SHAPE=(-wi 1 -w 1s -i 2 -r 1s -f 1)
 else
@@ -31,3 +31,4 @@ fi
 java -cp "$CP" org.openjdk.jmh.Main 'org.civicstack.gateway.access.TokenValidationBenchmark' "${SHAPE[@]}" \
     -rf text -rff "$OUT/jmh.txt" ${JMH_ARGS:-} | tee "$OUT/run.log"
 echo "results: $OUT/jmh.txt"
+rm -f "$OUT/.classpath"
