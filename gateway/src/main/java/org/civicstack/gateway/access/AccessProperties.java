@@ -30,8 +30,8 @@ public record AccessProperties(String issuer, URI jwksUri, URI tokenUri, String 
         jwksRefreshInterval = jwksRefreshInterval == null ? Duration.ofMinutes(5) : jwksRefreshInterval;
         unknownKidRefreshInterval = unknownKidRefreshInterval == null ? Duration.ofSeconds(30) : unknownKidRefreshInterval;
         clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
-        tokenCacheSize = tokenCacheSize <= 0 ? 100_000 : tokenCacheSize;
-        assertionCacheSize = assertionCacheSize <= 0 ? 100_000 : assertionCacheSize;
+        tokenCacheSize = tokenCacheSize <= 0 ? 20_000 : tokenCacheSize;
+        assertionCacheSize = assertionCacheSize <= 0 ? 20_000 : assertionCacheSize;
         assertionMargin = assertionMargin == null ? Duration.ofSeconds(10) : assertionMargin;
         exchangeTimeout = exchangeTimeout == null ? Duration.ofSeconds(3) : exchangeTimeout;
     }
