@@ -37,7 +37,8 @@ class AuthorizationServerMetadataIT {
         assertThat(JsonPath.<List<String>>read(body, "$.token_endpoint_auth_methods_supported"))
                 .containsExactly("client_secret_basic", "private_key_jwt");
         assertThat(JsonPath.<List<String>>read(body, "$.scopes_supported"))
-                .containsExactly("registry:read", "registry:review", "registry:routing", "registry:write");
+                .containsExactly("identity:token-exchange", "registry:read", "registry:review", "registry:routing",
+                        "registry:write");
     }
 
     @Test
