@@ -57,7 +57,8 @@ final class PlatformWiring {
                 String entry = "--civicstack.identity.bootstrap-clients[" + GATEWAY_CLIENT_ENTRY + "]";
                 args.add(entry + ".client-id=" + GATEWAY_CLIENT_ID);
                 args.add(entry + ".secret=" + gatewaySecret);
-                args.add(entry + ".scopes=registry:routing");
+                // routing: the registry's routing feed; token exchange: upstream assertions for citizen services
+                args.add(entry + ".scopes=registry:routing,identity:token-exchange");
                 args.add(entry + ".client-type=platform");
                 // login codes go to the console instead of an SMS provider: the all-in-one run is the one place
                 // identity accepts the local adapter, and this flag (set nowhere else) is how it knows. Unless the

@@ -2,6 +2,7 @@ package org.civicstack.gateway.dispatch;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
+import org.civicstack.gateway.access.AccessControl;
 import org.civicstack.gateway.connection.ClientConnectionGuard;
 import org.civicstack.gateway.connection.ClientConnections;
 import org.civicstack.gateway.connection.ConnectionProperties;
@@ -45,8 +46,8 @@ public class DispatchConfiguration {
 
     @Bean
     DispatchEngine dispatchEngine(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage,
-            UpstreamConnector connector, JsonMapper json) {
-        return new DispatchEngine(index, limiter, usage, connector, json);
+            UpstreamConnector connector, JsonMapper json, AccessControl access) {
+        return new DispatchEngine(index, limiter, usage, connector, json, access);
     }
 
     @Bean

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import org.civicstack.gateway.access.AccessControl;
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.platform.error.ApiProblem;
@@ -29,9 +30,11 @@ final class DispatchEngine {
     private final UsageRecorder usage;
     private final UpstreamConnector connector;
     private final JsonMapper json;
+    private final AccessControl access;
 
     DispatchEngine(RoutingIndex index, RedisTokenBucketRateLimiter limiter, UsageRecorder usage, UpstreamConnector connector,
-            JsonMapper json) {
+            JsonMapper json, AccessControl access) {
+        this.access = access;
         this.index = index;
         this.limiter = limiter;
         this.usage = usage;
@@ -45,6 +48,10 @@ final class DispatchEngine {
 
     RedisTokenBucketRateLimiter limiter() {
         return limiter;
+    }
+
+    AccessControl access() {
+        return access;
     }
 
     UsageRecorder usage() {

@@ -28,6 +28,10 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import org.civicstack.gateway.access.AccessDecision;
+import org.civicstack.gateway.access.AccessProblems;
+import org.civicstack.gateway.access.Assertion;
+import org.civicstack.gateway.access.TokenExchangeException;
 import org.civicstack.gateway.problem.UpstreamProblemMapper;
 import org.civicstack.gateway.ratelimit.RateLimitDecision;
 import org.civicstack.gateway.ratelimit.RateLimitExceeded;
@@ -42,10 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One citizen request to {@code /s/{serviceCode}/**}, from its request line to the last byte of its response. Runs
  * entirely on the event loop of the citizen's connection (the upstream connection lives on the same loop), so it
- * needs no locks; the only hop is the rate limiter's answer when it had to ask Redis.
+ * needs no locks; the only hops are the answers of the rate limiter (Redis), of the JWKS refresh (unknown key) and of
+ * the token exchange (no cached assertion), each resumed on this loop.
  *
- * <p>In order: the service's rules (status, method, path, declared body size) → rate limits → circuit breaker and
- * bulkhead → header hygiene → one or more attempts at the upstream, each with the service's timeout → the response
+ * <p>In order: the service's rules (status, method, path, declared body size) → access (the citizen token, checked
+ * locally) → rate limits (per citizen on citizen services) → the upstream assertion (token exchange, cached) →
+ * circuit breaker and bulkhead → header hygiene, the assertion as the only {@code Authorization} → one or more attempts at the upstream, each with the service's timeout → the response
  * streamed back with back-pressure both ways. The breaker and the usage record see the final outcome once.
  */
 final class DispatchExchange {
@@ -66,6 +72,10 @@ final class DispatchExchange {
     private String path;
     private DispatchRoute route;
     private String caller;
+    /** The verified citizen on a citizen service, else {@code null}. */
+    private AccessDecision.Citizen citizen;
+    /** The upstream assertion for {@link #citizen}, set before the request goes upstream. */
+    private String assertion;
 
     private boolean requestComplete;
     private long bodyBytes;
@@ -155,7 +165,37 @@ final class DispatchExchange {
             return;
         }
         request.setUri(route.upstreamTarget(rest, rawQuery));
-        caller = connection.callerId();
+        CompletableFuture<AccessDecision> access = engine.access()
+                .authorize(route.access(), headers.get(HttpHeaderNames.AUTHORIZATION));
+        if (access.isDone()) {
+            authorized(access.getNow(null));
+        } else {
+            access.whenComplete((answer, error) -> client.executor().execute(() -> {
+                if (error != null) {
+                    log.error("Access check failed for {}", route.code(), error);
+                }
+                authorized(error != null ? new AccessDecision.Denied(AccessProblems.tokenInvalid(
+                        "The access token could not be checked.")) : answer);
+            }));
+        }
+    }
+
+    private void authorized(AccessDecision access) {
+        if (finished) {
+            return;
+        }
+        if (access instanceof AccessDecision.Denied denied) {
+            reject(denied.problem());
+            return;
+        }
+        if (access instanceof AccessDecision.Citizen verified) {
+            citizen = verified;
+            // rate limits per citizen: the same citizen from many addresses is one caller, many citizens behind
+            // one carrier NAT are many
+            caller = "cit:" + verified.token().subject();
+        } else {
+            caller = connection.callerId();
+        }
         CompletableFuture<RateLimitDecision> decision = engine.limiter()
                 .acquire(route.code(), route.perServiceLimit(), caller, route.perCallerLimit());
         if (decision.isDone()) {
@@ -178,6 +218,41 @@ final class DispatchExchange {
             reject(RateLimitExceeded.of(decision));
             return;
         }
+        if (citizen == null) {
+            admit();
+            return;
+        }
+        CompletableFuture<Assertion> exchanged = engine.access().assertion(citizen, route.code(), route.entry().agencyId());
+        if (exchanged.isDone() && !exchanged.isCompletedExceptionally()) {
+            asserted(exchanged.getNow(null), null);
+        } else {
+            exchanged.whenComplete((answer, error) -> client.executor().execute(() -> asserted(answer, error)));
+        }
+    }
+
+    private void asserted(Assertion answer, Throwable error) {
+        if (finished) {
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof TokenExchangeException failure) {
+                if (failure.kind() == TokenExchangeException.Kind.UNAVAILABLE) {
+                    log.warn("No upstream assertion for service {}: {}", route.code(), failure.getMessage());
+                }
+                reject(AccessProblems.of(failure));
+            } else {
+                log.error("Token exchange failed for service {}", route.code(), cause);
+                reject(AccessProblems.identityUnavailable());
+            }
+            return;
+        }
+        assertion = answer.value();
+        admit();
+    }
+
+    private void admit() {
         CircuitBreaker breaker = route.breaker();
         if (!breaker.tryAcquirePermission()) {
             reject(DispatchProblems.breakerOpen(route));
@@ -194,6 +269,10 @@ final class DispatchExchange {
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         ProxyHeaders.prepareUpstreamRequest(request, route, requestId, connection);
+        if (assertion != null) {
+            // the citizen's platform token was dropped above; the agency sees only its own assertion
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + assertion);
+        }
         attempt();
     }
 
@@ -209,12 +288,14 @@ final class DispatchExchange {
             malformedBody();
             return;
         }
-        if (finished || responseComplete || !permitted) {
+        if (finished || responseComplete) {
             // after a refusal nothing of the body is forwarded; it is read to its end (or the connection closed)
             content.release();
             maybeFinish();
             return;
         }
+        // not yet permitted and not refused: a decision (rate limiter, JWKS refresh, token exchange) is pending.
+        // Reading is paused meanwhile (wantsRequestData), but what the codec decoded with the head is kept below.
         bodyBytes += content.content().readableBytes();
         if (route != null && bodyBytes > route.maxBodyBytes()) {
             content.release();
@@ -231,7 +312,7 @@ final class DispatchExchange {
             // request trailers are not forwarded: some servers merge them into the headers, past every rule here
             end.trailingHeaders().clear();
         }
-        if (upstream != null) {
+        if (upstream != null && permitted) {
             boolean last = content instanceof LastHttpContent;
             if (last) {
                 upstream.writeAndFlush(content);
@@ -604,9 +685,12 @@ final class DispatchExchange {
                 route.bulkhead().onComplete();
             }
             if (route != null) {
+                org.civicstack.gateway.access.CitizenToken token = citizen == null ? null : citizen.token();
                 engine.usage().record(new UsageRecorder.Usage(route.code(), status,
                         (System.nanoTime() - startedNanos) / 1_000, request.method().name(), requestId, caller,
-                        System.currentTimeMillis()));
+                        System.currentTimeMillis(), token == null ? null : token.jti(),
+                        token == null ? null : token.sid(), token == null ? null : token.subject(),
+                        token == null ? null : token.clientId()));
             }
         }
         maybeFinish();

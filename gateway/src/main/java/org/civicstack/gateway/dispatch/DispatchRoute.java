@@ -10,6 +10,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.civicstack.gateway.access.AccessRequirement;
 import org.civicstack.gateway.ratelimit.RateLimit;
 
 /**
@@ -31,6 +32,7 @@ public final class DispatchRoute {
     private final String[] pathPrefixes;
     private final RateLimit perServiceLimit;
     private final RateLimit perCallerLimit;
+    private final AccessRequirement access;
     /** Created on first use: most of 100,000 services are idle at any moment, and breakers are not free. */
     private volatile CircuitBreaker breaker;
     private volatile Bulkhead bulkhead;
@@ -52,6 +54,17 @@ public final class DispatchRoute {
         RouteEntry.RateLimits limits = entry.rateLimits();
         this.perServiceLimit = limits == null ? null : limit(limits.perService());
         this.perCallerLimit = limits == null ? null : limit(limits.perCitizen());
+        RouteEntry.Access declared = entry.access();
+        this.access = declared == null ? AccessRequirement.ANONYMOUS
+                : AccessRequirement.of(declared.level(), declared.minAssuranceLevel(), declared.scopes());
+        if (access.citizen() && (entry.agencyId() == null || entry.agencyId().isBlank())) {
+            throw new IllegalArgumentException("a citizen service needs its agency_id (the assertion's resource)");
+        }
+    }
+
+    /** What callers must present (compiled from the entry's {@code access}). */
+    public AccessRequirement access() {
+        return access;
     }
 
     private static RateLimit limit(RouteEntry.Limit limit) {

@@ -68,13 +68,26 @@ public final class UsageRecorder implements SmartLifecycle {
 
     /** The fields of every entry, in this order. */
     private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
-            "caller", "ts");
+            "caller", "ts", "jti", "sid", "sub", "client_id");
+    /** The first fields, written in every entry; the citizen's ({@code jti} … {@code client_id}) only when present. */
+    private static final int ALWAYS_WRITTEN = 7;
     private static final RedisScript<Long> APPEND = RedisScript.of(
             new ClassPathResource("org/civicstack/gateway/usage/usage-append.lua"), Long.class);
 
-    /** One dispatched request. {@code caller} is opaque (never a phone number or address in clear). */
+    /**
+     * One dispatched request. {@code caller} is opaque (never a phone number or address in clear). On citizen
+     * services also the citizen token's {@code jti}, {@code sid}, {@code sub} and {@code client_id} (for the audit
+     * log, issue #9); {@code null} (written as empty) on anonymous services and on requests refused before the token
+     * was verified; those fields are then left out of the stream entry. Identifiers only, never the token itself.
+     */
     public record Usage(String service, int status, long latencyMicros, String method, String requestId,
-            String caller, long epochMillis) {
+            String caller, long epochMillis, String jti, String sid, String subject, String clientId) {
+
+        /** A record of an anonymous (or refused) request: no citizen. */
+        public Usage(String service, int status, long latencyMicros, String method, String requestId, String caller,
+                long epochMillis) {
+            this(service, status, latencyMicros, method, requestId, caller, epochMillis, null, null, null, null);
+        }
     }
 
     /** The {@code outcome} tag of the dispatch timer: the status class, nothing finer. */
@@ -205,9 +218,10 @@ public final class UsageRecorder implements SmartLifecycle {
      * {@link #stop}, past every timeout here.
      */
     private Mono<Void> write(List<Usage> batch) {
-        List<String> args = new ArrayList<>(2 + FIELDS.size() + batch.size() * FIELDS.size());
+        List<String> args = new ArrayList<>(3 + FIELDS.size() + batch.size() * FIELDS.size());
         args.add(Long.toString(streamMaxLength));
         args.add(Integer.toString(FIELDS.size()));
+        args.add(Integer.toString(ALWAYS_WRITTEN));
         args.addAll(FIELDS);
         for (Usage usage : batch) {
             args.add(textOf(usage.service()));
@@ -217,6 +231,10 @@ public final class UsageRecorder implements SmartLifecycle {
             args.add(textOf(usage.requestId()));
             args.add(textOf(usage.caller()));
             args.add(Long.toString(usage.epochMillis()));
+            args.add(textOf(usage.jti()));
+            args.add(textOf(usage.sid()));
+            args.add(textOf(usage.subject()));
+            args.add(textOf(usage.clientId()));
         }
         List<String> keys = List.of(streamKey);
         // the batch is one script call: written as a whole or not at all

@@ -10,6 +10,10 @@ final class UsageFixtures {
     private long latencyMicros = 1_500;
     private String requestId = "req-1";
     private String caller = "caller-opaque-1";
+    private String jti;
+    private String sid;
+    private String subject;
+    private String clientId;
 
     private UsageFixtures() {
     }
@@ -43,7 +47,17 @@ final class UsageFixtures {
         return this;
     }
 
+    /** A request on a citizen service: the verified token's identifiers. */
+    UsageFixtures withCitizen(String jti, String sid, String subject, String clientId) {
+        this.jti = jti;
+        this.sid = sid;
+        this.subject = subject;
+        this.clientId = clientId;
+        return this;
+    }
+
     Usage build() {
-        return new Usage(service, status, latencyMicros, "GET", requestId, caller, 1_767_225_600_000L);
+        return new Usage(service, status, latencyMicros, "GET", requestId, caller, 1_767_225_600_000L, jti, sid,
+                subject, clientId);
     }
 }

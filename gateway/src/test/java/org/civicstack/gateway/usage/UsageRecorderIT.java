@@ -113,9 +113,23 @@ class UsageRecorderIT {
                     .withRequestId("req-42").withCaller(null).build());
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.of(
-                    "service", "svc-permits", "status", "404", "latency_us", "1234", "method", "GET",
-                    "request_id", "req-42", "caller", "", "ts", "1767225600000"));
+            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.ofEntries(
+                    Map.entry("service", "svc-permits"), Map.entry("status", "404"), Map.entry("latency_us", "1234"),
+                    Map.entry("method", "GET"), Map.entry("request_id", "req-42"), Map.entry("caller", ""),
+                    Map.entry("ts", "1767225600000")));
+        }
+
+        @Test
+        void aCitizenRequestCarriesTheTokensIdentifiersForTheAuditLog() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10));
+
+            recorder.record(aUsage().withService("svc-permits").withCaller("cit:7d0c0f3e")
+                    .withCitizen("jti-1", "sid-1", "7d0c0f3e", "civicstack-app").build());
+
+            await().atMost(PATIENT).until(() -> written() == 1);
+            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).satisfies(fields -> assertThat(fields)
+                    .containsEntry("jti", "jti-1").containsEntry("sid", "sid-1").containsEntry("sub", "7d0c0f3e")
+                    .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e"));
         }
     }
 
@@ -240,10 +254,21 @@ class UsageRecorderIT {
         return sharedRedis().opsForStream().size(streamKey).block(Duration.ofSeconds(5));
     }
 
+    /** Every entry, read in pages: one XRANGE of 20,000 eleven-field entries can exceed the command timeout on a busy machine. */
     private List<MapRecord<String, Object, Object>> streamEntries() {
-        return sharedRedis().opsForStream().range(streamKey, Range.unbounded())
-                .collectList()
-                .block(PATIENT);
+        List<MapRecord<String, Object, Object>> all = new ArrayList<>();
+        Range<String> range = Range.unbounded();
+        while (true) {
+            List<MapRecord<String, Object, Object>> page = sharedRedis().opsForStream()
+                    .range(streamKey, range, org.springframework.data.redis.connection.Limit.limit().count(1_000))
+                    .collectList()
+                    .block(PATIENT);
+            all.addAll(page);
+            if (page.size() < 1_000) {
+                return all;
+            }
+            range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));
+        }
     }
 
     private static List<String> requestIds(int from, int to) {

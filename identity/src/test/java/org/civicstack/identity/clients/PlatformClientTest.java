@@ -30,7 +30,10 @@ class PlatformClientTest {
                 "PLATFORM, registry:read,    true",
                 "PLATFORM, registry:write,   false",
                 "PLATFORM, registry:review,  false",
-                "PLATFORM, registry:routing, true"})
+                "PLATFORM, registry:routing, true",
+                "PLATFORM, identity:token-exchange, true",
+                "AGENCY,   identity:token-exchange, false",
+                "OPERATOR, identity:token-exchange, false"})
         void everyPairIsDecidedByTheScopeTable(ClientType type, String scope, boolean allowed) {
             if (allowed) {
                 assertThat(PlatformClient.of("some-client", type, null, Set.of(scope), null).scopeValues())
@@ -47,7 +50,7 @@ class PlatformClientTest {
             assertThatThrownBy(() -> PlatformClient.of("some-client", ClientType.AGENCY, null,
                     Set.of("registry:everything"), null))
                     .hasMessageContaining("unknown scope 'registry:everything'")
-                    .hasMessageContaining("registry:read, registry:review, registry:routing, registry:write");
+                    .hasMessageContaining("identity:token-exchange, registry:read, registry:review, registry:routing, registry:write");
         }
 
         @Test

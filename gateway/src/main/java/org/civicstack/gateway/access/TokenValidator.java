@@ -1,0 +1,187 @@
+package org.civicstack.gateway.access;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Verifies citizen access tokens locally: signature with identity's key for the header's {@code kid} (the
+ * algorithm must be one the key allows), {@code typ: at+jwt} (RFC 9068), {@code iss}, {@code aud} containing
+ * {@value #AUDIENCE}, {@code exp}/{@code nbf} within the clock skew, {@code client_type} {@value #CITIZEN_APP},
+ * a {@code sub}. Verified tokens are cached by their string until they expire, so a repeat costs one hash lookup:
+ * no JSON parse, no signature.
+ */
+public final class TokenValidator {
+
+    static final String AUDIENCE = "civicstack";
+    static final String CITIZEN_APP = "citizen_app";
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
+    private final KeySource keys;
+    private final JwsVerifiers verifiers;
+    private final String issuer;
+    private final long skewMillis;
+    private final LongSupplier clockMillis;
+    private final ExpiringCache<String, CitizenToken> verified;
+
+    public TokenValidator(KeySource keys, String issuer, Duration clockSkew, int cacheSize) {
+        this(keys, new JwsVerifiers(), issuer, clockSkew, cacheSize, System::currentTimeMillis);
+    }
+
+    TokenValidator(KeySource keys, JwsVerifiers verifiers, String issuer, Duration clockSkew, int cacheSize,
+            LongSupplier clockMillis) {
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalStateException("civicstack.gateway.access.issuer is not set");
+        }
+        this.keys = keys;
+        this.verifiers = verifiers;
+        this.issuer = issuer;
+        this.skewMillis = clockSkew.toMillis();
+        this.clockMillis = clockMillis;
+        this.verified = new ExpiringCache<>(cacheSize, clockMillis);
+    }
+
+    /** The cached check of {@code token}, or {@code null} when it has not been verified (or has expired since). */
+    public CitizenToken cached(String token) {
+        return verified.get(token);
+    }
+
+    /** Checks {@code token}; completes at once unless the key is unknown and a JWKS refresh has to be waited for. */
+    public CompletableFuture<TokenCheck> check(String token) {
+        CitizenToken hit = verified.get(token);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(new TokenCheck.Valid(hit));
+        }
+        return verifyAndCache(token);
+    }
+
+    /** The full check (parse, key, signature, claims), caching a valid token; the benchmark's cold path. */
+    CompletableFuture<TokenCheck> verifyAndCache(String token) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return invalid("The access token is too long.");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException | RuntimeException malformed) {
+            return invalid("The access token is not a signed JWT.");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!AT_JWT.equals(header.getType())) {
+            return invalid("The token is not an access token (typ at+jwt).");
+        }
+        String kid = header.getKeyID();
+        if (kid == null) {
+            return invalid("The access token names no signing key.");
+        }
+        CompletableFuture<JWK> key = keys.key(kid);
+        if (key.isDone()) {
+            return CompletableFuture.completedFuture(verify(token, jwt, key.getNow(null)));
+        }
+        return key.handle((jwk, error) -> verify(token, jwt, error != null ? null : jwk));
+    }
+
+    private TokenCheck verify(String token, SignedJWT jwt, JWK jwk) {
+        if (jwk == null) {
+            return new TokenCheck.Invalid("The access token is signed with an unknown key.");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(header.getAlgorithm().getName())) {
+            return new TokenCheck.Invalid("The access token's algorithm does not match its key.");
+        }
+        if (jwk.getKeyUse() != null && !"sig".equals(jwk.getKeyUse().identifier())) {
+            return new TokenCheck.Invalid("The access token is signed with a key not meant for signatures.");
+        }
+        JWSVerifier verifier = verifiers.forKey(jwk);
+        if (verifier == null || !verifier.supportedJWSAlgorithms().contains(header.getAlgorithm())) {
+            return new TokenCheck.Invalid("The access token's algorithm is not accepted.");
+        }
+        try {
+            if (!jwt.verify(verifier)) {
+                return new TokenCheck.Invalid("The access token's signature is not valid.");
+            }
+        } catch (JOSEException | RuntimeException broken) {
+            return new TokenCheck.Invalid("The access token's signature is not valid.");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException malformed) {
+            return new TokenCheck.Invalid("The access token's claims are not a JSON object.");
+        }
+        return checkClaims(token, claims);
+    }
+
+    private TokenCheck checkClaims(String token, JWTClaimsSet claims) {
+        long now = clockMillis.getAsLong();
+        if (!issuer.equals(claims.getIssuer())) {
+            return new TokenCheck.Invalid("The access token is from another issuer.");
+        }
+        List<String> audience = claims.getAudience();
+        if (audience == null || !audience.contains(AUDIENCE)) {
+            return new TokenCheck.Invalid("The access token is not meant for the platform.");
+        }
+        Date exp = claims.getExpirationTime();
+        if (exp == null || now >= exp.getTime() + skewMillis) {
+            return new TokenCheck.Invalid("The access token has expired.");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now < nbf.getTime() - skewMillis) {
+            return new TokenCheck.Invalid("The access token is not valid yet.");
+        }
+        try {
+            if (!CITIZEN_APP.equals(claims.getStringClaim("client_type"))) {
+                return new TokenCheck.Invalid("The access token was not issued to the citizen app.");
+            }
+            String subject = claims.getSubject();
+            if (subject == null || subject.isBlank()) {
+                return new TokenCheck.Invalid("The access token names no citizen.");
+            }
+            CitizenToken citizen = new CitizenToken(subject, claims.getStringClaim("client_id"),
+                    scopesOf(claims.getClaim("scope")), AssuranceLevels.levelOf(claims.getStringClaim("acr")),
+                    claims.getJWTID(), claims.getStringClaim("sid"), exp.getTime());
+            verified.put(token, citizen, exp.getTime() + skewMillis);
+            return new TokenCheck.Valid(citizen);
+        } catch (ParseException wrongType) {
+            return new TokenCheck.Invalid("The access token has a claim of the wrong type.");
+        }
+    }
+
+    /** {@code scope} as RFC 9068 writes it (one space-separated string) or as a JSON array. */
+    static Set<String> scopesOf(Object claim) {
+        Set<String> scopes = new HashSet<>();
+        if (claim instanceof String text) {
+            for (String scope : text.trim().split(" +")) {
+                if (!scope.isEmpty()) {
+                    scopes.add(scope);
+                }
+            }
+        } else if (claim instanceof Collection<?> list) {
+            for (Object scope : list) {
+                if (scope instanceof String s && !s.isBlank()) {
+                    scopes.add(s);
+                }
+            }
+        }
+        return scopes;
+    }
+
+    private static CompletableFuture<TokenCheck> invalid(String reason) {
+        return CompletableFuture.completedFuture(new TokenCheck.Invalid(reason));
+    }
+}
