@@ -66,7 +66,7 @@ class CitizenServiceEndToEndIT {
             String agencyId = publishCitizenService(gateway, code);
             String path = "/s/" + code + "/appointments";
 
-            String levelOne = CitizenLogin.accessToken(gateway, "+8613800138001", 1);
+            String levelOne = CitizenLogin.accessToken(gateway, "13800138001", 1);
             HttpResponse<String> challenged = get(gateway, path, levelOne);
             assertThat(challenged.statusCode()).isEqualTo(401);
             assertThat(challenged.headers().firstValue("WWW-Authenticate")).get().asString()
@@ -77,7 +77,7 @@ class CitizenServiceEndToEndIT {
 
             assertThat(get(gateway, path, null).statusCode()).isEqualTo(401);
 
-            String levelTwo = CitizenLogin.accessToken(gateway, "+8613800138002", 2);
+            String levelTwo = CitizenLogin.accessToken(gateway, "13800138002", 2);
             HttpResponse<String> passed = get(gateway, path, levelTwo);
             assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
 

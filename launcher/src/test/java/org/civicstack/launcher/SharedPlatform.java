@@ -132,6 +132,8 @@ public final class SharedPlatform implements BeforeAllCallback {
             environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYSECRET", "e2e-access-key-secret");
             environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_SIGNNAME", "CivicStack");
             environment.put("CIVICSTACK_IDENTITY_SMS_ALIYUN_TEMPLATECODE", "SMS_000000001");
+            // and level 2 asks a stand-in of the real-name authority (a third party too)
+            environment.put("CIVICSTACK_IDENTITY_ASSURANCE_REALNAME_BASEURL", CitizenLogin.realNameAuthorityUrl());
             LauncherSettings settings = LauncherSettings.fromEnvironment(environment).withExtraArguments(List.of(
                     "--logging.level.root=WARN",
                     // and the end-to-end test's operator as a Spring argument, the other way to configure a client
