@@ -27,12 +27,12 @@ class BootstrapClientsTest {
     }
 
     @Test
-    void theCitizenAppIsNotABootstrapClientType() {
-        assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", client("app", "citizen_app", "registry:read"))))
+    void aCitizenAppEntryWithASecretIsRefused() {
+        assertThatThrownBy(() -> BootstrapClients.parseAll(Map.of("5", client("app", "citizen_app", "openid"))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("civicstack.identity.bootstrap-clients[5].client-type (env "
-                        + "CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE) 'citizen_app' is not one of agency, "
-                        + "operator, platform");
+                .hasMessage("civicstack.identity.bootstrap-clients[5].secret (env "
+                        + "CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SECRET) must not be set: a citizen_app is a public "
+                        + "client (PKCE, no secret)");
     }
 
     @Test
