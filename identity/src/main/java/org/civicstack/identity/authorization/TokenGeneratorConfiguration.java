@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -33,12 +33,13 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 class TokenGeneratorConfiguration {
 
     @Bean
-    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(JWKSource<SecurityContext> jwkSource,
+    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(JwtEncoder jwtEncoder,
             OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer,
             SessionProperties sessions, TokenEvents events) {
         // not a bean of its own: SAS takes the OAuth2TokenGenerator bean only when it is the unique one
         CitizenAppRefreshTokenGenerator citizenAppRefreshTokens = new CitizenAppRefreshTokenGenerator(sessions);
-        JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
+        // the rotating encoder (package keys): signs with the current key, its kid and alg in every header
+        JwtGenerator jwts = new JwtGenerator(jwtEncoder);
         jwts.setJwtCustomizer(accessTokenClaimsCustomizer);
         OAuth2TokenGenerator<OAuth2Token> library = new DelegatingOAuth2TokenGenerator(jwts,
                 new OAuth2AccessTokenGenerator(), citizenAppRefreshTokens, new OAuth2RefreshTokenGenerator());

@@ -2,18 +2,16 @@ package org.civicstack.identity.exchange;
 
 import java.time.Clock;
 
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import org.civicstack.identity.authorization.AuthorizationServerCustomizer;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.events.TokenEvents;
-import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.SigningKeys;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.civicstack.identity.pairwise.PairwiseSubjects;
 import org.civicstack.identity.session.CitizenSessions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -29,11 +27,12 @@ class TokenExchangeConfiguration {
     @Bean
     AuthorizationServerCustomizer gatewayTokenExchange(OAuth2AuthorizationService authorizations,
             CitizenSessions sessions, CitizenAccounts citizens, PairwiseSubjects pairwise,
-            JWKSource<SecurityContext> keys, ActiveSigningKey signingKey, TokenEvents events,
+            JwtEncoder encoder, TokenEvents events,
             TokenExchangeProperties properties, AuthorizationServerSettings settings, JsonMapper json) {
-        SignatureAlgorithm algorithm = SignatureAlgorithm.from(signingKey.algorithm().getName());
+        // the rotating encoder writes the current key's kid and alg into the header (package keys)
+        SignatureAlgorithm algorithm = SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName());
         GatewayTokenExchangeProvider provider = new GatewayTokenExchangeProvider(authorizations, sessions, citizens,
-                citizens, pairwise, new NimbusJwtEncoder(keys), algorithm, events, properties, settings.getIssuer(),
+                citizens, pairwise, encoder, algorithm, events, properties, settings.getIssuer(),
                 Clock.systemUTC());
         TokenExchangeResponseHandler responses = new TokenExchangeResponseHandler(json);
         return server -> server.tokenEndpoint(token -> token
