@@ -72,7 +72,13 @@ class AuthorizationServerConfiguration {
                     .userInfoEndpoint(endpoint -> endpoint.userInfoMapper(userInfo)));
             // sessions: public-client auth for refresh/revoke, refresh rotation + reuse, introspection/revocation rules
             sessionTokenRules.applyTo(server);
-            customizers.orderedStream().forEach(customizer -> customizer.customize(server));
+            List<AuthorizationServerCustomizer> features = customizers.orderedStream().toList();
+            features.forEach(feature -> feature.customize(server));
+            // the library keeps one providers consumer per endpoint: every feature's changes go through this one
+            server.tokenEndpoint(token -> token.authenticationProviders(providers -> {
+                sessionTokenRules.tokenEndpointProviders(providers);
+                features.forEach(feature -> feature.tokenEndpointProviders(providers));
+            }));
         });
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated());
         // a citizen's browser at /oauth2/authorize goes to the login page; every other endpoint is for clients

@@ -59,12 +59,12 @@ class ClientAdminController {
     @Schema(name = "Client")
     record ClientBody(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String client_id,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"agency", "operator", "platform"})
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"agency", "operator", "platform", "citizen_app"})
             String client_type,
             @Schema(nullable = true) String agency_id,
             @ArraySchema(schema = @Schema(type = "string")) List<String> scopes,
             @ArraySchema(schema = @Schema(type = "string",
-                    allowableValues = {"client_secret_basic", "private_key_jwt"})) List<String> auth_methods,
+                    allowableValues = {"client_secret_basic", "private_key_jwt", "none"})) List<String> auth_methods,
             @Schema(nullable = true) String jwk_set_uri,
             @ArraySchema(schema = @Schema(type = "string")) List<String> jwks_kids,
             boolean disabled,

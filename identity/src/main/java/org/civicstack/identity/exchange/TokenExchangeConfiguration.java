@@ -1,6 +1,7 @@
 package org.civicstack.identity.exchange;
 
 import java.time.Clock;
+import java.util.List;
 
 import org.civicstack.identity.authorization.AuthorizationServerCustomizer;
 import org.civicstack.identity.citizen.CitizenAccounts;
@@ -10,6 +11,8 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.civicstack.identity.pairwise.PairwiseSubjects;
 import org.civicstack.identity.session.CitizenSessions;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -35,11 +38,17 @@ class TokenExchangeConfiguration {
                 citizens, pairwise, encoder, algorithm, events, properties, settings.getIssuer(),
                 Clock.systemUTC());
         TokenExchangeResponseHandler responses = new TokenExchangeResponseHandler(json);
-        return server -> server.tokenEndpoint(token -> token
-                .authenticationProviders(providers -> {
-                    providers.removeIf(existing -> existing instanceof OAuth2TokenExchangeAuthenticationProvider);
-                    providers.add(provider);
-                })
-                .accessTokenResponseHandler(responses));
+        return new AuthorizationServerCustomizer() {
+            @Override
+            public void customize(OAuth2AuthorizationServerConfigurer server) {
+                server.tokenEndpoint(token -> token.accessTokenResponseHandler(responses));
+            }
+
+            @Override
+            public void tokenEndpointProviders(List<AuthenticationProvider> providers) {
+                providers.removeIf(existing -> existing instanceof OAuth2TokenExchangeAuthenticationProvider);
+                providers.add(provider);
+            }
+        };
     }
 }

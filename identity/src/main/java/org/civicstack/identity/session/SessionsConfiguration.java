@@ -131,16 +131,19 @@ public class SessionsConfiguration {
             server.clientAuthentication(client -> client
                     .authenticationConverter(PublicClientAuthentication.converter(settings.getTokenRevocationEndpoint()))
                     .authenticationProvider(PublicClientAuthentication.provider(clients)));
-            server.tokenEndpoint(token -> token.authenticationProviders(providers -> wrap(providers,
-                    OAuth2RefreshTokenAuthenticationProvider.class,
-                    delegate -> new RotatingRefreshTokenProvider(delegate, authorizations, usedTokens, families,
-                            sessions, events, transaction, properties))));
             server.tokenIntrospectionEndpoint(introspection -> introspection.authenticationProviders(providers ->
                     wrap(providers, OAuth2TokenIntrospectionAuthenticationProvider.class,
                             delegate -> new TokenIntrospectionPolicy(delegate, events))));
             server.tokenRevocationEndpoint(revocation -> revocation.authenticationProviders(providers ->
                     wrap(providers, OAuth2TokenRevocationAuthenticationProvider.class,
                             delegate -> new FamilyRevocation(delegate, authorizations, families, events, transaction))));
+        }
+
+        /** The refresh grant with rotation and reuse detection (called from the chain's one token-endpoint consumer). */
+        public void tokenEndpointProviders(List<AuthenticationProvider> providers) {
+            wrap(providers, OAuth2RefreshTokenAuthenticationProvider.class,
+                    delegate -> new RotatingRefreshTokenProvider(delegate, authorizations, usedTokens, families,
+                            sessions, events, transaction, properties));
         }
 
         private static void wrap(List<AuthenticationProvider> providers, Class<?> type,
