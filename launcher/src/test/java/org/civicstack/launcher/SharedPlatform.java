@@ -123,7 +123,8 @@ public final class SharedPlatform implements BeforeAllCallback {
             environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SECRET", E2E_AGENCY_SECRET);
             environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_SCOPES", "registry:write,registry:read");
             environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_CLIENTTYPE", "agency");
-            environment.put("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_5_AGENCYID", "agy_e2e00000000000000001");
+            // no _AGENCYID: the registry chooses the agy_… id when the operator registers the agency, and binds it by
+            // oauth_client_id until identity's registration carries it (ADR 0007); a different claim would be refused
             // login codes go to a stand-in of the SMS provider (a third party) instead of the console, so the
             // tests read them as a citizen reads their phone
             environment.put("CIVICSTACK_IDENTITY_SMS_PROVIDER", "aliyun");
