@@ -51,7 +51,9 @@ CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary | b64url)
 STATE=$(openssl rand 12 | b64url); NONCE=$(openssl rand 12 | b64url)
 AUTHORIZE="$GATEWAY/oauth2/authorize?response_type=code&client_id=$APP&redirect_uri=$(urlenc "$REDIRECT")&scope=$(urlenc 'openid offline_access phone')&state=$STATE&nonce=$NONCE&code_challenge=$CHALLENGE&code_challenge_method=S256"
 status=$(http "$AUTHORIZE"); expect "$status" 302 "authorize"
-say "not signed in yet -> $(header location)"
+LOGIN=$(header location)
+case "$LOGIN" in /login*|"$GATEWAY"/login*) ;; *) fail "the login page must stay on the gateway, got $LOGIN" ;; esac
+say "not signed in yet -> $LOGIN"
 
 step "The hosted login page: the mobile number"
 status=$(http -H 'Accept-Language: en' "$GATEWAY/login"); expect "$status" 200 "login page"

@@ -238,10 +238,15 @@ public final class CitizenLoginDriver {
         }
     }
 
-    private static void expectLocationPath(HttpResponse<String> response, String path) {
+    private void expectLocationPath(HttpResponse<String> response, String path) {
         String location = location(response);
-        if (!URI.create(location).getPath().equals(path)) {
+        URI target = URI.create(location);
+        if (!target.getPath().equals(path)) {
             throw new AssertionError("expected a redirect to " + path + ", got " + location);
+        }
+        // the browser must stay where it is (behind the gateway: the gateway), never be sent to a backend's own port
+        if (target.isAbsolute() && !(target.getScheme() + "://" + target.getRawAuthority()).equals(base)) {
+            throw new AssertionError("expected a redirect on " + base + " (or a relative one), got " + location);
         }
     }
 
