@@ -12,7 +12,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 STAMP="$(date -u +%Y-%m-%d_%H%M)"
 QUICK="${QUICK:-0}"
-OUT="${OUT:-$HERE/results/$([[ "$QUICK" == 1 ]] && echo quick-)$STAMP}"
+OUT="${OUT:-$HERE/results/$(if [[ "$QUICK" == 1 ]]; then echo quick-; fi)$STAMP}"
 mkdir -p "$OUT"
 cd "$REPO"
 ./mvnw -B -q -o -pl gateway -am test-compile
