@@ -140,10 +140,14 @@ REDIS_PID=$!
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 # ---------------------------------------------------------------- ours: identity alone
+# (identity refuses to start without an SMS account; the benchmark sends no SMS, so a dummy one on a closed port)
 env CIVICSTACK_POSTGRES_HOST=127.0.0.1 CIVICSTACK_POSTGRES_PORT="$PG_PORT" CIVICSTACK_POSTGRES_USERNAME=civicstack \
     CIVICSTACK_POSTGRES_PASSWORD=civicstack CIVICSTACK_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
     CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_CLIENTID="$CC_ID" CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_SECRET="$CC_SECRET" \
     CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_SCOPES=registry:read CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_CLIENTTYPE=agency \
+    CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYID=bench CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYSECRET=bench \
+    CIVICSTACK_IDENTITY_SMS_ALIYUN_SIGNNAME=bench CIVICSTACK_IDENTITY_SMS_ALIYUN_TEMPLATECODE=bench \
+    CIVICSTACK_IDENTITY_SMS_ALIYUN_ENDPOINT=http://127.0.0.1:9/ \
     java $OURS_JAVA_OPTS -jar "$IDENTITY_JAR" --server.port="$OURS_PORT" --logging.level.root=WARN \
     ${OURS_EXTRA_ARGS:-} >"$WORK/identity.log" 2>&1 &
 OURS_PID=$!
