@@ -11,7 +11,11 @@
 # CHANGE_RATE (10), CHANGE_SECONDS (30), ports GATEWAY_PORT (18080) UPSTREAM_PORT (18081) PROXY_PORT (18082)
 # PG_PORT (55432) REDIS_PORT (56379), NGINX_WORKERS (auto), OUT (results directory), KEEP_WORK=1 (keep temp dir),
 # BENCH_JAVA_OPTS (JVM options for the platform), BENCH_EXTRA_ARGS (more --key=value Spring arguments for every
-# service, for experiments: results of such runs are not the official numbers), JFR=0 (skip the JFR recording).
+# service, for experiments: results of such runs are not the official numbers), JFR=0 (skip the JFR recording),
+# CITIZEN=1 (issue #8: every service needs a level-1 citizen; the load carries one citizen's access token, obtained
+# by the real SMS login through the gateway with the all-in-one's console code, so the gateway validates the token
+# (cached after the first time) and exchanges it for an upstream assertion per service (cached); the same header
+# goes to nginx too).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +37,12 @@ PG_PORT="${PG_PORT:-55432}"
 REDIS_PORT="${REDIS_PORT:-56379}"
 NGINX_WORKERS="${NGINX_WORKERS:-auto}"
 JFR="${JFR:-1}"
+CITIZEN="${CITIZEN:-0}"
+if [[ "$CITIZEN" == 1 ]]; then
+    ACCESS='{"level": "citizen", "min_assurance_level": 1, "scopes": []}'
+else
+    ACCESS='{"level": "anonymous", "min_assurance_level": 0, "scopes": []}'
+fi
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
 STAMP="$(date -u +%Y-%m-%d_%H%M)"
 if [[ "$QUICK" == 1 ]]; then
@@ -40,6 +50,7 @@ if [[ "$QUICK" == 1 ]]; then
 else
     OUT="${OUT:-$HERE/results/$STAMP}"
 fi
+[[ "$CITIZEN" == 1 && "$OUT" != *-citizen ]] && OUT="$OUT-citizen"
 LAUNCHER_JAR="$REPO/launcher/target/civicstack-launcher.jar"
 OPERATOR_ID=bench-operator
 OPERATOR_SECRET=bench-operator-secret-0123456789abcdefghij
@@ -177,6 +188,15 @@ EXTRA_ARGS="--logging.level.root=WARN --logging.level.org.civicstack.gateway.dis
 --civicstack.identity.bootstrap-clients[1].secret=$OPERATOR_SECRET \
 --civicstack.identity.bootstrap-clients[1].scopes=registry:review,registry:read \
 --civicstack.identity.bootstrap-clients[1].client-type=operator ${BENCH_EXTRA_ARGS:-}"
+if [[ "$CITIZEN" == 1 ]]; then
+    # the city app, and 1-hour access tokens so that one token lasts the whole run
+    EXTRA_ARGS="$EXTRA_ARGS --civicstack.identity.bootstrap-clients[2].client-id=bench-app \
+--civicstack.identity.bootstrap-clients[2].client-type=citizen_app \
+--civicstack.identity.bootstrap-clients[2].scopes=openid,offline_access \
+--civicstack.identity.bootstrap-clients[2].redirect-uris=http://127.0.0.1:18491/callback \
+--civicstack.identity.access-token-ttl=1h --logging.level.org.civicstack.identity.login=WARN"
+fi
+AUTH=()
 PLATFORM_LOG=""
 start_platform() { # label
     PLATFORM_LOG="$WORK/platform-$1.log"
@@ -199,6 +219,26 @@ stop_platform() {
     stop_pid "$PLATFORM_PID" 60
     wait "$PLATFORM_PID" 2>/dev/null || true
     PLATFORM_PID=""
+}
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+citizen_token() { # the hosted SMS login through the gateway, as the city app; the code from the console log
+    local gw="http://127.0.0.1:$GATEWAY_PORT" jar="$WORK/cookies" redirect="http://127.0.0.1:18491/callback"
+    local verifier challenge csrf code next callback authcode
+    rm -f "$jar"
+    verifier="$(openssl rand 48 | b64url)"
+    challenge="$(printf '%s' "$verifier" | openssl dgst -sha256 -binary | b64url)"
+    curl -s -c "$jar" -b "$jar" -o /dev/null "$gw/oauth2/authorize?response_type=code&client_id=bench-app&redirect_uri=http%3A%2F%2F127.0.0.1%3A18491%2Fcallback&scope=openid&state=bench&code_challenge=$challenge&code_challenge_method=S256"
+    csrf="$(curl -s -c "$jar" -b "$jar" "$gw/login" | grep -oE 'name="_csrf" value="[^"]+"' | head -1 | sed -e 's/.*value="//' -e 's/"$//')"
+    csrf="$(curl -s -c "$jar" -b "$jar" --data-urlencode mobile=13800138000 --data-urlencode "_csrf=$csrf" "$gw/login/code" \
+        | grep -oE 'name="_csrf" value="[^"]+"' | head -1 | sed -e 's/.*value="//' -e 's/"$//')"
+    sleep 1
+    code="$(grep -oE 'login code for \+86 138\*\*\*\*8000 is [0-9]{6}' "$PLATFORM_LOG" | tail -1 | grep -oE '[0-9]{6}$')"
+    [[ -n "$code" ]] || die "no login code on the platform console"
+    next="$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' --data-urlencode "code=$code" --data-urlencode "_csrf=$csrf" "$gw/login/verify")"
+    callback="$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$next")"
+    authcode="$(sed -e 's/.*[?&]code=\([^&]*\).*/\1/' <<<"$callback")"
+    curl -s -d grant_type=authorization_code -d client_id=bench-app --data-urlencode "redirect_uri=$redirect" \
+        -d "code=$authcode" -d "code_verifier=$verifier" "$gw/oauth2/token" | grep -oE '"access_token":"[^"]+"' | cut -d'"' -f4
 }
 wait_for_routing() { # N -> sets ROUTING_LINE
     for _ in $(seq 1 600); do
@@ -264,7 +304,7 @@ for N in $SIZES; do
     log "==== N=$N: seeding the registry"
     redis-cli -p "$REDIS_PORT" flushall >/dev/null
     seed_started=$(date +%s%N)
-    "${PSQL[@]}" -d civicstack_registry -v n="$N" -v upstream="http://localhost:$UPSTREAM_PORT" -f "$HERE/seed.sql" \
+    "${PSQL[@]}" -d civicstack_registry -v n="$N" -v upstream="http://localhost:$UPSTREAM_PORT" -v access="$ACCESS" -f "$HERE/seed.sql" \
         >"$OUT/raw/N$N-seed.txt"
     log "N=$N seeded in $(( ($(date +%s%N) - seed_started) / 1000000 )) ms"
     start_platform "N$N"
@@ -272,12 +312,18 @@ for N in $SIZES; do
     up_s="$(grep -m1 -oE 'CivicStack is up in [0-9.]+ s' "$PLATFORM_LOG" | grep -oE '[0-9.]+')"
     boot_ms="$(grep -oE 'in [0-9]+ ms' <<<"$ROUTING_LINE" | grep -oE '[0-9]+')"
     log "N=$N: platform up in ${up_s} s; gateway: ${ROUTING_LINE##*RoutingSync*: }"
+    if [[ "$CITIZEN" == 1 ]]; then
+        TOKEN="$(citizen_token)"
+        [[ -n "$TOKEN" ]] || die "no citizen access token from the login"
+        AUTH=(-H "Authorization: Bearer $TOKEN")
+        log "N=$N: citizen signed in through the hosted login page; the load carries its access token"
+    fi
     CODE="$(printf 'bench-%06d' "$N")"
     GW_URL="http://127.0.0.1:$GATEWAY_PORT/s/$CODE/"
     # the first dispatched request after start: up to 3 tries of 10 s each; a slow or hung one is a finding
     : >"$OUT/raw/N$N-first-requests.txt"
     for attempt in 1 2 3; do
-        status="$(curl -s -m 10 -o "$WORK/probe.txt" -w '%{http_code} %{time_total}s' "$GW_URL" || true)"
+        status="$(curl -s -m 10 "${AUTH[@]}" -o "$WORK/probe.txt" -w '%{http_code} %{time_total}s' "$GW_URL" || true)"
         echo "attempt $attempt: GET $GW_URL -> HTTP $status, $(wc -c <"$WORK/probe.txt" 2>/dev/null || echo 0) bytes" \
             >>"$OUT/raw/N$N-first-requests.txt"
         [[ "$status" == "200 "* && "$(wc -c <"$WORK/probe.txt")" == 1024 ]] && break
@@ -291,15 +337,15 @@ for N in $SIZES; do
     printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$used" "$rss" "$boot_ms" "$up_s" >>"$MEMORY_TSV"
     log "N=$N: heap used after GC ${used} KiB, RSS ${rss} KiB"
 
-    bench_target "$N" nginx-direct "http://127.0.0.1:$UPSTREAM_PORT/"
-    bench_target "$N" nginx-proxy "http://127.0.0.1:$PROXY_PORT/"
+    bench_target "$N" nginx-direct "${AUTH[@]}" "http://127.0.0.1:$UPSTREAM_PORT/"
+    bench_target "$N" nginx-proxy "${AUTH[@]}" "http://127.0.0.1:$PROXY_PORT/"
     if [[ "$JFR" == 1 ]]; then
         # CPU profile of the gateway under load, recorded during the gateway's warm-up (not the measured window)
         jcmd "$PLATFORM_PID" JFR.start name=bench settings=profile duration="$(( WARM < 30 ? WARM : 30 ))s" \
             filename="$WORK/gateway-N$N.jfr" >/dev/null
     fi
-    bench_target "$N" gateway-one-code "$GW_URL"
-    bench_target "$N" gateway-random-code -s "$HERE/random-service.lua" "http://127.0.0.1:$GATEWAY_PORT" -- "$N"
+    bench_target "$N" gateway-one-code "${AUTH[@]}" "$GW_URL"
+    bench_target "$N" gateway-random-code "${AUTH[@]}" -s "$HERE/random-service.lua" "http://127.0.0.1:$GATEWAY_PORT" -- "$N"
     if [[ "$JFR" == 1 && -f "$WORK/gateway-N$N.jfr" ]]; then
         jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/gateway-N$N.jfr" \
             | python3 "$HERE/jfr_top.py" >"$OUT/raw/N$N-gateway-jfr-top.txt" 2>&1 || true
@@ -318,7 +364,7 @@ for N in $SIZES; do
             targets+=("$(printf 'svc_%020d:bench-%06d' "$i" "$i")")
         done < <(seq 1 20 | awk -v n="$N" '{ print int($1 * (n - 1) / 21) + 1 }' | sort -un)
         javac -d "$WORK/changes" "$HERE/Changes.java"
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( CHANGE_SECONDS + 10 ))s" --latency "$GW_URL" \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( CHANGE_SECONDS + 10 ))s" --latency "${AUTH[@]}" "$GW_URL" \
             >"$OUT/raw/N$N-changes-under-load-wrk.txt" 2>&1 &
         LOAD_PID=$!
         sleep 3
