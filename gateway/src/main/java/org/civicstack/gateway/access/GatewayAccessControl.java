@@ -1,7 +1,5 @@
 package org.civicstack.gateway.access;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,10 +18,14 @@ public final class GatewayAccessControl implements AccessControl {
         this.assertions = assertions;
     }
 
+    /** Anonymous services: one completed answer for every request, nothing allocated on the hot path. */
+    private static final CompletableFuture<AccessDecision> ANONYMOUS =
+            CompletableFuture.completedFuture(AccessDecision.ANONYMOUS);
+
     @Override
     public CompletableFuture<AccessDecision> authorize(AccessRequirement requirement, String authorization) {
         if (!requirement.citizen()) {
-            return CompletableFuture.completedFuture(AccessDecision.ANONYMOUS);
+            return ANONYMOUS;
         }
         String token = bearerOf(authorization);
         if (token == null) {
@@ -48,16 +50,7 @@ public final class GatewayAccessControl implements AccessControl {
             return new AccessDecision.Denied(
                     AccessProblems.stepUpRequired(citizen.assuranceLevel(), requirement.minAssuranceLevel()));
         }
-        List<String> missing = null;
-        for (String scope : requirement.scopes()) {
-            if (!citizen.scopes().contains(scope)) {
-                if (missing == null) {
-                    missing = new ArrayList<>(2);
-                }
-                missing.add(scope);
-            }
-        }
-        if (missing != null) {
+        if (!citizen.scopes().containsAll(requirement.scopes())) {
             return new AccessDecision.Denied(AccessProblems.insufficientScope(requirement.scopes()));
         }
         return new AccessDecision.Citizen(citizen, token);

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import org.civicstack.gateway.access.AccessDecision;
 import org.civicstack.gateway.access.AccessProblems;
 import org.civicstack.gateway.access.Assertion;
+import org.civicstack.gateway.access.CitizenToken;
 import org.civicstack.gateway.access.TokenExchangeException;
 import org.civicstack.gateway.problem.UpstreamProblemMapper;
 import org.civicstack.gateway.ratelimit.RateLimitDecision;
@@ -165,8 +166,9 @@ final class DispatchExchange {
             return;
         }
         request.setUri(route.upstreamTarget(rest, rawQuery));
-        CompletableFuture<AccessDecision> access = engine.access()
-                .authorize(route.access(), headers.get(HttpHeaderNames.AUTHORIZATION));
+        // the Authorization header is looked up only where a token is required (anonymous services drop it anyway)
+        CompletableFuture<AccessDecision> access = engine.access().authorize(route.access(),
+                route.access().citizen() ? headers.get(HttpHeaderNames.AUTHORIZATION) : null);
         if (access.isDone()) {
             authorized(access.getNow(null));
         } else {
@@ -685,7 +687,7 @@ final class DispatchExchange {
                 route.bulkhead().onComplete();
             }
             if (route != null) {
-                org.civicstack.gateway.access.CitizenToken token = citizen == null ? null : citizen.token();
+                CitizenToken token = citizen == null ? null : citizen.token();
                 engine.usage().record(new UsageRecorder.Usage(route.code(), status,
                         (System.nanoTime() - startedNanos) / 1_000, request.method().name(), requestId, caller,
                         System.currentTimeMillis(), token == null ? null : token.jti(),
