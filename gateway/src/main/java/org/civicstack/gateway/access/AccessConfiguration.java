@@ -84,15 +84,18 @@ public class AccessConfiguration {
 
     @Bean
     TokenExchange tokenExchange(AccessProperties properties, GatewayProperties gateway, JsonMapper json) {
-        return new IdentityTokenExchange(UpstreamClients.create(gateway.upstream(PlatformService.IDENTITY)),
-                properties.tokenUri(), properties.clientId(), properties.clientSecret(), properties.exchangeTimeout(),
-                json);
+        return new BoundedTokenExchange(
+                new IdentityTokenExchange(UpstreamClients.create(gateway.upstream(PlatformService.IDENTITY)),
+                        properties.tokenUri(), properties.clientId(), properties.clientSecret(),
+                        properties.exchangeTimeout(), json),
+                properties.maxConcurrentExchanges());
     }
 
     @Bean
     AccessControl accessControl(TokenValidator validator, TokenExchange exchange, AccessProperties properties) {
         return new GatewayAccessControl(validator,
-                new AssertionCache(exchange, properties.assertionMargin(), properties.assertionCacheSize()));
+                new AssertionCache(exchange, properties.assertionMargin(), properties.assertionRenewAhead(),
+                        properties.assertionCacheSize()));
     }
 
     @Bean

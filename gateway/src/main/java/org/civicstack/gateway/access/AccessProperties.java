@@ -20,11 +20,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param assertionCacheSize the most upstream assertions kept in memory, per (token, service)
  * @param assertionMargin an assertion is used until its expiry minus this margin
  * @param exchangeTimeout the longest a token exchange at identity may take before the request fails with 503
+ * @param assertionRenewAhead a cached assertion used within this long of the end of its use is renewed in the
+ *        background, so busy pairs never wait for an exchange
+ * @param maxConcurrentExchanges the most token exchanges one gateway has waiting on identity at once; one more
+ *        fails fast with 503 instead of queueing (the bulkhead that keeps a burst of cold pairs from swamping identity)
  */
 @ConfigurationProperties("civicstack.gateway.access")
 public record AccessProperties(String issuer, URI jwksUri, URI tokenUri, String clientId, String clientSecret,
         Duration jwksRefreshInterval, Duration unknownKidRefreshInterval, Duration clockSkew, int tokenCacheSize,
-        int assertionCacheSize, Duration assertionMargin, Duration exchangeTimeout) {
+        int assertionCacheSize, Duration assertionMargin, Duration exchangeTimeout,
+        Duration assertionRenewAhead, int maxConcurrentExchanges) {
 
     public AccessProperties {
         jwksRefreshInterval = jwksRefreshInterval == null ? Duration.ofMinutes(5) : jwksRefreshInterval;
@@ -34,6 +39,8 @@ public record AccessProperties(String issuer, URI jwksUri, URI tokenUri, String 
         assertionCacheSize = assertionCacheSize <= 0 ? 20_000 : assertionCacheSize;
         assertionMargin = assertionMargin == null ? Duration.ofSeconds(10) : assertionMargin;
         exchangeTimeout = exchangeTimeout == null ? Duration.ofSeconds(3) : exchangeTimeout;
+        assertionRenewAhead = assertionRenewAhead == null ? Duration.ofSeconds(30) : assertionRenewAhead;
+        maxConcurrentExchanges = maxConcurrentExchanges <= 0 ? 32 : maxConcurrentExchanges;
     }
 
     @Override

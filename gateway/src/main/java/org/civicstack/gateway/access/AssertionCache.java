@@ -9,25 +9,36 @@ import java.util.function.LongSupplier;
  * Upstream assertions per (citizen token, service), used until their expiry minus a margin. Concurrent first
  * requests for the same pair share one exchange (single flight); a failed exchange is not cached, so the next
  * request tries again. Bounded.
+ * <p>
+ * An assertion in use is renewed before it runs out: a hit within {@code renewAhead} of the end of its use
+ * returns the cached assertion at once and starts one background exchange for its successor, so a busy
+ * (token, service) pair never has a request that waits for an exchange after the first. A failed renewal leaves
+ * the current assertion in place until its own end.
  */
 public final class AssertionCache {
 
     private record Key(String token, String service) {
     }
 
-    private final TokenExchange exchange;
-    private final long marginMillis;
-    private final LongSupplier clockMillis;
-    private final ExpiringCache<Key, Assertion> assertions;
-    private final ConcurrentHashMap<Key, CompletableFuture<Assertion>> inFlight = new ConcurrentHashMap<>();
-
-    public AssertionCache(TokenExchange exchange, Duration margin, int maxSize) {
-        this(exchange, margin, maxSize, System::currentTimeMillis);
+    /** A cached assertion; {@code renewable} is false once a renewal failed or could not extend it. */
+    private record Cached(Assertion assertion, boolean renewable) {
     }
 
-    AssertionCache(TokenExchange exchange, Duration margin, int maxSize, LongSupplier clockMillis) {
+    private final TokenExchange exchange;
+    private final long marginMillis;
+    private final long renewAheadMillis;
+    private final LongSupplier clockMillis;
+    private final ExpiringCache<Key, Cached> assertions;
+    private final ConcurrentHashMap<Key, CompletableFuture<Assertion>> inFlight = new ConcurrentHashMap<>();
+
+    public AssertionCache(TokenExchange exchange, Duration margin, Duration renewAhead, int maxSize) {
+        this(exchange, margin, renewAhead, maxSize, System::currentTimeMillis);
+    }
+
+    AssertionCache(TokenExchange exchange, Duration margin, Duration renewAhead, int maxSize, LongSupplier clockMillis) {
         this.exchange = exchange;
         this.marginMillis = margin.toMillis();
+        this.renewAheadMillis = renewAhead.toMillis();
         this.clockMillis = clockMillis;
         this.assertions = new ExpiringCache<>(maxSize, clockMillis);
     }
@@ -35,15 +46,31 @@ public final class AssertionCache {
     /** The assertion for {@code token} at {@code service}: completed at once when cached. */
     public CompletableFuture<Assertion> assertionFor(String token, String service, String agencyId) {
         Key key = new Key(token, service);
-        Assertion cached = assertions.get(key);
+        Cached cached = assertions.get(key);
         if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
+            if (cached.renewable()
+                    && clockMillis.getAsLong() >= cached.assertion().expiresAtMillis() - marginMillis - renewAheadMillis
+                    && !inFlight.containsKey(key)) {
+                start(key, agencyId, cached.assertion());
+            }
+            return CompletableFuture.completedFuture(cached.assertion());
         }
+        CompletableFuture<Assertion> running = inFlight.get(key);
+        return running != null ? running : start(key, agencyId, null);
+    }
+
+    /**
+     * One exchange for {@code key}, shared by whoever asks while it runs; the result replaces the cached one.
+     * {@code current} is the assertion being renewed, or null on a miss.
+     */
+    private CompletableFuture<Assertion> start(Key key, String agencyId, Assertion current) {
         CompletableFuture<Assertion> created = new CompletableFuture<>();
         CompletableFuture<Assertion> running = inFlight.putIfAbsent(key, created);
         if (running != null) {
             return running;
         }
+        String token = key.token();
+        String service = key.service();
         CompletableFuture<Assertion> exchanged;
         try {
             exchanged = exchange.exchange(token, service, agencyId);
@@ -52,7 +79,12 @@ public final class AssertionCache {
         }
         exchanged.whenComplete((assertion, error) -> {
             if (error == null) {
-                assertions.put(key, assertion, assertion.expiresAtMillis() - marginMillis);
+                // a successor that does not outlive the current one (the citizen token ends first) is the last
+                boolean renewable = current == null || assertion.expiresAtMillis() > current.expiresAtMillis();
+                assertions.put(key, new Cached(assertion, renewable), assertion.expiresAtMillis() - marginMillis);
+            } else if (current != null) {
+                // keep serving the current one until its own end, without trying again on every hit
+                assertions.put(key, new Cached(current, false), current.expiresAtMillis() - marginMillis);
             }
             inFlight.remove(key, created);
             if (error != null) {

@@ -19,11 +19,74 @@ class AssertionCacheTest {
 
     final AtomicLong now = new AtomicLong(1_767_225_600_000L);
     final List<Call> calls = new ArrayList<>();
-    final AssertionCache cache = new AssertionCache((token, service, agency) -> {
+    final TokenExchange recording = (token, service, agency) -> {
         CompletableFuture<Assertion> answer = new CompletableFuture<>();
         calls.add(new Call(token, service, agency, answer));
         return answer;
-    }, Duration.ofSeconds(10), 3, now::get);
+    };
+    final AssertionCache cache = new AssertionCache(recording, Duration.ofSeconds(10), Duration.ZERO, 3, now::get);
+    /** Margin 10 s, renewal from 30 s before that: an assertion of 120 s is renewed from its 80th second. */
+    final AssertionCache renewing = new AssertionCache(recording, Duration.ofSeconds(10), Duration.ofSeconds(30), 100,
+            now::get);
+
+    @Test
+    void aBusyPairIsRenewedInTheBackgroundBeforeItRunsOut() {
+        renewing.assertionFor("t1", "svc", "agy_1");
+        calls.get(0).answer().complete(new Assertion("A1", now.get() + 120_000));
+
+        now.addAndGet(79_000);
+        renewing.assertionFor("t1", "svc", "agy_1");
+        assertThat(calls).as("not yet in the renewal window").hasSize(1);
+
+        now.addAndGet(1_000);
+        CompletableFuture<Assertion> hit = renewing.assertionFor("t1", "svc", "agy_1");
+        assertThat(hit).as("the hit does not wait for the renewal").isCompletedWithValueMatching(a -> a.value().equals("A1"));
+        assertThat(calls).as("one renewal started").hasSize(2);
+        assertThat(renewing.assertionFor("t1", "svc", "agy_1")).isCompletedWithValueMatching(a -> a.value().equals("A1"));
+        assertThat(calls).as("hits while it runs share it").hasSize(2);
+
+        calls.get(1).answer().complete(new Assertion("A2", now.get() + 120_000));
+        now.addAndGet(35_000);
+        assertThat(renewing.assertionFor("t1", "svc", "agy_1"))
+                .as("past the first one's end, the successor serves at once")
+                .isCompletedWithValueMatching(a -> a.value().equals("A2"));
+        assertThat(calls).hasSize(2);
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheCurrentAssertionAndIsNotRetriedOnEveryHit() {
+        renewing.assertionFor("t1", "svc", "agy_1");
+        calls.get(0).answer().complete(new Assertion("A1", now.get() + 120_000));
+        now.addAndGet(85_000);
+        renewing.assertionFor("t1", "svc", "agy_1");
+        calls.get(1).answer().completeExceptionally(new TokenExchangeException(
+                TokenExchangeException.Kind.UNAVAILABLE, "identity busy", null));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(renewing.assertionFor("t1", "svc", "agy_1")).isCompletedWithValueMatching(a -> a.value().equals("A1"));
+        }
+        assertThat(calls).hasSize(2);
+
+        now.addAndGet(25_000);
+        renewing.assertionFor("t1", "svc", "agy_1");
+        assertThat(calls).as("at its end a request exchanges again").hasSize(3);
+    }
+
+    @Test
+    void aSuccessorThatCannotOutliveTheCurrentOneIsTheLast() {
+        long citizenTokenEnd = now.get() + 100_000;
+        renewing.assertionFor("t1", "svc", "agy_1");
+        calls.get(0).answer().complete(new Assertion("A1", citizenTokenEnd));
+        now.addAndGet(65_000);
+        renewing.assertionFor("t1", "svc", "agy_1");
+        calls.get(1).answer().complete(new Assertion("A2", citizenTokenEnd));
+
+        now.addAndGet(5_000);
+        for (int i = 0; i < 5; i++) {
+            renewing.assertionFor("t1", "svc", "agy_1");
+        }
+        assertThat(calls).as("no renewal storm near the citizen token's end").hasSize(2);
+    }
 
     @Test
     void concurrentFirstRequestsShareOneExchange() {

@@ -27,7 +27,7 @@ class GatewayAccessControlTest {
     final GatewayAccessControl access = new GatewayAccessControl(validator, new AssertionCache((token, service, agency) -> {
         exchanges.incrementAndGet();
         return CompletableFuture.completedFuture(new Assertion("assertion-for-" + service, now.get() + 120_000));
-    }, Duration.ofSeconds(10), 100, now::get));
+    }, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, now::get));
 
     AccessDecision decide(AccessRequirement requirement, String authorization) {
         CompletableFuture<AccessDecision> decision = access.authorize(requirement, authorization);
