@@ -20,8 +20,11 @@ public final class AssertionCache {
     private record Key(String token, String service) {
     }
 
-    /** A cached assertion; {@code renewable} is false once a renewal failed or could not extend it. */
-    private record Cached(Assertion assertion, boolean renewable) {
+    /**
+     * A cached assertion and when a hit starts its renewal; {@link Long#MAX_VALUE} (never) once a renewal failed
+     * or could not extend it.
+     */
+    private record Cached(Assertion assertion, long renewAtMillis) {
     }
 
     private final TokenExchange exchange;
@@ -48,9 +51,7 @@ public final class AssertionCache {
         Key key = new Key(token, service);
         Cached cached = assertions.get(key);
         if (cached != null) {
-            if (cached.renewable()
-                    && clockMillis.getAsLong() >= cached.assertion().expiresAtMillis() - marginMillis - renewAheadMillis
-                    && !inFlight.containsKey(key)) {
+            if (clockMillis.getAsLong() >= cached.renewAtMillis() && !inFlight.containsKey(key)) {
                 start(key, agencyId, cached.assertion());
             }
             return CompletableFuture.completedFuture(cached.assertion());
@@ -69,11 +70,9 @@ public final class AssertionCache {
         if (running != null) {
             return running;
         }
-        String token = key.token();
-        String service = key.service();
         CompletableFuture<Assertion> exchanged;
         try {
-            exchanged = exchange.exchange(token, service, agencyId);
+            exchanged = exchange.exchange(key.token(), key.service(), agencyId);
         } catch (RuntimeException e) {
             exchanged = CompletableFuture.failedFuture(e);
         }
@@ -81,10 +80,12 @@ public final class AssertionCache {
             if (error == null) {
                 // a successor that does not outlive the current one (the citizen token ends first) is the last
                 boolean renewable = current == null || assertion.expiresAtMillis() > current.expiresAtMillis();
-                assertions.put(key, new Cached(assertion, renewable), assertion.expiresAtMillis() - marginMillis);
+                long useUntil = assertion.expiresAtMillis() - marginMillis;
+                assertions.put(key, new Cached(assertion, renewable ? useUntil - renewAheadMillis : Long.MAX_VALUE),
+                        useUntil);
             } else if (current != null) {
                 // keep serving the current one until its own end, without trying again on every hit
-                assertions.put(key, new Cached(current, false), current.expiresAtMillis() - marginMillis);
+                assertions.put(key, new Cached(current, Long.MAX_VALUE), current.expiresAtMillis() - marginMillis);
             }
             inFlight.remove(key, created);
             if (error != null) {
