@@ -5,10 +5,10 @@
 #   bench/identity-tokens/run.sh             # official: 30 s warm-up per target, 3 alternating rounds of 30 s
 #   QUICK=1 bench/identity-tokens/run.sh     # smoke run (10 s warm-up, 2 rounds of 15 s): not the official numbers
 #
-# Scenarios: client credentials (both), refresh_token (Keycloak; ours when OURS_REFRESH_SEED_CMD is set), cold
+# Scenarios: client credentials (both), refresh_token (both), cold
 # token-exchange latency (ours, when OURS_EXCHANGE_SEED_CMD is set).
-#   OURS_REFRESH_SEED_CMD   a command that prints "<client_id> <refresh_token>" for a public citizen_app client of
-#                           the identity at $OURS_URL (needs the citizen login + refresh tokens of issue #8)
+#   refresh_token, ours: REFRESH_CHAINS (256) rotation chains seeded by seed-refresh.sh (one SMS login through
+#                           sms-sink.py, then one code + PKCE flow per chain) and driven by refresh-chain.lua
 #   OURS_EXCHANGE_SEED_CMD  a command that prints "<gateway client_id> <gateway secret> <citizen access token>
 #                           <audience> <resource>" for token exchange at $OURS_URL (issue #8 token exchange)
 # Settings: WARM, DURATION, ROUNDS, THREADS (2), CONNECTIONS (32), PG_PORT (55542), REDIS_PORT (56389),
@@ -28,6 +28,8 @@ PG_PORT="${PG_PORT:-55542}"
 REDIS_PORT="${REDIS_PORT:-56389}"
 OURS_PORT="${OURS_PORT:-18181}"
 KC_PORT="${KC_PORT:-18190}"
+SMS_SINK_PORT="${SMS_SINK_PORT:-18199}"
+REFRESH_CHAINS="${REFRESH_CHAINS:-256}"
 KC_VERSION=26.7.3
 KC_JAVA_HOME="${KC_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 KC_HEAP="${KC_HEAP:--Xms512m -Xmx1g}"
@@ -44,6 +46,8 @@ CC_SECRET=bench-agency-secret-0123456789abcdefghijklmnop
 KC_CC_ID=bench-cc
 KC_CC_SECRET=bench-cc-secret-0123456789abcdefghijklmnopqrs
 KC_APP_ID=bench-app
+OURS_APP_ID=bench-city-app
+OURS_APP_REDIRECT=http://127.0.0.1:18491/callback
 KC_USER=bench-user
 KC_USER_PASSWORD=bench-user-password-0123456789
 
@@ -95,6 +99,7 @@ cleanup() {
     [[ -n "$KC_PID" ]] && stop_pid "$KC_PID" 30
     [[ -n "${KC_SHELL_PID:-}" ]] && stop_pid "$KC_SHELL_PID" 10
     [[ -n "$REDIS_PID" ]] && stop_pid "$REDIS_PID" 10
+    [[ -n "${SMS_SINK_PID:-}" ]] && stop_pid "$SMS_SINK_PID" 5
     if [[ -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
     fi
@@ -140,6 +145,9 @@ REDIS_PID=$!
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 # ---------------------------------------------------------------- ours: identity alone
+# identity alone has no local SMS adapter: a stand-in for Aliyun's SendSms API keeps the last login code in a file
+python3 "$HERE/sms-sink.py" "$SMS_SINK_PORT" "$WORK/sms-code" &
+SMS_SINK_PID=$!
 # (identity refuses to start without an SMS account; the benchmark sends no SMS, so a dummy one on a closed port)
 env CIVICSTACK_POSTGRES_HOST=127.0.0.1 CIVICSTACK_POSTGRES_PORT="$PG_PORT" CIVICSTACK_POSTGRES_USERNAME=civicstack \
     CIVICSTACK_POSTGRES_PASSWORD=civicstack CIVICSTACK_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
@@ -147,7 +155,10 @@ env CIVICSTACK_POSTGRES_HOST=127.0.0.1 CIVICSTACK_POSTGRES_PORT="$PG_PORT" CIVIC
     CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_SCOPES=registry:read CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_1_CLIENTTYPE=agency \
     CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYID=bench CIVICSTACK_IDENTITY_SMS_ALIYUN_ACCESSKEYSECRET=bench \
     CIVICSTACK_IDENTITY_SMS_ALIYUN_SIGNNAME=bench CIVICSTACK_IDENTITY_SMS_ALIYUN_TEMPLATECODE=bench \
-    CIVICSTACK_IDENTITY_SMS_ALIYUN_ENDPOINT=http://127.0.0.1:9/ \
+    CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_2_CLIENTID="$OURS_APP_ID" CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_2_CLIENTTYPE=citizen_app \
+    CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_2_SCOPES=openid,offline_access,phone \
+    CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_2_REDIRECTURIS="$OURS_APP_REDIRECT" \
+    CIVICSTACK_IDENTITY_SMS_ALIYUN_ENDPOINT="http://127.0.0.1:$SMS_SINK_PORT/" \
     java $OURS_JAVA_OPTS -jar "$IDENTITY_JAR" --server.port="$OURS_PORT" --logging.level.root=WARN \
     ${OURS_EXTRA_ARGS:-} >"$WORK/identity.log" 2>&1 &
 OURS_PID=$!
@@ -219,16 +230,12 @@ if [[ "$SKIP_KEYCLOAK" != 1 ]]; then
     check "keycloak refresh_token" "$KC_TOKEN_URL" "" "$KC_REFRESH_FORM"
     SCENARIOS+=("keycloak-refresh|$KC_TOKEN_URL||$KC_REFRESH_FORM")
 fi
-if [[ -n "${OURS_REFRESH_SEED_CMD:-}" ]]; then
-    read -r OURS_APP_ID OURS_REFRESH < <(OURS_URL="$OURS_URL" bash -c "$OURS_REFRESH_SEED_CMD")
-    # rotation with reuse detection: every refresh token is single-use, so the load must follow the chain; until
-    # a per-connection chain script exists this measures the first refresh of each seeded token only
-    OURS_REFRESH_FORM="grant_type=refresh_token&client_id=$OURS_APP_ID&refresh_token=$OURS_REFRESH"
-    check "ours refresh_token" "$OURS_URL/oauth2/token" "" "$OURS_REFRESH_FORM"
-    log "ours refresh: one-time check only (refresh tokens rotate; see README 'refresh scenario')"
-else
-    log "ours refresh_token: not measured (set OURS_REFRESH_SEED_CMD once public-client refresh exists)"
-fi
+# ours refresh: rotation with reuse detection makes every refresh token single-use, so the load follows chains
+OURS_CHAINS="$WORK/ours-refresh-chains.txt"
+OURS_URL="$OURS_URL" APP="$OURS_APP_ID" REDIRECT="$OURS_APP_REDIRECT" CODE_FILE="$WORK/sms-code" \
+    COUNT="$REFRESH_CHAINS" "$HERE/seed-refresh.sh" >"$OURS_CHAINS" || die "seeding the refresh chains failed"
+log "ours refresh_token: $(wc -l <"$OURS_CHAINS") rotation chains seeded (one SMS login, one code + PKCE flow each)"
+SCENARIOS+=("ours-refresh|$OURS_URL/oauth2/token||chains")
 
 # ---------------------------------------------------------------- load, alternating
 SUMMARY="$OUT/summary.tsv"
@@ -242,9 +249,12 @@ pg_cpu_seconds() { # all postgres processes of our server
     for p in $(pgrep -P "$PG_PID") "$PG_PID"; do total=$(awk -v a="$total" -v b="$(cpu_seconds "$p")" 'BEGIN{printf "%.2f", a+b}'); done
     echo "$total"
 }
-run_wrk() { # label url basic form seconds file
-    BENCH_BASIC="$3" BENCH_FORM="$4" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$5"s --latency \
-        -s "$HERE/token-request.lua" "$2" >"$6" 2>&1 || die "wrk failed for $1: $(tail -3 "$6")"
+run_wrk() { # label url basic form seconds file   (form "chains": ours refresh, refresh-chain.lua)
+    local script="$HERE/token-request.lua"
+    [[ "$4" == chains ]] && script="$HERE/refresh-chain.lua"
+    BENCH_BASIC="$3" BENCH_FORM="$4" BENCH_CHAINS="${OURS_CHAINS:-}" BENCH_CLIENT="$OURS_APP_ID" \
+        BENCH_THREADS="$THREADS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$5"s --latency \
+        -s "$script" "$2" >"$6" 2>&1 || die "wrk failed for $1: $(tail -3 "$6")"
 }
 for entry in "${SCENARIOS[@]}"; do
     IFS='|' read -r label url basic form <<<"$entry"

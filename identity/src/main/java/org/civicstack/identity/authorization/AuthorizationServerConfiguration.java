@@ -34,6 +34,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Spring Authorization Server for the platform APIs: the client credentials grant for agencies, operators and
@@ -164,9 +165,11 @@ class AuthorizationServerConfiguration {
         return AuthorizationServerSettings.builder().issuer(issuer).build();
     }
 
+    /** Stored authorizations in PostgreSQL, each call on one connection ({@link TransactionalAuthorizationService}). */
     @Bean
-    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients) {
-        return new JdbcOAuth2AuthorizationService(jdbc, clients);
+    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
+            TransactionTemplate transaction) {
+        return new TransactionalAuthorizationService(new JdbcOAuth2AuthorizationService(jdbc, clients), transaction);
     }
 
     @Bean

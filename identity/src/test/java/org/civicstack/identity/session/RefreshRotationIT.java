@@ -55,6 +55,8 @@ class RefreshRotationIT {
     PlatformClientRegistrar registrar;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    com.zaxxer.hikari.HikariDataSource applicationPool;
 
     CitizenTokenFixture fixture;
 
@@ -136,6 +138,32 @@ class RefreshRotationIT {
 
             assertThat(statuses).containsExactly(200, 400);
             assertThat(sessions.find(citizen.sid()).orElseThrow().endReason()).isEqualTo("refresh_reuse");
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * More simultaneous refreshes (of different sessions) than identity has database connections: each starts with a
+     * stored-authorization lookup, which once took two connections and stalled the whole pool (then 500s).
+     */
+    @Test
+    void manyMoreSimultaneousRefreshesThanConnectionsAllSucceed() throws Exception {
+        int callers = 3 * applicationPool.getMaximumPoolSize();
+        List<SignedIn> citizens = java.util.stream.IntStream.range(0, callers).mapToObj(i -> fixture.signIn()).toList();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<CompletableFuture<HttpResponse<String>>> calls = citizens.stream()
+                    .map(citizen -> CompletableFuture.supplyAsync(() -> afterLatch(start, citizen.refreshToken()), pool))
+                    .toList();
+            start.countDown();
+            List<HttpResponse<String>> answers = calls.stream().map(CompletableFuture::join).toList();
+
+            assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+            assertThat(answers.stream().map(answer -> JsonPath.<String>read(answer.body(), "$.refresh_token")).distinct())
+                    .hasSize(callers);
         } finally {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

@@ -33,10 +33,16 @@ final class JdkEd25519 {
             this.key = key;
         }
 
+        Signer(PrivateKey key, java.security.Provider provider) {
+            this.key = key;
+            jca.setProvider(provider);
+        }
+
         @Override
         public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
             try {
-                Signature signature = Signature.getInstance("Ed25519");
+                Signature signature = jca.getProvider() == null ? Signature.getInstance("Ed25519")
+                        : Signature.getInstance("Ed25519", jca.getProvider());
                 signature.initSign(key);
                 signature.update(signingInput);
                 return Base64URL.encode(signature.sign());
@@ -64,10 +70,16 @@ final class JdkEd25519 {
             this.key = key;
         }
 
+        Verifier(PublicKey key, java.security.Provider provider) {
+            this.key = key;
+            jca.setProvider(provider);
+        }
+
         @Override
         public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
             try {
-                Signature verifier = Signature.getInstance("Ed25519");
+                Signature verifier = jca.getProvider() == null ? Signature.getInstance("Ed25519")
+                        : Signature.getInstance("Ed25519", jca.getProvider());
                 verifier.initVerify(key);
                 verifier.update(signingInput);
                 return verifier.verify(signature.decode());

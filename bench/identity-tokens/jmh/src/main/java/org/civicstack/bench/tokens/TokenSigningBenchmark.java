@@ -28,6 +28,7 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,7 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class TokenSigningBenchmark {
 
-    @Param({"PS256-2048", "PS256-3072", "RS256-2048", "ES256", "EdDSA-Tink", "EdDSA-JDK"})
+    @Param({"PS256-2048", "PS256-3072", "RS256-2048", "ES256", "EdDSA-Tink", "EdDSA-JDK",
+            "PS256-2048-ACCP", "ES256-ACCP", "EdDSA-ACCP"})
     public String algorithm;
 
     private JWSSigner signer;
@@ -93,6 +95,29 @@ public class TokenSigningBenchmark {
                 KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 signer = new JdkEd25519.Signer(pair.getPrivate());
                 verifier = new JdkEd25519.Verifier(pair.getPublic());
+            }
+            case "PS256-2048-ACCP" -> {
+                alg = JWSAlgorithm.PS256;
+                RSAKey key = new RSAKeyGenerator(2048).keyID(kid).generate();
+                signer = new RSASSASigner(key);
+                signer.getJCAContext().setProvider(AmazonCorrettoCryptoProvider.INSTANCE);
+                verifier = new RSASSAVerifier(key.toPublicJWK());
+                verifier.getJCAContext().setProvider(AmazonCorrettoCryptoProvider.INSTANCE);
+            }
+            case "ES256-ACCP" -> {
+                alg = JWSAlgorithm.ES256;
+                ECKey key = new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
+                signer = new ECDSASigner(key);
+                signer.getJCAContext().setProvider(AmazonCorrettoCryptoProvider.INSTANCE);
+                verifier = new ECDSAVerifier(key.toPublicJWK());
+                verifier.getJCAContext().setProvider(AmazonCorrettoCryptoProvider.INSTANCE);
+            }
+            case "EdDSA-ACCP" -> {
+                alg = JWSAlgorithm.EdDSA;
+                KeyPair pair = KeyPairGenerator.getInstance("Ed25519", AmazonCorrettoCryptoProvider.INSTANCE)
+                        .generateKeyPair();
+                signer = new JdkEd25519.Signer(pair.getPrivate(), AmazonCorrettoCryptoProvider.INSTANCE);
+                verifier = new JdkEd25519.Verifier(pair.getPublic(), AmazonCorrettoCryptoProvider.INSTANCE);
             }
             default -> throw new IllegalArgumentException(algorithm);
         }
