@@ -7,13 +7,13 @@
 #
 # Scenarios: client credentials (both), refresh_token (both), cold
 # token-exchange latency (ours, when OURS_EXCHANGE_SEED_CMD is set).
-#   refresh_token, ours: REFRESH_CHAINS (256) rotation chains seeded by seed-refresh.sh (one SMS login through
-#                           sms-sink.py, then one code + PKCE flow per chain) and driven by refresh-chain.lua
+#   refresh_token, ours: REFRESH_CHAINS (256) rotation chains, one citizen's session each, seeded by
+#                           seed-refresh.sh (SMS login through sms-sink.py, code + PKCE) and driven by refresh-chain.lua
 #   OURS_EXCHANGE_SEED_CMD  a command that prints "<gateway client_id> <gateway secret> <citizen access token>
 #                           <audience> <resource>" for token exchange at $OURS_URL (issue #8 token exchange)
 # Settings: WARM, DURATION, ROUNDS, THREADS (2), CONNECTIONS (32), PG_PORT (55542), REDIS_PORT (56389),
 # OURS_PORT (18181), KC_PORT (18190), KC_JAVA_HOME (/usr/lib/jvm/temurin-25-jdk-amd64), OURS_JAVA_OPTS,
-# KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, JFR=1 (CPU profile of ours during its first round: it slowed identity ~8x here, so that round is not a throughput number), OURS_EXTRA_ARGS (more --key=value
+# KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, JFR=1 (CPU profile of ours during the first round of JFR_SCENARIO, default ours-cc: it slowed identity ~8x here, so that round is not a throughput number), OURS_EXTRA_ARGS (more --key=value
 # arguments for identity: experiments, not the official numbers), OUT (results directory), KEEP_WORK=1.
 set -euo pipefail
 
@@ -36,6 +36,7 @@ KC_HEAP="${KC_HEAP:--Xms512m -Xmx1g}"
 OURS_JAVA_OPTS="${OURS_JAVA_OPTS:--Xms512m -Xmx1g}"
 SKIP_KEYCLOAK="${SKIP_KEYCLOAK:-0}"
 JFR="${JFR:-0}"
+JFR_SCENARIO="${JFR_SCENARIO:-ours-cc}"
 STAMP="$(date -u +%Y-%m-%d_%H%M)"
 OUT="${OUT:-$HERE/results/$(if [[ "$QUICK" == 1 ]]; then echo quick-; fi)$STAMP}"
 IDENTITY_JAR="$REPO/identity/target/identity.jar"
@@ -146,7 +147,8 @@ for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break;
 
 # ---------------------------------------------------------------- ours: identity alone
 # identity alone has no local SMS adapter: a stand-in for Aliyun's SendSms API keeps the last login code in a file
-python3 "$HERE/sms-sink.py" "$SMS_SINK_PORT" "$WORK/sms-code" &
+mkdir -p "$WORK/sms-codes"
+python3 "$HERE/sms-sink.py" "$SMS_SINK_PORT" "$WORK/sms-codes" &
 SMS_SINK_PID=$!
 # (identity refuses to start without an SMS account; the benchmark sends no SMS, so a dummy one on a closed port)
 env CIVICSTACK_POSTGRES_HOST=127.0.0.1 CIVICSTACK_POSTGRES_PORT="$PG_PORT" CIVICSTACK_POSTGRES_USERNAME=civicstack \
@@ -159,6 +161,7 @@ env CIVICSTACK_POSTGRES_HOST=127.0.0.1 CIVICSTACK_POSTGRES_PORT="$PG_PORT" CIVIC
     CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_2_SCOPES=openid,offline_access,phone \
     CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_2_REDIRECTURIS="$OURS_APP_REDIRECT" \
     CIVICSTACK_IDENTITY_SMS_ALIYUN_ENDPOINT="http://127.0.0.1:$SMS_SINK_PORT/" \
+    CIVICSTACK_IDENTITY_LOGIN_PERADDRESS_MAX=100000 \
     java $OURS_JAVA_OPTS -jar "$IDENTITY_JAR" --server.port="$OURS_PORT" --logging.level.root=WARN \
     ${OURS_EXTRA_ARGS:-} >"$WORK/identity.log" 2>&1 &
 OURS_PID=$!
@@ -232,9 +235,9 @@ if [[ "$SKIP_KEYCLOAK" != 1 ]]; then
 fi
 # ours refresh: rotation with reuse detection makes every refresh token single-use, so the load follows chains
 OURS_CHAINS="$WORK/ours-refresh-chains.txt"
-OURS_URL="$OURS_URL" APP="$OURS_APP_ID" REDIRECT="$OURS_APP_REDIRECT" CODE_FILE="$WORK/sms-code" \
+OURS_URL="$OURS_URL" APP="$OURS_APP_ID" REDIRECT="$OURS_APP_REDIRECT" CODE_DIR="$WORK/sms-codes" \
     COUNT="$REFRESH_CHAINS" "$HERE/seed-refresh.sh" >"$OURS_CHAINS" || die "seeding the refresh chains failed"
-log "ours refresh_token: $(wc -l <"$OURS_CHAINS") rotation chains seeded (one SMS login, one code + PKCE flow each)"
+log "ours refresh_token: $(wc -l <"$OURS_CHAINS") rotation chains seeded (a citizen's SMS login + code + PKCE each)"
 SCENARIOS+=("ours-refresh|$OURS_URL/oauth2/token||chains")
 
 # ---------------------------------------------------------------- load, alternating
@@ -266,9 +269,9 @@ for round in $(seq 1 "$ROUNDS"); do
         IFS='|' read -r label url basic form <<<"$entry"
         file="$OUT/raw/$label-round$round.txt"
         id_before="$(cpu_seconds "$OURS_PID")"; kc_before="$(cpu_seconds "$KC_PID")"; pg_before="$(pg_cpu_seconds)"
-        if [[ "$JFR" == 1 && "$round" == 1 && "$label" == ours-cc ]]; then
+        if [[ "$JFR" == 1 && "$round" == 1 && "$label" == "$JFR_SCENARIO" ]]; then
             jcmd "$OURS_PID" JFR.start name=bench settings=profile duration="${DURATION}s" \
-                filename="$WORK/ours-cc.jfr" >/dev/null
+                filename="$WORK/$JFR_SCENARIO.jfr" >/dev/null
         fi
         run_wrk "$label" "$url" "$basic" "$form" "$DURATION" "$file"
         id_after="$(cpu_seconds "$OURS_PID")"; kc_after="$(cpu_seconds "$KC_PID")"; pg_after="$(pg_cpu_seconds)"
@@ -286,11 +289,11 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 if [[ "$JFR" == 1 ]]; then
-    for _ in $(seq 1 30); do [[ -s "$WORK/ours-cc.jfr" ]] && break; sleep 1; done
-    if [[ -s "$WORK/ours-cc.jfr" ]]; then
-        jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/ours-cc.jfr" \
-            | python3 "$REPO/bench/gateway-dispatch/jfr_top.py" >"$OUT/raw/ours-cc-jfr-top.txt" 2>&1 || true
-        log "CPU profile of identity under client-credentials load: $OUT/raw/ours-cc-jfr-top.txt"
+    for _ in $(seq 1 30); do [[ -s "$WORK/$JFR_SCENARIO.jfr" ]] && break; sleep 1; done
+    if [[ -s "$WORK/$JFR_SCENARIO.jfr" ]]; then
+        jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/$JFR_SCENARIO.jfr" \
+            | python3 "$REPO/bench/gateway-dispatch/jfr_top.py" >"$OUT/raw/$JFR_SCENARIO-jfr-top.txt" 2>&1 || true
+        log "CPU profile of identity during $JFR_SCENARIO: $OUT/raw/$JFR_SCENARIO-jfr-top.txt"
     fi
 fi
 

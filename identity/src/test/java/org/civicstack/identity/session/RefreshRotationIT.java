@@ -96,6 +96,11 @@ class RefreshRotationIT {
         assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
         assertThat((String) JsonPath.read(second.body(), "$.refresh_token")).isNotEqualTo(rotated);
         assertThat(kinds(citizen)).contains("token_issued", "token_refreshed");
+        assertThat(jdbc.queryForList("SELECT payload->>'jti' FROM outbox_event WHERE payload->>'sid' = ? "
+                + "AND payload->>'kind' = 'token_refreshed' ORDER BY id", String.class, citizen.sid().toString()))
+                .as("each refresh event names the access token it issued")
+                .containsExactly(claims.getJWTID(),
+                        SignedJWT.parse(JsonPath.read(second.body(), "$.access_token")).getJWTClaimsSet().getJWTID());
     }
 
     @Test
