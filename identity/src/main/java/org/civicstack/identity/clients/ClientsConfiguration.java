@@ -20,11 +20,18 @@ class ClientsConfiguration {
 
     /**
      * The repository the authorization server authenticates clients with: disabled clients are not found by client
-     * id ({@link EnabledClientsRepository}). Registration and administration use the JDBC repository under it.
+     * id ({@link EnabledClientsRepository}), and clients are kept in memory briefly ({@link ClientCache}).
+     * Registration and administration read the database directly ({@link ClientCache#uncached()}).
      */
     @Bean
-    RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbc) {
-        return new EnabledClientsRepository(new JdbcRegisteredClientRepository(jdbc));
+    RegisteredClientRepository registeredClientRepository(ClientCache cache) {
+        return new EnabledClientsRepository(cache.cached());
+    }
+
+    /** Clients in memory for {@link ClientCache#DEFAULT_TTL}; every write of this instance goes through it. */
+    @Bean
+    ClientCache clientCache(JdbcTemplate jdbc) {
+        return new ClientCache(new JdbcRegisteredClientRepository(jdbc), ClientCache.DEFAULT_TTL);
     }
 
     /**
@@ -38,8 +45,8 @@ class ClientsConfiguration {
     }
 
     @Bean
-    PlatformClientRegistrar platformClientRegistrar(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, IdentityProperties properties, GuardedJwksFetcher jwksFetcher) {
-        return new PlatformClientRegistrar(new JdbcRegisteredClientRepository(jdbc), passwordEncoder,
+    PlatformClientRegistrar platformClientRegistrar(ClientCache cache, PasswordEncoder passwordEncoder, IdentityProperties properties, GuardedJwksFetcher jwksFetcher) {
+        return new PlatformClientRegistrar(cache.uncached(), passwordEncoder,
                 properties.accessTokenTtl(),
                 Clock.systemUTC(), uri -> {
                     try {
@@ -52,9 +59,9 @@ class ClientsConfiguration {
     }
 
     @Bean
-    ClientAdministration clientAdministration(JdbcTemplate jdbc, PlatformClientRegistrar registrar,
+    ClientAdministration clientAdministration(JdbcTemplate jdbc, ClientCache cache, PlatformClientRegistrar registrar,
             TransactionTemplate transaction, TokenEvents events) {
-        return new ClientAdministration(new JdbcRegisteredClientRepository(jdbc), registrar, jdbc, transaction, events);
+        return new ClientAdministration(cache.uncached(), registrar, jdbc, transaction, events);
     }
 
     @Bean

@@ -138,6 +138,8 @@ class ClientAdminIT {
     void aDisabledClientIsInvalidClientUntilEnabled() {
         TestClients target = aPlatformClient("it-off-" + suffix()).withScopes("registry:routing");
         target.register(registrar);
+        assertThat(identity.clientCredentials(target.clientId(), target.secret(), "registry:routing").statusCode())
+                .as("in use before, so identity holds it in its client cache").isEqualTo(200);
 
         HttpResponse<String> disabled = api.conforming(call("POST", "/v1/identity/clients/" + target.clientId()
                 + "/disable").bearer(operatorToken));
