@@ -1,36 +1,125 @@
 package org.civicstack.identity.keys;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncodingException;
 
 /**
  * The one {@link JwtEncoder} of identity (Spring Authorization Server picks it up for access and ID tokens; token
  * exchange assertions use it too): signs with the key of the {@link SigningKeyRing} that signs now, whatever the
  * caller put in the header, and writes that key's {@code kid} and algorithm into the header. So during a rotation,
  * when two keys with the same algorithm are published, the encoder never has to guess, and no caller needs to know
- * which key is current. Other header members ({@code typ}, …) are kept.
+ * which key is current. {@code typ} and {@code cty} are kept; any other header member is refused (no caller sets
+ * one, and a silently dropped {@code crit} or {@code jku} would be worse).
+ *
+ * <p>Why not Spring's {@code NimbusJwtEncoder}: it encodes the header, the claims and the signature with Nimbus's
+ * constant-time Base64, which is meant for secrets and cost 12–17 % of identity's CPU per token under load
+ * (bench/identity-tokens/README.md). Here the public parts go through the JDK's Base64; the claims are still
+ * serialised by Nimbus ({@link JWTClaimsSet}, so the JSON is the same) and the signature is the JDK's RSASSA-PSS
+ * with SHA-256, MGF1-SHA-256 and a 32-byte salt (RFC 7518 §3.5), the same as Nimbus's {@code RSASSASigner}.
  */
 public class RotatingJwtEncoder implements JwtEncoder {
 
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final PSSParameterSpec PS256 = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+    private static final Set<String> KEPT_HEADERS = Set.of("alg", "kid", "typ", "cty");
+
     private final SigningKeyRing ring;
-    private final NimbusJwtEncoder delegate;
 
     public RotatingJwtEncoder(SigningKeyRing ring) {
         this.ring = ring;
-        this.delegate = new NimbusJwtEncoder(ring);
     }
 
     @Override
     public Jwt encode(JwtEncoderParameters parameters) {
         ActiveSigningKey key = ring.current();
-        SignatureAlgorithm algorithm = SignatureAlgorithm.from(key.algorithm().getName());
+        if (!JWSAlgorithm.PS256.equals(key.algorithm())) {
+            throw new JwtEncodingException("cannot sign with " + key.algorithm() + " (key " + key.kid() + ")");
+        }
         JwsHeader requested = parameters.getJwsHeader();
-        JwsHeader.Builder header = requested == null ? JwsHeader.with(algorithm) : JwsHeader.from(requested);
-        header.algorithm(algorithm).keyId(key.kid());
-        return delegate.encode(JwtEncoderParameters.from(header.build(), parameters.getClaims()));
+        JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(key.kid());
+        if (requested != null) {
+            for (String name : requested.getHeaders().keySet()) {
+                if (!KEPT_HEADERS.contains(name)) {
+                    throw new JwtEncodingException("unsupported JWS header member: " + name);
+                }
+            }
+            if (requested.getType() != null) {
+                header.type(new JOSEObjectType(requested.getType()));
+            }
+            if (requested.getContentType() != null) {
+                header.contentType(requested.getContentType());
+            }
+        }
+        JWSHeader jwsHeader = header.build();
+        JwtClaimsSet claims = parameters.getClaims();
+        String signingInput = BASE64URL.encodeToString(jwsHeader.toString().getBytes(StandardCharsets.UTF_8)) + '.'
+                + BASE64URL.encodeToString(convert(claims).toString().getBytes(StandardCharsets.UTF_8));
+        String token = signingInput + '.' + BASE64URL.encodeToString(sign(key, signingInput));
+        Map<String, Object> headers = new LinkedHashMap<>(jwsHeader.toJSONObject());
+        headers.put("alg", SignatureAlgorithm.PS256);
+        return new Jwt(token, claims.getIssuedAt(), claims.getExpiresAt(), headers, claims.getClaims());
+    }
+
+    private static byte[] sign(ActiveSigningKey key, String signingInput) {
+        try {
+            PrivateKey privateKey = key.key().toPrivateKey();
+            Signature signature = Signature.getInstance("RSASSA-PSS");
+            signature.setParameter(PS256);
+            signature.initSign(privateKey);
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signature.sign();
+        } catch (JOSEException | GeneralSecurityException e) {
+            throw new JwtEncodingException("cannot sign with key " + key.kid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Spring's claims as Nimbus's, as {@code NimbusJwtEncoder} converts them (times in seconds, audience as given). */
+    private static JWTClaimsSet convert(JwtClaimsSet claims) {
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+        claims.getClaims().forEach((name, value) -> {
+            switch (name) {
+                case JwtClaimNames.ISS -> builder.issuer(value.toString());
+                case JwtClaimNames.SUB -> builder.subject(value.toString());
+                case JwtClaimNames.AUD -> {
+                    if (!claims.getAudience().isEmpty()) {
+                        builder.audience(claims.getAudience());
+                    }
+                }
+                case JwtClaimNames.EXP -> builder.expirationTime(date(claims.getExpiresAt()));
+                case JwtClaimNames.NBF -> builder.notBeforeTime(date(claims.getNotBefore()));
+                case JwtClaimNames.IAT -> builder.issueTime(date(claims.getIssuedAt()));
+                case JwtClaimNames.JTI -> builder.jwtID(value.toString());
+                default -> builder.claim(name, value instanceof Instant instant ? date(instant) : value);
+            }
+        });
+        return builder.build();
+    }
+
+    private static Date date(Instant instant) {
+        return instant == null ? null : Date.from(instant);
     }
 }
