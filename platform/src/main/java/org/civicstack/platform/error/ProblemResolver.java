@@ -59,6 +59,12 @@ public final class ProblemResolver {
         if (error instanceof ErrorResponse response) {
             return fromErrorResponse(response, error, instance);
         }
+        Throwable resource = findResourceFailure(error);
+        if (resource != null) {
+            log.warn("503 on {}: a backing resource is unavailable: {}", instance, resource.toString());
+            return Problem.ofStatus(503, "The service is briefly unable to reach its data store; retry shortly.",
+                    instance).withHeader("Retry-After", "1");
+        }
         log.error("Unhandled error on {}", instance, error);
         return Problem.ofStatus(500, "An unexpected error occurred. Quote the request id when reporting it.", instance);
     }
@@ -138,6 +144,29 @@ public final class ProblemResolver {
             return "";
         }
         return " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    /**
+     * Spring's "the database/Redis cannot be reached or no connection is free" exceptions (a pool's wait timed out,
+     * a connection refused): the request was fine and may be retried, so 503 with {@code Retry-After}, not 500.
+     * Matched by class name because not every service has spring-tx on its class path.
+     */
+    private static final java.util.Set<String> RESOURCE_FAILURES = java.util.Set.of(
+            "org.springframework.dao.DataAccessResourceFailureException",
+            "org.springframework.dao.TransientDataAccessResourceException",
+            "org.springframework.dao.QueryTimeoutException");
+
+    static Throwable findResourceFailure(Throwable error) {
+        Throwable current = error;
+        for (int depth = 0; current != null && depth < 16; depth++) {
+            for (Class<?> type = current.getClass(); type != null; type = type.getSuperclass()) {
+                if (RESOURCE_FAILURES.contains(type.getName())) {
+                    return current;
+                }
+            }
+            current = current.getCause();
+        }
+        return null;
     }
 
     static <T extends Throwable> T findCause(Throwable error, Class<T> type) {
