@@ -24,10 +24,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * answers from the old state. Other identity instances see the change within {@link #DEFAULT_TTL}. Lookups inside a
  * transaction always read the database (they may be about to change the client). Misses are not cached.
  */
-public final class ClientCache {
+final class ClientCache {
 
     /** How long another instance may keep answering with a client's previous state. */
-    public static final Duration DEFAULT_TTL = Duration.ofSeconds(2);
+    static final Duration DEFAULT_TTL = Duration.ofSeconds(2);
     static final int MAX_ENTRIES = 10_000;
 
     private record Entry(RegisteredClient client, long expiresAtNanos) {
@@ -42,7 +42,7 @@ public final class ClientCache {
     private final RegisteredClientRepository cached = new View(true);
     private final RegisteredClientRepository uncached = new View(false);
 
-    public ClientCache(RegisteredClientRepository delegate, Duration ttl) {
+    ClientCache(RegisteredClientRepository delegate, Duration ttl) {
         this(delegate, ttl, System::nanoTime);
     }
 
@@ -53,17 +53,17 @@ public final class ClientCache {
     }
 
     /** Lookups from memory while fresh (outside transactions); saves invalidate. For the authorization server. */
-    public RegisteredClientRepository cached() {
+    RegisteredClientRepository cached() {
         return cached;
     }
 
     /** Lookups always from the database; saves invalidate. For registration and administration. */
-    public RegisteredClientRepository uncached() {
+    RegisteredClientRepository uncached() {
         return uncached;
     }
 
     /** Forgets everything now and again when the current transaction (if any) has committed. */
-    public void invalidate() {
+    void invalidate() {
         clear();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

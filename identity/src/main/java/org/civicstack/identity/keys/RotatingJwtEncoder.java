@@ -17,6 +17,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -74,14 +75,17 @@ public class RotatingJwtEncoder implements JwtEncoder {
                 header.contentType(requested.getContentType());
             }
         }
-        JWSHeader jwsHeader = header.build();
+        Map<String, Object> headers = new LinkedHashMap<>(header.build().toJSONObject());
         JwtClaimsSet claims = parameters.getClaims();
-        String signingInput = BASE64URL.encodeToString(jwsHeader.toString().getBytes(StandardCharsets.UTF_8)) + '.'
-                + BASE64URL.encodeToString(convert(claims).toString().getBytes(StandardCharsets.UTF_8));
+        String signingInput = base64Url(JSONObjectUtils.toJSONString(headers)) + '.'
+                + base64Url(convert(claims).toString());
         String token = signingInput + '.' + BASE64URL.encodeToString(sign(key, signingInput));
-        Map<String, Object> headers = new LinkedHashMap<>(jwsHeader.toJSONObject());
         headers.put("alg", SignatureAlgorithm.PS256);
         return new Jwt(token, claims.getIssuedAt(), claims.getExpiresAt(), headers, claims.getClaims());
+    }
+
+    private static String base64Url(String json) {
+        return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] sign(ActiveSigningKey key, String signingInput) {
