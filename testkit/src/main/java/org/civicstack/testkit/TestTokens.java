@@ -93,8 +93,9 @@ public final class TestTokens implements AutoCloseable {
                 .jwtID(UUID.randomUUID().toString());
         claims.forEach(builder::claim);
         try {
+            // PS256 as identity signs agency assertions (access tokens are EdDSA: platform TokenSignaturesTest);
             // typ at+jwt (RFC 9068) as identity writes it; resource servers refuse any other typ
-            JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID());
+            JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(signer.getKeyID());
             if (typ != null) {
                 header.type(new JOSEObjectType(typ));
             }

@@ -2,10 +2,11 @@ package org.civicstack.platform.security;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
+import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.ReactiveProblemHandler;
+import org.civicstack.platform.security.jose.TokenSignatures;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -15,7 +16,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -40,7 +40,9 @@ public class ReactiveSecurityAutoConfiguration {
     @Bean
     ReactiveJwtDecoder civicstackJwtDecoder(SecurityProperties properties) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
-                .jwsAlgorithms(algs -> algs.addAll(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256)))
+                // EdDSA (Ed25519) and PS256, the algorithms identity signs with (security.jose.TokenSignatures)
+                .jwtProcessorCustomizer(processor -> TokenSignatures.configure(processor,
+                        new JWKSecurityContextJWKSet(), TokenSignatures.IDENTITY_ALGORITHMS))
                 .build();
         OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
                 aud -> aud != null && aud.contains(properties.audience()));
