@@ -10,8 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.proc.SecurityContext;
+import org.civicstack.identity.keys.KeySeries;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.citizen.CitizenId;
 import org.civicstack.identity.citizen.MobileNumber;
@@ -22,11 +21,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -48,16 +46,16 @@ public final class CitizenTokens {
     private final CitizenSessions sessions;
     private final OAuth2AuthorizationService authorizations;
     private final RegisteredClientRepository clients;
-    private final NimbusJwtEncoder encoder;
+    private final JwtEncoder encoder;
     private final String issuer;
 
     public CitizenTokens(CitizenAccounts citizens, CitizenSessions sessions, OAuth2AuthorizationService authorizations,
-            RegisteredClientRepository clients, JWKSource<SecurityContext> keys, String issuer) {
+            RegisteredClientRepository clients, JwtEncoder encoder, String issuer) {
         this.citizens = citizens;
         this.sessions = sessions;
         this.authorizations = authorizations;
         this.clients = clients;
-        this.encoder = new NimbusJwtEncoder(keys);
+        this.encoder = encoder;
         this.issuer = issuer;
     }
 
@@ -83,7 +81,7 @@ public final class CitizenTokens {
         Instant authTime = issuedAt.minusSeconds(30);
         CitizenSession session = sessions.start(citizen, CITIZEN_APP, List.of("sms"), authTime, "it");
         RegisteredClient app = citizenApp();
-        Jwt jwt = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.PS256).type("at+jwt").build(),
+        Jwt jwt = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(KeySeries.TOKENS.jwsAlgorithm()).type("at+jwt").build(),
                 JwtClaimsSet.builder()
                         .issuer(issuer)
                         .audience(new ArrayList<>(List.of("civicstack")))

@@ -98,7 +98,7 @@ class IdentityOpenApiConformanceIT {
 
     @Test
     void keyRotationAndItsRefusalMatchTheDocument() {
-        keyRotation.ensureKey(); // IdentityServiceIT's database reset may have emptied the table
+        keyRotation.ensureKeys(); // IdentityServiceIT's database reset may have emptied the table
         List<StoredSigningKey> keysBefore = keyRepository.findAll();
         try {
             OPERATOR.register(registrar);

@@ -72,16 +72,25 @@ public final class TokenEndpoint {
         }
     }
 
-    /** Whether {@code jwt}'s signature verifies with the key its {@code kid} names in this identity's JWKS. */
+    /**
+     * Whether {@code jwt}'s signature verifies with the key its {@code kid} names in this identity's JWKS: RSA
+     * through Nimbus, Ed25519 through the JDK's own provider (not the native one identity signs with).
+     */
     public boolean verifies(SignedJWT jwt) {
         com.nimbusds.jose.jwk.JWK key = jwks().getKeyByKeyId(jwt.getHeader().getKeyID());
-        if (!(key instanceof RSAKey rsaKey)) {
-            return false;
-        }
         try {
-            JWSVerifier verifier = new RSASSAVerifier(rsaKey);
+            JWSVerifier verifier;
+            if (key instanceof RSAKey rsaKey) {
+                verifier = new RSASSAVerifier(rsaKey);
+            } else if (key instanceof com.nimbusds.jose.jwk.OctetKeyPair okp) {
+                verifier = new org.civicstack.platform.security.jose.Ed25519JwsVerifier(
+                        org.civicstack.platform.security.jose.Ed25519.publicKey(okp.getX().decode()),
+                        org.civicstack.platform.security.jose.Ed25519.jdk());
+            } else {
+                return false;
+            }
             return jwt.verify(verifier);
-        } catch (com.nimbusds.jose.JOSEException e) {
+        } catch (com.nimbusds.jose.JOSEException | java.security.InvalidKeyException e) {
             return false;
         }
     }

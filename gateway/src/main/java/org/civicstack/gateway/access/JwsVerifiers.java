@@ -6,14 +6,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyType;
+import org.civicstack.platform.security.jose.Ed25519JwsVerifier;
 
 /**
- * A verifier for each key, chosen by the JWK's key type — RSA (PS256 today), EC, and OKP/Ed25519 (EdDSA; needs
- * Google Tink on the class path, which Nimbus uses for it). A key type without a factory cannot verify anything.
+ * A verifier for each key, chosen by the JWK's key type — OKP/Ed25519 (EdDSA: identity's access tokens, through
+ * the platform's {@link Ed25519JwsVerifier}, native AWS-LC where it loads), RSA (PS256) and EC. A key type
+ * without a factory cannot verify anything.
  * Verifiers are made once per key and kept (keys are immutable; a rotated key has a new {@code kid}).
  */
 final class JwsVerifiers {
@@ -26,7 +27,7 @@ final class JwsVerifiers {
     static final Map<KeyType, Factory> DEFAULT_FACTORIES = Map.of(
             KeyType.RSA, jwk -> new RSASSAVerifier(jwk.toRSAKey()),
             KeyType.EC, jwk -> new ECDSAVerifier(jwk.toECKey()),
-            KeyType.OKP, jwk -> new Ed25519Verifier(jwk.toOctetKeyPair()));
+            KeyType.OKP, jwk -> Ed25519JwsVerifier.of(jwk.toOctetKeyPair()));
 
     private final Map<KeyType, Factory> factories;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();

@@ -22,12 +22,15 @@ class TokenValidatorTest {
 
     static final RSAKey KEY = CitizenTokens.newKey("k1");
     static final RSAKey OTHER = CitizenTokens.newKey("k1");
+    static final CitizenTokens.Ed25519Key ED = CitizenTokens.newEd25519Key("e1");
+    static final CitizenTokens.Ed25519Key OTHER_ED = CitizenTokens.newEd25519Key("e1");
 
     final AtomicLong now = new AtomicLong(1_767_225_600_000L);
     final AtomicInteger keyLookups = new AtomicInteger();
     KeySource keys = kid -> {
         keyLookups.incrementAndGet();
-        return CompletableFuture.completedFuture(kid.equals("k1") ? (JWK) KEY.toPublicJWK() : null);
+        return CompletableFuture.completedFuture(kid.equals("k1") ? (JWK) KEY.toPublicJWK()
+                : kid.equals("e1") ? ED.jwk() : null);
     };
     TokenValidator validator = new TokenValidator(kid -> keys.key(kid), new JwsVerifiers(), ISSUER,
             Duration.ofSeconds(30), 100, now::get);
@@ -58,6 +61,29 @@ class TokenValidatorTest {
             assertThat(citizen.clientId()).isEqualTo("civicstack-app");
             assertThat(citizen.expiresAtMillis()).isEqualTo(claims.getExpirationTime().getTime());
         });
+    }
+
+    @Test
+    void anEdDsaTokenAsIdentitySignsThemIsVerifiedThroughTheNativeProvider() {
+        var claims = claims(now.get(), 2).build();
+
+        assertThat(check(CitizenTokens.sign(ED, claims))).isInstanceOfSatisfying(TokenCheck.Valid.class,
+                valid -> assertThat(valid.token().subject()).isEqualTo(claims.getSubject()));
+    }
+
+    @Test
+    void anEdDsaTokenTamperedOrSignedByAnotherKeyWithTheSameKidIsRejected() {
+        assertThat(reasonOf(CitizenTokens.sign(OTHER_ED, claims(now.get(), 1).build()))).contains("signature");
+        String[] parts = CitizenTokens.sign(ED, claims(now.get(), 1).build()).split("\\.");
+        String otherClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims(now.get(), 3).build().toString().getBytes());
+        assertThat(reasonOf(parts[0] + "." + otherClaims + "." + parts[2])).contains("signature");
+        assertThat(reasonOf(parts[0] + "." + parts[1] + "." + parts[2].substring(4))).contains("signature");
+    }
+
+    @Test
+    void aPs256HeaderNamingTheEd25519KeyIsRejected() {
+        assertThat(reasonOf(sign(KEY, claims(now.get(), 1).build(), h -> h.keyID("e1")))).contains("algorithm");
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.civicstack.identity.clients.PlatformClientSettings;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jose.jws.JwsAlgorithm;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -26,7 +26,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 /**
  * Shapes every access token the platform issues. Resource servers may rely on:
  * <ul>
- *   <li>the JWS algorithm of the active signing key (PS256), its {@code kid} and {@code typ: at+jwt} (RFC 9068) in
+ *   <li>the JWS algorithm of the token key series (EdDSA, package keys), its {@code kid} and {@code typ: at+jwt} (RFC 9068) in
  *       the header;</li>
  *   <li>{@code iss} = the configured issuer, {@code aud} = the configured audience (only that one),
  *       {@code sub} = {@code client_id} = the client's id, {@code iat}, {@code nbf}, {@code exp}, {@code jti};</li>
@@ -57,10 +57,10 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
 
 
     private final String audience;
-    private final SignatureAlgorithm algorithm;
+    private final JwsAlgorithm algorithm;
     private final AssuranceLevels levels;
 
-    public AccessTokenClaimsCustomizer(String audience, SignatureAlgorithm algorithm, AssuranceLevels levels) {
+    public AccessTokenClaimsCustomizer(String audience, JwsAlgorithm algorithm, AssuranceLevels levels) {
         this.audience = audience;
         this.algorithm = algorithm;
         this.levels = levels;

@@ -9,7 +9,7 @@ import org.civicstack.identity.assurance.AssuranceLevels;
 import org.civicstack.identity.session.CitizenUserInfoMapper;
 import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
-import org.civicstack.identity.keys.SigningKeys;
+import org.civicstack.identity.keys.KeySeries;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +19,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
@@ -130,7 +129,7 @@ class AuthorizationServerConfiguration {
                 .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"))
                 // the app's tokens name the citizen by the platform id; agencies see pairwise subjects (package pairwise)
                 .subjectTypes(types -> replace(types, List.of("public", "pairwise")))
-                .idTokenSigningAlgorithms(algorithms -> replace(algorithms, List.of(SignatureAlgorithm.PS256.getName())));
+                .idTokenSigningAlgorithms(algorithms -> replace(algorithms, List.of(KeySeries.TOKENS.algorithm().getName())));
     }
 
     /** Token exchange: the gateway's exchange of a citizen token for an agency assertion (package {@code exchange}). */
@@ -175,8 +174,7 @@ class AuthorizationServerConfiguration {
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties,
             AssuranceLevels levels) {
-        // the keys' algorithm; RotatingJwtEncoder writes the signing key's alg and kid into every header anyway
-        SignatureAlgorithm algorithm = SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName());
-        return new AccessTokenClaimsCustomizer(properties.audience(), algorithm, levels);
+        // the algorithm names the key series; RotatingJwtEncoder writes that series' current kid into every header
+        return new AccessTokenClaimsCustomizer(properties.audience(), KeySeries.TOKENS.jwsAlgorithm(), levels);
     }
 }

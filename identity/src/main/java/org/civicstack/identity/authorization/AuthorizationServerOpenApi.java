@@ -69,9 +69,10 @@ class AuthorizationServerOpenApi {
         api.setPaths(paths);
         paths.addPathItem(settings.getTokenEndpoint(), new PathItem().post(tokenOperation()));
         paths.addPathItem(settings.getJwkSetEndpoint(), new PathItem().get(new Operation()
-                .operationId("jwks").addTagsItem("oauth2").summary("The public keys access tokens are signed with")
+                .operationId("jwks").addTagsItem("oauth2").summary("The public keys tokens are signed with")
                 .description("RFC 7517 JWK Set (`application/jwk-set+json`, §8.5); resource servers cache it and verify "
-                        + "tokens locally. During a key rotation it lists the next key before it signs and the previous "
+                        + "tokens locally. Access and ID tokens are EdDSA (an `OKP` key, `crv` Ed25519, RFC 8037); "
+                        + "token-exchange assertions for agencies are PS256 (an `RSA` key). During a key rotation it lists the next key before it signs and the previous "
                         + "one until its tokens have expired: select by `kid`, refresh on an unknown `kid`.")
                 .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("The JWK Set")
                         .content(new Content().addMediaType("application/jwk-set+json",
@@ -220,7 +221,8 @@ class AuthorizationServerOpenApi {
 
     private static Schema<Object> jwkSet() {
         Map<String, Schema> key = new LinkedHashMap<>();
-        for (String member : List.of("kty", "use", "kid", "alg", "n", "e")) {
+        // RSA (RFC 7518 §6.3: n, e) for PS256 agency assertions, OKP (RFC 8037: crv Ed25519, x) for EdDSA tokens
+        for (String member : List.of("kty", "use", "kid", "alg", "n", "e", "crv", "x")) {
             key.put(member, type("string"));
         }
         Schema<Object> keys = type("array");

@@ -33,7 +33,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jose.jws.JwsAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -74,7 +74,7 @@ public final class GatewayTokenExchangeProvider implements AuthenticationProvide
     private final AssuranceLevels levels;
     private final PairwiseSubjects pairwise;
     private final JwtEncoder encoder;
-    private final SignatureAlgorithm algorithm;
+    private final JwsAlgorithm algorithm;
     private final TokenEvents events;
     private final TokenExchangeProperties properties;
     private final String issuer;
@@ -82,7 +82,7 @@ public final class GatewayTokenExchangeProvider implements AuthenticationProvide
 
     public GatewayTokenExchangeProvider(OAuth2AuthorizationService authorizations, CitizenSessions sessions,
             CitizenAccounts citizens, AssuranceLevels levels, PairwiseSubjects pairwise, JwtEncoder encoder,
-            SignatureAlgorithm algorithm, TokenEvents events, TokenExchangeProperties properties, String issuer,
+            JwsAlgorithm algorithm, TokenEvents events, TokenExchangeProperties properties, String issuer,
             Clock clock) {
         this.authorizations = authorizations;
         this.sessions = sessions;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.civicstack.identity.authorization.AuthorizationServerCustomizer;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.events.TokenEvents;
-import org.civicstack.identity.keys.SigningKeys;
+import org.civicstack.identity.keys.KeySeries;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.civicstack.identity.pairwise.PairwiseSubjects;
 import org.civicstack.identity.session.CitizenSessions;
@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jose.jws.JwsAlgorithm;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -32,8 +32,8 @@ class TokenExchangeConfiguration {
             CitizenSessions sessions, CitizenAccounts citizens, PairwiseSubjects pairwise,
             JwtEncoder encoder, TokenEvents events,
             TokenExchangeProperties properties, AuthorizationServerSettings settings, JsonMapper json) {
-        // the rotating encoder writes the current key's kid and alg into the header (package keys)
-        SignatureAlgorithm algorithm = SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName());
+        // agencies verify PS256 with stock libraries; the rotating encoder writes that series' current kid (package keys)
+        JwsAlgorithm algorithm = KeySeries.AGENCY_ASSERTIONS.jwsAlgorithm();
         GatewayTokenExchangeProvider provider = new GatewayTokenExchangeProvider(authorizations, sessions, citizens,
                 citizens, pairwise, encoder, algorithm, events, properties, settings.getIssuer(),
                 Clock.systemUTC());

@@ -1,34 +1,29 @@
 package org.civicstack.identity.keys;
 
+import java.security.PrivateKey;
 import java.util.Objects;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.RSAKey;
-
 /**
- * The key access tokens are signed with, private half included; never serialised or logged as a whole.
+ * A key that signs now, private half included; never serialised or logged as a whole.
  *
- * @param key the RSA key with its id and algorithm.
+ * @param kid its key id (RFC 7638 thumbprint), written into every token's header
+ * @param series its series, which fixes the algorithm
+ * @param privateKey the private half, as the JDK's key object
  */
-public record ActiveSigningKey(RSAKey key) {
+public record ActiveSigningKey(String kid, KeySeries series, PrivateKey privateKey) {
 
     public ActiveSigningKey {
-        Objects.requireNonNull(key, "key");
-        if (!key.isPrivate() || key.getKeyID() == null || key.getAlgorithm() == null) {
-            throw new IllegalArgumentException("the active signing key needs its private half, an id and an algorithm");
-        }
+        Objects.requireNonNull(kid, "kid");
+        Objects.requireNonNull(series, "series");
+        Objects.requireNonNull(privateKey, "privateKey");
     }
 
-    public String kid() {
-        return key.getKeyID();
-    }
-
-    public JWSAlgorithm algorithm() {
-        return JWSAlgorithm.parse(key.getAlgorithm().getName());
+    public String algorithm() {
+        return series.algorithm().getName();
     }
 
     @Override
     public String toString() {
-        return "ActiveSigningKey[kid=" + kid() + ", algorithm=" + algorithm() + "]";
+        return "ActiveSigningKey[kid=" + kid + ", algorithm=" + algorithm() + "]";
     }
 }

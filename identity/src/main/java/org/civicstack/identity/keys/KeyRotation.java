@@ -3,6 +3,7 @@ package org.civicstack.identity.keys;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Creates new signing keys: the first at the very first start, then one per {@code rotation-period} (scheduled)
- * or whenever an operator asks. A new key is stored with {@code activates_at = now + publish-ahead}, so it is in
+ * Creates new signing keys, in each {@link KeySeries} alike: the first at the very first start (or the first start
+ * that knows the series), then one per {@code rotation-period} (scheduled) or whenever an operator asks. A new key is stored with {@code activates_at = now + publish-ahead}, so it is in
  * every instance's JWKS (and then in the gateways' caches) before any token carries its kid. While such a key is
  * pending, no further one is created: a second rotation request gets the pending key back.
  *
@@ -41,11 +42,12 @@ public class KeyRotation {
     }
 
     /**
+     * @param series the series
      * @param key the newest key: the one just created, or the one already waiting to sign
      * @param created whether this call created it
-     * @param signingKid the key that signs now (until {@code key.activatesAt()})
+     * @param signingKid the key of the series that signs now (until {@code key.activatesAt()})
      */
-    public record Outcome(StoredSigningKey key, boolean created, String signingKid) {
+    public record Outcome(KeySeries series, StoredSigningKey key, boolean created, String signingKid) {
     }
 
     private final SigningKeyRepository repository;
@@ -67,33 +69,51 @@ public class KeyRotation {
         this.clock = clock;
     }
 
-    /** At start: stores the first key, signing at once, when there is none; then loads the ring. */
-    public void ensureKey() {
-        if (repository.findNewest().isEmpty()) {
-            create(1, storable(clock.instant()), Trigger.FIRST_START, null);
+    /** At start: stores the first key of each series that has none, signing at once; then loads the ring. */
+    public void ensureKeys() {
+        for (KeySeries series : KeySeries.values()) {
+            if (repository.findNewest(series).isEmpty()) {
+                create(series, 1, storable(clock.instant()), Trigger.FIRST_START, null);
+            }
         }
         ring.refresh();
+        for (KeySeries series : KeySeries.values()) {
+            ring.current(series); // fails loudly if a series has no key
+        }
     }
 
-    /** A new key now, unless one is already waiting to sign (then that one). */
-    public Outcome rotate(Trigger trigger) {
+    /** A new key in every series now, unless one is already waiting to sign there (then that one). */
+    public List<Outcome> rotate(Trigger trigger) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (KeySeries series : KeySeries.values()) {
+            outcomes.add(rotate(series, trigger));
+        }
+        return outcomes;
+    }
+
+    /** A new key of {@code series} now, unless one is already waiting to sign (then that one). */
+    public Outcome rotate(KeySeries series, Trigger trigger) {
         Instant now = clock.instant();
-        StoredSigningKey newest = repository.findNewest()
-                .orElseThrow(() -> new IllegalStateException("there is no signing key to rotate"));
+        StoredSigningKey newest = repository.findNewest(series)
+                .orElseThrow(() -> new IllegalStateException("there is no " + series.algorithm() + " key to rotate"));
         if (newest.activatesAt().isAfter(now)) {
-            return new Outcome(newest, false, ring.current().kid());
+            return new Outcome(series, newest, false, ring.current(series).kid());
         }
-        return create(newest.generation() + 1, storable(now.plus(properties.publishAhead())), trigger, newest.kid());
+        return create(series, newest.generation() + 1, storable(now.plus(properties.publishAhead())), trigger,
+                newest.kid());
     }
 
-    /** A new key if the newest one has been signing for {@code rotation-period}. */
-    public Optional<Outcome> rotateIfDue() {
-        Optional<StoredSigningKey> newest = repository.findNewest();
-        if (newest.isEmpty()
-                || newest.get().activatesAt().plus(properties.rotationPeriod()).isAfter(clock.instant())) {
-            return Optional.empty();
+    /** A new key in each series whose newest key has been signing for {@code rotation-period}. */
+    public List<Outcome> rotateIfDue() {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (KeySeries series : KeySeries.values()) {
+            Optional<StoredSigningKey> newest = repository.findNewest(series);
+            if (newest.isPresent()
+                    && !newest.get().activatesAt().plus(properties.rotationPeriod()).isAfter(clock.instant())) {
+                outcomes.add(rotate(series, Trigger.SCHEDULED));
+            }
         }
-        return Optional.of(rotate(Trigger.SCHEDULED));
+        return outcomes;
     }
 
     /** Deletes keys whose every token has expired ({@code max-token-lifetime} after their successor started). */
@@ -114,8 +134,9 @@ public class KeyRotation {
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private Outcome create(long generation, Instant activatesAt, Trigger trigger, String previousKid) {
-        StoredSigningKey candidate = keys.seal(SigningKeys.generate(), generation, activatesAt);
+    private Outcome create(KeySeries series, long generation, Instant activatesAt, Trigger trigger,
+            String previousKid) {
+        StoredSigningKey candidate = keys.seal(SigningKeys.generate(series), generation, activatesAt);
         boolean inserted = Boolean.TRUE.equals(transaction.execute(status -> {
             if (!repository.insertIfGenerationFree(candidate)) {
                 return false;
@@ -128,6 +149,7 @@ public class KeyRotation {
                     .detail("previous_kid", previousKid)
                     .detail("generation", generation)
                     .detail("algorithm", candidate.algorithm())
+                    .detail("series", series.wireName())
                     .detail("activates_at", activatesAt)
                     .detail("trigger", trigger.wireName())
                     .build());
@@ -137,11 +159,12 @@ public class KeyRotation {
         if (inserted) {
             log.info("New signing key {} (generation {}, {}), published now, signing from {} ({})", candidate.kid(),
                     generation, candidate.algorithm(), activatesAt, trigger.wireName());
-            return new Outcome(candidate, true, ring.current().kid());
+            return new Outcome(series, candidate, true, ring.current(series).kid());
         }
-        log.info("Another identity instance created signing key generation {} first; using it", generation);
-        StoredSigningKey winner = repository.findNewest()
+        log.info("Another identity instance created {} signing key generation {} first; using it",
+                series.algorithm(), generation);
+        StoredSigningKey winner = repository.findNewest(series)
                 .orElseThrow(() -> new IllegalStateException("no signing key right after another instance stored one"));
-        return new Outcome(winner, false, ring.current().kid());
+        return new Outcome(series, winner, false, ring.current(series).kid());
     }
 }

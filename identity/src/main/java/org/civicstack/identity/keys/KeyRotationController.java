@@ -1,6 +1,7 @@
 package org.civicstack.identity.keys;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -29,23 +30,30 @@ public class KeyRotationController {
     }
 
     /**
-     * Publishes a new signing key now; it signs from {@code activates_at} (publish-ahead later). While a new key is
-     * still waiting to sign, asking again creates nothing and answers that key (200 instead of 202).
+     * Publishes a new signing key in each series now; each signs from its {@code activates_at} (publish-ahead
+     * later). While a series already has a new key waiting to sign, asking again creates nothing there and answers
+     * that key; 202 when any key was created, 200 when none was.
      */
-    @Operation(operationId = "rotateSigningKey", summary = "Rotate the token signing key (operators)",
-            description = "Publishes a new key in the JWKS at once; it starts signing at `activates_at`. "
-                    + "The previous key stays published until the last token it signed has expired. Idempotent "
-                    + "while a new key is pending: that key is answered with 200 and `created: false`.")
-    @ApiResponse(responseCode = "202", description = "A new key was published and will sign from activates_at")
-    @ApiResponse(responseCode = "200", description = "A new key was already pending; nothing was created")
+    @Operation(operationId = "rotateSigningKey", summary = "Rotate the token signing keys (operators)",
+            description = "Publishes a new key of each series (`tokens`: EdDSA for access and ID tokens; "
+                    + "`agency_assertions`: PS256 for token-exchange assertions) in the JWKS at once; each starts "
+                    + "signing at its `activates_at`. A previous key stays published until the last token it signed "
+                    + "has expired. Idempotent while new keys are pending: those keys are answered with "
+                    + "`created: false`, and the status is 200 when nothing was created.")
+    @ApiResponse(responseCode = "202", description = "New keys were published and will sign from activates_at")
+    @ApiResponse(responseCode = "200", description = "New keys were already pending; nothing was created")
     @SecurityRequirement(name = "oauth2", scopes = "identity:keys")
     @PostMapping(value = "/rotation", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<KeyRotationResponse> rotate(@AuthenticationPrincipal Jwt token) {
         requireOperatorWithScope(token);
-        KeyRotation.Outcome outcome = rotation.rotate(KeyRotation.Trigger.OPERATOR);
-        KeyRotationResponse body = new KeyRotationResponse(outcome.key().kid(), outcome.key().algorithm(),
-                outcome.key().generation(), outcome.key().activatesAt(), outcome.signingKid(), outcome.created());
-        return ResponseEntity.status(outcome.created() ? HttpStatus.ACCEPTED : HttpStatus.OK).body(body);
+        List<RotatedKey> keys = rotation.rotate(KeyRotation.Trigger.OPERATOR).stream()
+                .map(outcome -> new RotatedKey(outcome.series().wireName(), outcome.key().kid(),
+                        outcome.key().algorithm(), outcome.key().generation(), outcome.key().activatesAt(),
+                        outcome.signingKid(), outcome.created()))
+                .toList();
+        boolean created = keys.stream().anyMatch(RotatedKey::created);
+        return ResponseEntity.status(created ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .body(new KeyRotationResponse(created, keys));
     }
 
     static void requireOperatorWithScope(Jwt token) {
@@ -59,14 +67,22 @@ public class KeyRotationController {
     }
 
     /**
-     * @param kid the id of the newest key (the new one, or the one already pending)
+     * @param created whether this request created any key
+     * @param keys the newest key of each series
+     */
+    public record KeyRotationResponse(boolean created, List<RotatedKey> keys) {
+    }
+
+    /**
+     * @param series {@code tokens} or {@code agency_assertions}
+     * @param kid the id of the newest key of the series (the new one, or the one already pending)
      * @param algorithm its JWS algorithm
-     * @param generation its place in the sequence of keys
+     * @param generation its place in the sequence of keys of the series
      * @param activatesAt when it starts signing
-     * @param signingKid the key signing now
+     * @param signingKid the key of the series signing now
      * @param created whether this request created the key
      */
-    public record KeyRotationResponse(String kid, String algorithm, long generation, Instant activatesAt,
+    public record RotatedKey(String series, String kid, String algorithm, long generation, Instant activatesAt,
             String signingKid, boolean created) {
     }
 }

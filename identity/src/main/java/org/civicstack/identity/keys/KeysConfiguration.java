@@ -66,9 +66,11 @@ class KeysConfiguration {
             ObjectProvider<Clock> clock) {
         KeyRotation rotation = new KeyRotation(repository, keys, ring, events, transaction, properties,
                 clock.getIfUnique(Clock::systemUTC));
-        rotation.ensureKey();
-        ActiveSigningKey current = ring.current();
-        log.info("Signing tokens with key {} ({})", current.kid(), current.algorithm());
+        rotation.ensureKeys();
+        for (KeySeries series : KeySeries.values()) {
+            ActiveSigningKey current = ring.current(series);
+            log.info("Signing {} with key {} ({})", series.wireName(), current.kid(), current.algorithm());
+        }
         return rotation;
     }
 

@@ -23,15 +23,16 @@ public class SigningKeyRepository {
         this.jdbc = jdbc;
     }
 
-    /** Every stored key, oldest generation first. */
+    /** Every stored key of every series, oldest generation first. */
     public List<StoredSigningKey> findAll() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM signing_key ORDER BY generation", SigningKeyRepository::map);
+        return jdbc.query("SELECT " + COLUMNS + " FROM signing_key ORDER BY algorithm, generation",
+                SigningKeyRepository::map);
     }
 
-    /** The newest generation, signing or still waiting to. */
-    public Optional<StoredSigningKey> findNewest() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM signing_key ORDER BY generation DESC LIMIT 1",
-                SigningKeyRepository::map).stream().findFirst();
+    /** The newest generation of {@code series}, signing or still waiting to. */
+    public Optional<StoredSigningKey> findNewest(KeySeries series) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM signing_key WHERE algorithm = ? ORDER BY generation DESC LIMIT 1",
+                SigningKeyRepository::map, series.algorithm().getName()).stream().findFirst();
     }
 
     public Optional<StoredSigningKey> findByKid(String kid) {
@@ -40,8 +41,8 @@ public class SigningKeyRepository {
     }
 
     /**
-     * Stores {@code key} unless its generation exists already (the unique index decides, also between concurrent
-     * callers in other transactions or instances).
+     * Stores {@code key} unless its series (algorithm) has its generation already (the unique index decides, also
+     * between concurrent callers in other transactions or instances).
      *
      * @return whether {@code key} was stored
      */
@@ -55,14 +56,15 @@ public class SigningKeyRepository {
     }
 
     /**
-     * Deletes the keys whose successor started signing at or before {@code successorActivatedBy}: every token
-     * they signed has expired by then.
+     * Deletes the keys whose successor in the same series started signing at or before
+     * {@code successorActivatedBy}: every token they signed has expired by then.
      *
      * @return the kids deleted
      */
     public List<String> deleteSupersededBefore(Instant successorActivatedBy) {
         return jdbc.queryForList("DELETE FROM signing_key old WHERE EXISTS (SELECT 1 FROM signing_key successor "
-                        + "WHERE successor.generation > old.generation AND successor.activates_at <= ?) RETURNING kid",
+                        + "WHERE successor.algorithm = old.algorithm AND successor.generation > old.generation "
+                        + "AND successor.activates_at <= ?) RETURNING kid",
                 String.class, Timestamp.from(successorActivatedBy));
     }
 

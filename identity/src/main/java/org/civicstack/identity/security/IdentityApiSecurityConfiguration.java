@@ -3,9 +3,9 @@ package org.civicstack.identity.security;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.civicstack.identity.IdentityProperties;
-import org.civicstack.identity.keys.SigningKeys;
 import org.civicstack.platform.error.ServletProblemHandler;
 import org.civicstack.platform.security.AccessTokenType;
+import org.civicstack.platform.security.jose.TokenSignatures;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,7 +13,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -80,7 +79,8 @@ class IdentityApiSecurityConfiguration {
     JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource,
             AuthorizationServerSettings settings, IdentityProperties properties) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource)
-                .jwsAlgorithm(SignatureAlgorithm.from(SigningKeys.ALGORITHM.getName()))
+                .jwtProcessorCustomizer(processor -> TokenSignatures.configure(processor, jwkSource,
+                        TokenSignatures.IDENTITY_ALGORITHMS))
                 .build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
                 new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience()),

@@ -32,6 +32,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.jayway.jsonpath.JsonPath;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.citizen.CitizenId;
+import org.civicstack.identity.keys.KeySeries;
 import org.civicstack.identity.keys.SigningKeyRing;
 import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.testkit.ServiceIntegrationTest;
@@ -115,7 +116,7 @@ class AssuranceApiIT {
         REAL_NAME.resetAll();
         FACE.resetAll();
         citizen = newCitizen();
-        token = citizenToken(signingKeys.current(), citizen);
+        token = citizenToken(signingKeys.current(KeySeries.TOKENS), citizen);
         number = aResidentIdNumber();
     }
 
@@ -145,7 +146,7 @@ class AssuranceApiIT {
 
         @Test
         void aPlatformClientTokenIsRefused() {
-            HttpResponse<String> response = get(BASE, platformToken(signingKeys.current()));
+            HttpResponse<String> response = get(BASE, platformToken(signingKeys.current(KeySeries.TOKENS)));
 
             assertProblem(response, 403, "citizen_token_required");
         }
@@ -257,7 +258,7 @@ class AssuranceApiIT {
             assertThat(verifyIdentity("张三", number).statusCode()).isEqualTo(200);
             CitizenId other = newCitizen();
 
-            HttpResponse<String> response = postJson(BASE + "/identity-verification", citizenToken(signingKeys.current(), other),
+            HttpResponse<String> response = postJson(BASE + "/identity-verification", citizenToken(signingKeys.current(KeySeries.TOKENS), other),
                     body("张三", number));
 
             assertProblem(response, 409, "already_bound");
@@ -272,7 +273,7 @@ class AssuranceApiIT {
             REAL_NAME.stubFor(post("/v2/identity/verify").willReturn(okJson("{\"result\":\"consistent\"}")
                     .withFixedDelay(300)));
             CitizenId other = newCitizen();
-            String otherToken = citizenToken(signingKeys.current(), other);
+            String otherToken = citizenToken(signingKeys.current(KeySeries.TOKENS), other);
 
             CompletableFuture<HttpResponse<String>> mine = CompletableFuture.supplyAsync(() -> verifyIdentity("张三", number));
             CompletableFuture<HttpResponse<String>> theirs = CompletableFuture.supplyAsync(
@@ -413,7 +414,7 @@ class AssuranceApiIT {
         void anotherCitizensOrAnUnknownVerificationIs404() {
             reachLevelTwo();
             String id = startedFaceVerification();
-            String stranger = citizenToken(signingKeys.current(), newCitizen());
+            String stranger = citizenToken(signingKeys.current(KeySeries.TOKENS), newCitizen());
 
             assertProblem(postJson(BASE + "/face-verification/" + id + "/complete", stranger, ""), 404,
                     "face_verification_not_found");

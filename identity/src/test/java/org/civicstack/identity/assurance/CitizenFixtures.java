@@ -7,17 +7,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import org.civicstack.identity.assurance.residentid.ResidentIdNumber;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.citizen.CitizenId;
 import org.civicstack.identity.citizen.MobileNumber;
 import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.TestSigner;
 
 /**
  * Citizens and their access tokens for assurance tests: a real account ({@link CitizenAccounts#findOrCreate}) and a
@@ -79,13 +75,7 @@ public final class CitizenFixtures {
     }
 
     private static String sign(ActiveSigningKey key, JWTClaimsSet claims) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm()).keyID(key.kid())
-                    .type(new JOSEObjectType("at+jwt")).build(), claims);
-            jwt.sign(new RSASSASigner(key.key()));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestSigner.sign(key, claims, "at+jwt");
     }
+
 }

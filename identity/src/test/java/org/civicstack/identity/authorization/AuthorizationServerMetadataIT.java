@@ -58,7 +58,7 @@ class AuthorizationServerMetadataIT {
         String body = new TokenEndpoint(port).get("/.well-known/openid-configuration").body();
 
         assertThat((String) JsonPath.read(body, "$.issuer")).isEqualTo("http://localhost:8080");
-        assertThat(JsonPath.<List<String>>read(body, "$.id_token_signing_alg_values_supported")).containsExactly("PS256");
+        assertThat(JsonPath.<List<String>>read(body, "$.id_token_signing_alg_values_supported")).containsExactly("EdDSA");
         assertThat(JsonPath.<List<String>>read(body, "$.subject_types_supported")).containsExactly("public", "pairwise");
         assertThat((String) JsonPath.read(body, "$.userinfo_endpoint")).isEqualTo("http://localhost:8080/userinfo");
     }

@@ -69,7 +69,7 @@ class ClientCredentialsTokenIT {
         void tokenIsAJwtSignedWithAKeyFromTheJwks() throws ParseException {
             SignedJWT jwt = tokenFor(HEALTH_AGENCY, "registry:read registry:write");
 
-            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.PS256);
+            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
             assertThat(jwt.getHeader().getKeyID()).isNotBlank();
             assertThat(identity.verifies(jwt)).as("signature verifies against /oauth2/jwks").isTrue();
         }

@@ -19,8 +19,6 @@ import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.civicstack.identity.CitizenTokens;
@@ -38,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -66,7 +65,7 @@ class TokenExchangeIT {
     @Autowired
     RegisteredClientRepository clients;
     @Autowired
-    JWKSource<SecurityContext> keys;
+    JwtEncoder keys;
     @Autowired
     PairwiseSubjects pairwise;
     @Autowired

@@ -55,6 +55,7 @@ import org.springframework.transaction.support.TransactionTemplate;
         "civicstack.identity.keys.max-token-lifetime=20m",
         "civicstack.identity.keys.refresh-interval=9m",
         "civicstack.identity.keys.rotation-period=1d"})
+@SuppressWarnings("unchecked")
 class KeyRotationIT {
 
     static final Duration PUBLISH_AHEAD = Duration.ofMinutes(10);
@@ -91,7 +92,9 @@ class KeyRotationIT {
 
     TokenEndpoint identity;
     List<StoredSigningKey> original;
+    /** The key signing access tokens (EdDSA) and the one signing agency assertions (PS256) before each test. */
     String originalKid;
+    String originalAssertionKid;
 
     @BeforeEach
     void setUp() {
@@ -100,9 +103,10 @@ class KeyRotationIT {
         OPERATOR_WITHOUT_SCOPE.register(registrar);
         AGENCY.register(registrar);
         clock.set(Instant.now());
-        rotation.ensureKey(); // a database reset by another test class may have emptied the table
+        rotation.ensureKeys(); // a database reset by another test class may have emptied the table
         original = repository.findAll();
-        originalKid = ring.current().kid();
+        originalKid = ring.current(KeySeries.TOKENS).kid();
+        originalAssertionKid = ring.current(KeySeries.AGENCY_ASSERTIONS).kid();
     }
 
     /** Other test classes share this database: put the deployment's keys back, leave no events behind. */
@@ -121,15 +125,26 @@ class KeyRotationIT {
         HttpResponse<String> rotated = rotate(operatorToken());
 
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(202);
-        String newKid = JsonPath.read(rotated.body(), "$.kid");
-        assertThat(newKid).isNotEqualTo(originalKid);
-        assertThat((String) JsonPath.read(rotated.body(), "$.signing_kid")).isEqualTo(originalKid);
         assertThat((Boolean) JsonPath.read(rotated.body(), "$.created")).isTrue();
-        assertThat(Instant.parse(JsonPath.read(rotated.body(), "$.activates_at")))
+        assertThat((List<String>) JsonPath.read(rotated.body(), "$.keys[*].series"))
+                .containsExactly("tokens", "agency_assertions");
+        assertThat((List<String>) JsonPath.read(rotated.body(), "$.keys[*].algorithm")).containsExactly("EdDSA", "PS256");
+        assertThat((List<Boolean>) JsonPath.read(rotated.body(), "$.keys[*].created")).containsExactly(true, true);
+        String newKid = JsonPath.read(rotated.body(), "$.keys[0].kid");
+        String newAssertionKid = JsonPath.read(rotated.body(), "$.keys[1].kid");
+        assertThat(newKid).isNotEqualTo(originalKid);
+        assertThat(newAssertionKid).isNotEqualTo(originalAssertionKid);
+        assertThat((List<String>) JsonPath.read(rotated.body(), "$.keys[*].signing_kid"))
+                .containsExactly(originalKid, originalAssertionKid);
+        assertThat(Instant.parse(JsonPath.read(rotated.body(), "$.keys[0].activates_at")))
+                .isEqualTo(clock.instant().plus(PUBLISH_AHEAD));
+        assertThat(Instant.parse(JsonPath.read(rotated.body(), "$.keys[1].activates_at")))
                 .isEqualTo(clock.instant().plus(PUBLISH_AHEAD));
 
-        assertThat(jwksKids()).as("published at once").containsExactlyInAnyOrder(originalKid, newKid);
+        assertThat(jwksKids()).as("published at once")
+                .containsExactlyInAnyOrder(originalKid, newKid, originalAssertionKid, newAssertionKid);
         assertThat(kidOf(agencyToken())).as("but not signing yet").isEqualTo(originalKid);
+        assertThat(ring.current(KeySeries.AGENCY_ASSERTIONS).kid()).isEqualTo(originalAssertionKid);
 
         clock.advance(PUBLISH_AHEAD.minusSeconds(1));
         assertThat(kidOf(agencyToken())).isEqualTo(originalKid);
@@ -137,8 +152,10 @@ class KeyRotationIT {
         clock.advance(Duration.ofSeconds(1));
         String tokenAfter = agencyToken();
         assertThat(kidOf(tokenAfter)).isEqualTo(newKid);
+        assertThat(SignedJWT.parse(tokenAfter).getHeader().getAlgorithm().getName()).isEqualTo("EdDSA");
         assertThat(identity.verifies(SignedJWT.parse(tokenAfter))).isTrue();
-        assertThat(jwksKids()).containsExactlyInAnyOrder(originalKid, newKid);
+        assertThat(ring.current(KeySeries.AGENCY_ASSERTIONS).kid()).isEqualTo(newAssertionKid);
+        assertThat(jwksKids()).containsExactlyInAnyOrder(originalKid, newKid, originalAssertionKid, newAssertionKid);
         assertThat(identity.get("/actuator", tokenBefore).statusCode()).as("a token of the old key").isEqualTo(200);
         assertThat(identity.get("/actuator", tokenAfter).statusCode()).as("a token of the new key").isEqualTo(200);
 
@@ -146,32 +163,41 @@ class KeyRotationIT {
                         + "'signing_key_rotated' AND payload->'details'->>'kid' = ? "
                         + "AND payload->'details'->>'previous_kid' = ? AND payload->'details'->>'trigger' = 'operator'",
                 Integer.class, newKid, originalKid)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox_event WHERE payload->>'kind' = "
+                        + "'signing_key_rotated' AND payload->'details'->>'kid' = ? "
+                        + "AND payload->'details'->>'series' = 'agency_assertions' "
+                        + "AND payload->'details'->>'algorithm' = 'PS256'",
+                Integer.class, newAssertionKid)).isEqualTo(1);
     }
 
     @Test
     void previousKeyStaysPublishedUntilItsLastTokenExpiredThenIsRemoved() throws Exception {
-        String newKid = rotation.rotate(KeyRotation.Trigger.OPERATOR).key().kid();
+        List<KeyRotation.Outcome> rotated = rotation.rotate(KeyRotation.Trigger.OPERATOR);
+        String newKid = of(rotated, KeySeries.TOKENS).key().kid();
+        String newAssertionKid = of(rotated, KeySeries.AGENCY_ASSERTIONS).key().kid();
         clock.advance(PUBLISH_AHEAD);
-        assertThat(ring.current().kid()).as(() -> "now " + clock.instant() + ", keys " + repository.findAll().stream()
+        assertThat(ring.current(KeySeries.TOKENS).kid()).as(() -> "now " + clock.instant() + ", keys " + repository.findAll().stream()
                 .map(k -> k.generation() + ":" + k.kid() + "@" + k.activatesAt()).toList()).isEqualTo(newKid);
 
         clock.advance(MAX_TOKEN_LIFETIME.minusSeconds(1));
         maintenance.runOnce();
         assertThat(jwksKids()).as("a token signed just before the switch is still valid")
-                .containsExactlyInAnyOrder(originalKid, newKid);
+                .containsExactlyInAnyOrder(originalKid, newKid, originalAssertionKid, newAssertionKid);
         assertThat(repository.findByKid(originalKid)).isPresent();
 
         clock.advance(Duration.ofSeconds(1));
-        assertThat(jwksKids()).as("every token of the old key has expired").containsExactly(newKid);
+        assertThat(jwksKids()).as("every token of the old keys has expired")
+                .containsExactlyInAnyOrder(newKid, newAssertionKid);
         maintenance.runOnce();
         assertThat(repository.findByKid(originalKid)).as("and its row is deleted").isEmpty();
+        assertThat(repository.findByKid(originalAssertionKid)).isEmpty();
         assertThat(kidOf(agencyToken())).isEqualTo(newKid);
     }
 
     @Test
     void concurrentRotationsOnSeveralInstancesCreateOneKey() throws Exception {
         int instances = 4;
-        List<Callable<KeyRotation.Outcome>> rotations = new ArrayList<>();
+        List<Callable<List<KeyRotation.Outcome>>> rotations = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             SigningKeyRing instanceRing = new SigningKeyRing(repository, signingKeys, properties.maxTokenLifetime(),
                     clock);
@@ -181,20 +207,26 @@ class KeyRotationIT {
             rotations.add(() -> instance.rotate(KeyRotation.Trigger.OPERATOR));
         }
 
-        List<KeyRotation.Outcome> outcomes = concurrently(rotations);
+        List<KeyRotation.Outcome> outcomes = concurrently(rotations).stream().flatMap(List::stream).toList();
 
-        assertThat(outcomes).filteredOn(KeyRotation.Outcome::created).hasSize(1);
-        String newKid = outcomes.get(0).key().kid();
-        assertThat(outcomes).extracting(outcome -> outcome.key().kid()).containsOnly(newKid);
-        assertThat(repository.findAll()).hasSize(original.size() + 1);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox_event WHERE payload->>'kind' = "
-                + "'signing_key_rotated' AND payload->'details'->>'kid' = ?", Integer.class, newKid)).isEqualTo(1);
+        for (KeySeries series : KeySeries.values()) {
+            List<KeyRotation.Outcome> ofSeries = outcomes.stream().filter(o -> o.series() == series).toList();
+            assertThat(ofSeries).hasSize(instances);
+            assertThat(ofSeries).filteredOn(KeyRotation.Outcome::created).as(series.name()).hasSize(1);
+            String newKid = ofSeries.get(0).key().kid();
+            assertThat(ofSeries).extracting(outcome -> outcome.key().kid()).containsOnly(newKid);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox_event WHERE payload->>'kind' = "
+                    + "'signing_key_rotated' AND payload->'details'->>'kid' = ?", Integer.class, newKid)).isEqualTo(1);
+        }
+        assertThat(repository.findAll()).hasSize(original.size() + 2);
 
         HttpResponse<String> again = rotate(operatorToken());
-        assertThat(again.statusCode()).as("a key is pending: nothing new").isEqualTo(200);
-        assertThat((String) JsonPath.read(again.body(), "$.kid")).isEqualTo(newKid);
+        assertThat(again.statusCode()).as("keys are pending: nothing new").isEqualTo(200);
+        assertThat((String) JsonPath.read(again.body(), "$.keys[0].kid"))
+                .isEqualTo(of(outcomes, KeySeries.TOKENS).key().kid());
         assertThat((Boolean) JsonPath.read(again.body(), "$.created")).isFalse();
-        assertThat(repository.findAll()).hasSize(original.size() + 1);
+        assertThat((List<Boolean>) JsonPath.read(again.body(), "$.keys[*].created")).containsExactly(false, false);
+        assertThat(repository.findAll()).hasSize(original.size() + 2);
     }
 
     @Test
@@ -202,16 +234,23 @@ class KeyRotationIT {
         maintenance.runOnce();
         assertThat(repository.findAll()).as("the key is younger than the rotation period").hasSize(original.size());
 
-        StoredSigningKey newest = repository.findNewest().orElseThrow();
-        clock.set(newest.activatesAt().plus(Duration.ofDays(1)));
+        StoredSigningKey newest = repository.findNewest(KeySeries.TOKENS).orElseThrow();
+        StoredSigningKey newestAssertion = repository.findNewest(KeySeries.AGENCY_ASSERTIONS).orElseThrow();
+        Instant later = newest.activatesAt().isAfter(newestAssertion.activatesAt()) ? newest.activatesAt()
+                : newestAssertion.activatesAt();
+        clock.set(later.plus(Duration.ofDays(1)));
         maintenance.runOnce();
 
-        StoredSigningKey successor = repository.findNewest().orElseThrow();
-        assertThat(successor.generation()).isEqualTo(newest.generation() + 1);
-        assertThat(successor.activatesAt()).isEqualTo(clock.instant().plus(PUBLISH_AHEAD));
-        assertThat(jwksKids()).contains(successor.kid());
-        assertThat(jdbc.queryForObject("SELECT payload->'details'->>'trigger' FROM outbox_event WHERE "
-                + "payload->'details'->>'kid' = ?", String.class, successor.kid())).isEqualTo("scheduled");
+        for (StoredSigningKey before : List.of(newest, newestAssertion)) {
+            KeySeries series = KeySeries.ofAlgorithm(before.algorithm());
+            StoredSigningKey successor = repository.findNewest(series).orElseThrow();
+            assertThat(successor.generation()).isEqualTo(before.generation() + 1);
+            assertThat(successor.algorithm()).isEqualTo(before.algorithm());
+            assertThat(successor.activatesAt()).isEqualTo(clock.instant().plus(PUBLISH_AHEAD));
+            assertThat(jwksKids()).contains(successor.kid());
+            assertThat(jdbc.queryForObject("SELECT payload->'details'->>'trigger' FROM outbox_event WHERE "
+                    + "payload->'details'->>'kid' = ?", String.class, successor.kid())).isEqualTo("scheduled");
+        }
     }
 
     @Test
@@ -235,7 +274,8 @@ class KeyRotationIT {
 
         assertThat(jwks.statusCode()).isEqualTo(200);
         assertThat(jwks.headers().firstValue("Content-Type")).hasValue("application/jwk-set+json");
-        assertThat(jwks.body()).doesNotContain("\"d\"").contains(originalKid);
+        assertThat(jwks.body()).doesNotContain("\"d\"").doesNotContain("\"p\"")
+                .contains(originalKid).contains(originalAssertionKid);
     }
 
     private HttpResponse<String> rotate(String bearer) {
@@ -259,6 +299,10 @@ class KeyRotationIT {
         HttpResponse<String> response = identity.clientCredentials(client.clientId(), client.secret(), scope);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JsonPath.read(response.body(), "$.access_token");
+    }
+
+    private static KeyRotation.Outcome of(List<KeyRotation.Outcome> outcomes, KeySeries series) {
+        return outcomes.stream().filter(outcome -> outcome.series() == series).findFirst().orElseThrow();
     }
 
     private static String kidOf(String token) throws java.text.ParseException {

@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.jayway.jsonpath.JsonPath;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import org.civicstack.identity.IdentityApplication;
@@ -35,6 +38,7 @@ import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.keys.KeyEncryptionCipher.KeyDecryptionException;
 import org.civicstack.testkit.InfrastructureInitializer;
 import org.civicstack.testkit.ServiceIntegrationTest;
+import org.civicstack.platform.security.jose.Ed25519;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -75,56 +79,92 @@ class SigningKeyPersistenceIT {
     @Nested
     class AtRest {
 
+        /** The key signing access tokens (Ed25519) and the one signing agency assertions (RSA). */
         StoredSigningKey stored;
+        StoredSigningKey storedRsa;
 
         @BeforeEach
-        void theActiveKey() {
-            keyRotation.ensureKey(); // a database reset by another test class may have emptied the table
-            String kid = ring.current().kid();
-            stored = repository.findByKid(kid).orElseThrow();
+        void theActiveKeys() {
+            keyRotation.ensureKeys(); // a database reset by another test class may have emptied the table
+            stored = repository.findByKid(ring.current(KeySeries.TOKENS).kid()).orElseThrow();
+            storedRsa = repository.findByKid(ring.current(KeySeries.AGENCY_ASSERTIONS).kid()).orElseThrow();
         }
 
         @Test
-        void privateKeyIsNeitherPemNorParseableDer() {
-            byte[] ciphertext = stored.privateKey().ciphertext();
-            String asText = new String(ciphertext, StandardCharsets.ISO_8859_1);
+        void privateKeysAreNeitherPemNorParseableDer() {
+            for (StoredSigningKey key : List.of(stored, storedRsa)) {
+                byte[] ciphertext = key.privateKey().ciphertext();
+                String asText = new String(ciphertext, StandardCharsets.ISO_8859_1);
 
-            assertThat(asText).doesNotContain("-----BEGIN").doesNotContain("PRIVATE KEY");
-            assertThatThrownBy(() -> KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(ciphertext)))
-                    .isInstanceOf(InvalidKeySpecException.class);
+                assertThat(asText).doesNotContain("-----BEGIN").doesNotContain("PRIVATE KEY");
+                for (String algorithm : List.of("RSA", "Ed25519")) {
+                    assertThatThrownBy(() -> KeyFactory.getInstance(algorithm)
+                            .generatePrivate(new PKCS8EncodedKeySpec(ciphertext)))
+                            .isInstanceOf(InvalidKeySpecException.class);
+                }
+            }
         }
 
         @Test
-        void rowHoldsNoPrivateKeyMaterialInTheClear() {
-            String row = jdbc.queryForObject("SELECT s::text FROM signing_key s WHERE kid = ?", String.class,
-                    stored.kid());
-            String publicJwk = jdbc.queryForObject("SELECT public_jwk::text FROM signing_key WHERE kid = ?",
+        void rowsHoldNoPrivateKeyMaterialInTheClear() {
+            for (StoredSigningKey key : List.of(stored, storedRsa)) {
+                String row = jdbc.queryForObject("SELECT s::text FROM signing_key s WHERE kid = ?", String.class,
+                        key.kid());
+                assertThat(row).doesNotContain("BEGIN").doesNotContain("PRIVATE");
+                assertThat(key.privateKey().scheme()).isEqualTo(KeyEncryptionCipher.SCHEME);
+            }
+            String edJwk = jdbc.queryForObject("SELECT public_jwk::text FROM signing_key WHERE kid = ?",
                     String.class, stored.kid());
-
-            assertThat(row).doesNotContain("BEGIN").doesNotContain("PRIVATE");
-            assertThat(publicJwk).contains("\"n\"").doesNotContain("\"d\"").doesNotContain("\"p\"");
-            assertThat(stored.privateKey().scheme()).isEqualTo(KeyEncryptionCipher.SCHEME);
+            String rsaJwk = jdbc.queryForObject("SELECT public_jwk::text FROM signing_key WHERE kid = ?",
+                    String.class, storedRsa.kid());
+            assertThat(edJwk).contains("\"crv\": \"Ed25519\"").contains("\"x\"").doesNotContain("\"d\"");
+            assertThat(rsaJwk).contains("\"n\"").doesNotContain("\"d\"").doesNotContain("\"p\"");
         }
 
         @Test
-        void anotherSecretCannotOpenIt() {
+        void anotherSecretCannotOpenThem() {
             KeyEncryptionCipher other = new KeyEncryptionCipher("some-other-secret-0123456789-abcdefghij");
 
-            assertThatThrownBy(() -> other.open(stored.privateKey(), stored.kid()))
-                    .isInstanceOf(KeyDecryptionException.class)
-                    .hasMessageContaining("civicstack.identity.key-encryption-secret");
+            for (StoredSigningKey key : List.of(stored, storedRsa)) {
+                assertThatThrownBy(() -> other.open(key.privateKey(), key.kid()))
+                        .isInstanceOf(KeyDecryptionException.class)
+                        .hasMessageContaining("civicstack.identity.key-encryption-secret");
+            }
         }
 
         @Test
-        void theConfiguredSecretOpensTheMatchingPrivateKey() throws Exception {
-            byte[] pkcs8 = cipher.open(stored.privateKey(), stored.kid());
+        void theConfiguredSecretOpensTheMatchingPrivateKeys() throws Exception {
+            byte[] pkcs8 = cipher.open(storedRsa.privateKey(), storedRsa.kid());
             RSAPrivateKey privateKey = (RSAPrivateKey) KeyFactory.getInstance("RSA")
                     .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-            BigInteger publicModulus = RSAKey.parse(stored.publicJwk()).getModulus().decodeToBigInteger();
-
+            BigInteger publicModulus = RSAKey.parse(storedRsa.publicJwk()).getModulus().decodeToBigInteger();
             assertThat(privateKey.getModulus()).isEqualTo(publicModulus);
             assertThat(privateKey.getModulus().bitLength()).isEqualTo(2048);
-            assertThat(stored.algorithm()).isEqualTo("PS256");
+            assertThat(storedRsa.algorithm()).isEqualTo("PS256");
+
+            PrivateKey edKey = KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new PKCS8EncodedKeySpec(cipher.open(stored.privateKey(), stored.kid())));
+            OctetKeyPair edJwk = OctetKeyPair.parse(stored.publicJwk());
+            byte[] probe = "probe".getBytes(StandardCharsets.US_ASCII);
+            assertThat(Ed25519.jdk().verify(Ed25519.publicKey(edJwk.getX().decode()), probe,
+                    Ed25519.jdk().sign(edKey, probe))).isTrue();
+            assertThat(stored.algorithm()).isEqualTo("EdDSA");
+            assertThat(edJwk.getCurve()).isEqualTo(Curve.Ed25519);
+            assertThat(edJwk.getKeyID()).isEqualTo(edJwk.computeThumbprint().toString());
+        }
+
+        @Test
+        void aKeyWhoseHalvesDoNotBelongTogetherIsNeverOpened() {
+            for (KeySeries series : KeySeries.values()) {
+                SigningKeys.SigningKey one = SigningKeys.generate(series);
+                SigningKeys.SigningKey other = SigningKeys.generate(series);
+                StoredSigningKey mixed = signingKeys.seal(new SigningKeys.SigningKey(one.publicJwk(),
+                        other.privateKey()), 99, Instant.now());
+
+                assertThatThrownBy(() -> signingKeys.open(mixed)).as(series.name())
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not match");
+                assertThat(signingKeys.open(signingKeys.seal(one, 99, Instant.now())).kid()).isEqualTo(one.kid());
+            }
         }
     }
 
@@ -137,7 +177,7 @@ class SigningKeyPersistenceIT {
 
         @BeforeEach
         void noKeyYet() {
-            keyRotation.ensureKey();
+            keyRotation.ensureKeys();
             original = repository.findAll();
             jdbc.update("DELETE FROM signing_key");
         }
@@ -152,7 +192,7 @@ class SigningKeyPersistenceIT {
         void concurrentInsertsStoreExactlyOneFirstKey() throws Exception {
             List<StoredSigningKey> candidates = new ArrayList<>();
             for (int i = 0; i < INSTANCES; i++) {
-                candidates.add(signingKeys.seal(SigningKeys.generate(), 1, Instant.now()));
+                candidates.add(signingKeys.seal(SigningKeys.generate(KeySeries.TOKENS), 1, Instant.now()));
             }
 
             List<Boolean> stored = concurrently(candidates.stream()
@@ -164,26 +204,28 @@ class SigningKeyPersistenceIT {
         }
 
         @Test
-        void concurrentFirstStartsAllAdoptOneKey() throws Exception {
+        void concurrentFirstStartsAllAdoptOneKeyPerSeries() throws Exception {
             CountingRepository counting = new CountingRepository(jdbc);
-            List<Callable<String>> starts = new ArrayList<>();
+            List<Callable<List<String>>> starts = new ArrayList<>();
             for (int i = 0; i < INSTANCES; i++) {
                 SigningKeyRing instanceRing = new SigningKeyRing(counting, signingKeys,
                         rotationProperties.maxTokenLifetime(), Clock.systemUTC());
                 KeyRotation instance = new KeyRotation(counting, signingKeys, instanceRing, events, transaction,
                         rotationProperties, Clock.systemUTC());
                 starts.add(() -> {
-                    instance.ensureKey();
-                    return instanceRing.current().kid();
+                    instance.ensureKeys();
+                    return List.of(instanceRing.current(KeySeries.TOKENS).kid(),
+                            instanceRing.current(KeySeries.AGENCY_ASSERTIONS).kid());
                 });
             }
 
-            List<String> kids = concurrently(starts);
+            List<List<String>> kids = concurrently(starts);
 
-            assertThat(counting.attempts.get()).as("instances that tried to store a key").isGreaterThan(1);
-            assertThat(counting.stored.get()).isEqualTo(1);
+            assertThat(counting.attempts.get()).as("instances that tried to store a key").isGreaterThan(2);
+            assertThat(counting.stored.get()).as("one first key per series").isEqualTo(2);
             assertThat(kids).hasSize(INSTANCES).containsOnly(kids.get(0));
-            assertThat(jdbc.queryForList("SELECT kid FROM signing_key", String.class)).containsExactly(kids.get(0));
+            assertThat(jdbc.queryForList("SELECT kid FROM signing_key", String.class))
+                    .containsExactlyInAnyOrderElementsOf(kids.get(0));
         }
 
         private <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
@@ -218,11 +260,11 @@ class SigningKeyPersistenceIT {
         @Test
         void restartedIdentityServesTheSameKeyAndAcceptsTokensIssuedBefore() throws ParseException {
             AGENCY.register(registrar);
-            String kidBefore;
+            List<String> kidsBefore;
             String token;
             try (ConfigurableApplicationContext first = startAnotherIdentity()) {
                 TokenEndpoint identity = endpointOf(first);
-                kidBefore = identity.jwks().getKeys().get(0).getKeyID();
+                kidsBefore = identity.jwks().getKeys().stream().map(key -> key.getKeyID()).toList();
                 HttpResponse<String> response = identity.clientCredentials(AGENCY.clientId(), AGENCY.secret(),
                         "registry:read");
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -232,11 +274,13 @@ class SigningKeyPersistenceIT {
             try (ConfigurableApplicationContext second = startAnotherIdentity()) {
                 TokenEndpoint identity = endpointOf(second);
 
-                assertThat(identity.jwks().getKeys()).extracting(key -> key.getKeyID()).containsExactly(kidBefore);
+                assertThat(identity.jwks().getKeys()).extracting(key -> key.getKeyID())
+                        .hasSize(2).containsExactlyElementsOf(kidsBefore);
                 assertThat(identity.verifies(SignedJWT.parse(token))).isTrue();
                 assertThat(identity.get("/actuator", token).statusCode()).isEqualTo(200);
             }
-            assertThat(repository.findNewest().orElseThrow().kid()).isEqualTo(kidBefore);
+            assertThat(repository.findNewest(KeySeries.TOKENS).orElseThrow().kid())
+                    .isEqualTo(SignedJWT.parse(token).getHeader().getKeyID());
         }
 
         private ConfigurableApplicationContext startAnotherIdentity() {

@@ -22,7 +22,9 @@ import org.civicstack.identity.TestClients;
 import org.civicstack.identity.TokenEndpoint;
 import org.civicstack.identity.clients.PlatformClientRegistrar;
 import org.civicstack.identity.keys.ActiveSigningKey;
+import org.civicstack.identity.keys.KeySeries;
 import org.civicstack.identity.keys.SigningKeyRing;
+import org.civicstack.identity.keys.TestSigner;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -202,14 +204,7 @@ class IdentityApiSecurityIT {
         }
 
         private String signed(JWTClaimsSet claims, String typ) throws JOSEException {
-            ActiveSigningKey signingKey = signingKeys.current();
-            JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.PS256).keyID(signingKey.kid());
-            if (typ != null) {
-                header.type(new com.nimbusds.jose.JOSEObjectType(typ));
-            }
-            SignedJWT jwt = new SignedJWT(header.build(), claims);
-            jwt.sign(new RSASSASigner(signingKey.key()));
-            return jwt.serialize();
+            return TestSigner.sign(signingKeys.current(KeySeries.TOKENS), claims, typ);
         }
     }
 }

@@ -15,6 +15,9 @@ import com.jayway.jsonpath.JsonPath;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.SignedJWT;
+import org.civicstack.identity.keys.KeySeries;
+import org.civicstack.identity.keys.SigningKeyRing;
+import org.civicstack.identity.keys.TestSigner;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.session.CitizenTokenFixture.SignedIn;
 import org.civicstack.testkit.OpenApiConformance;
@@ -24,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
@@ -49,7 +51,7 @@ class SessionsApiIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    JWKSource<SecurityContext> jwkSource;
+    SigningKeyRing signingKeys;
 
     CitizenTokenFixture fixture;
     OpenApiConformance api;
@@ -136,14 +138,8 @@ class SessionsApiIT {
         SignedIn citizen = fixture.signIn();
         Tokens tokens = tokensOf(citizen);
         SignedJWT genuine = SignedJWT.parse(tokens.access());
-        Map<String, Object> claims = genuine.getJWTClaimsSet().toJSONObject();
-        JwtClaimsSet.Builder copy = JwtClaimsSet.builder();
-        claims.forEach((name, value) -> copy.claim(name, switch (name) {
-            case "iat", "exp", "nbf", "auth_time" -> Instant.ofEpochSecond(((Number) value).longValue());
-            default -> value;
-        }));
-        String sameClaimsTypJwt = new NimbusJwtEncoder(jwkSource).encode(JwtEncoderParameters.from(
-                JwsHeader.with(SignatureAlgorithm.PS256).type("JWT").build(), copy.build())).getTokenValue();
+        String sameClaimsTypJwt = TestSigner.sign(signingKeys.current(KeySeries.TOKENS), genuine.getJWTClaimsSet(),
+                "JWT");
 
         HttpResponse<String> accepted = get("/v1/identity/me/sessions", tokens.access());
         HttpResponse<String> refused = get("/v1/identity/me/sessions", sameClaimsTypJwt);
