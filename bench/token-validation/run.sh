@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JMH benchmark of citizen-token validation at the gateway (issue #8): ops/s on one thread (= per core) for the cold
-# path (PS256 signature + claims) and the warm path (verified-token cache hit). Target: >= 20,000 validations/s per
+# path (EdDSA as identity signs access tokens, and PS256; signature + claims) and the warm path (verified-token cache hit). Target: >= 20,000 validations/s per
 # core. See README.md next to this file.
 #
 #   bench/token-validation/run.sh                 # official: 3 x 2 s warm-up, 5 x 2 s measurement, 1 fork
