@@ -12,6 +12,7 @@
 #   OURS_EXCHANGE_SEED_CMD  a command that prints "<gateway client_id> <gateway secret> <citizen access token>
 #                           <audience> <resource>" for token exchange at $OURS_URL (issue #8 token exchange)
 # Settings: WARM, DURATION, ROUNDS, THREADS (2), CONNECTIONS (32), PG_PORT (55542), REDIS_PORT (56389),
+# PG_STATS=1 (pg_stat_statements of identity's database per scenario, round 1: raw/<scenario>-pg-statements.txt),
 # OURS_PORT (18181), KC_PORT (18190), KC_JAVA_HOME (/usr/lib/jvm/temurin-25-jdk-amd64), OURS_JAVA_OPTS,
 # KC_HEAP (-Xms512m -Xmx1g), SKIP_KEYCLOAK=1, JFR=1 (CPU profile of ours during the first round of JFR_SCENARIO, default ours-cc: it slowed identity ~8x here, so that round is not a throughput number), OURS_EXTRA_ARGS (more --key=value
 # arguments for identity: experiments, not the official numbers), OUT (results directory), KEEP_WORK=1.
@@ -128,12 +129,14 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 # ---------------------------------------------------------------- PostgreSQL (one server, a database each) and Redis
 PG_DATA="$WORK/pg/data"
+PG_EXTRA=""
+[[ "${PG_STATS:-0}" == 1 ]] && PG_EXTRA="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 mkdir -p "$WORK/pg"
 [[ $EUID -eq 0 ]] && chown postgres "$WORK/pg"
 as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$WORK/pg/initdb.log" 2>&1 \
     || die "initdb failed: $(tail -3 "$WORK/pg/initdb.log")"
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
-    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200 $PG_EXTRA" start >/dev/null \
     || die "PostgreSQL did not start: $(tail -5 "$WORK/pg/postgres.log")"
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -q -c "CREATE ROLE civicstack LOGIN SUPERUSER PASSWORD 'civicstack'"
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -q -c "CREATE DATABASE keycloak OWNER civicstack"
@@ -273,7 +276,17 @@ for round in $(seq 1 "$ROUNDS"); do
             jcmd "$OURS_PID" JFR.start name=bench settings=profile duration="${DURATION}s" \
                 filename="$WORK/$JFR_SCENARIO.jfr" >/dev/null
         fi
+        if [[ "${PG_STATS:-0}" == 1 && "$round" == 1 ]]; then
+            "${PSQL[@]}" -d civicstack_identity -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+            "${PSQL[@]}" -d civicstack_identity -c "SELECT pg_stat_statements_reset()" >/dev/null
+        fi
         run_wrk "$label" "$url" "$basic" "$form" "$DURATION" "$file"
+        if [[ "${PG_STATS:-0}" == 1 && "$round" == 1 ]]; then
+            psql -h 127.0.0.1 -p "$PG_PORT" -U civicstack -X -d civicstack_identity -c "SELECT calls,
+                    round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+                    rows, left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS query
+                FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >"$OUT/raw/$label-pg-statements.txt" 2>&1 || true
+        fi
         id_after="$(cpu_seconds "$OURS_PID")"; kc_after="$(cpu_seconds "$KC_PID")"; pg_after="$(pg_cpu_seconds)"
         rps="$(awk '/Requests\/sec/ {print $2}' "$file")"
         p50="$(awk '$1 == "50%" {print $2}' "$file")"

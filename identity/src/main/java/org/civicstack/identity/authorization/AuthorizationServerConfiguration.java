@@ -9,6 +9,7 @@ import org.civicstack.identity.assurance.AssuranceLevels;
 import org.civicstack.identity.session.CitizenUserInfoMapper;
 import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
+import org.civicstack.identity.clients.StoredAuthorizationClients;
 import org.civicstack.identity.keys.KeySeries;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +29,6 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
@@ -164,12 +164,22 @@ class AuthorizationServerConfiguration {
         return AuthorizationServerSettings.builder().issuer(issuer).build();
     }
 
-    /** Stored authorizations in PostgreSQL, each call on one connection ({@link TransactionalAuthorizationService}). */
+    /**
+     * Stored authorizations in PostgreSQL, each call on one connection ({@link TransactionalAuthorizationService});
+     * read back with the attributes parse remembered ({@link StoredAttributesJsonMapper}) and the clients from
+     * the client cache ({@link StoredAuthorizationClients}).
+     */
     @Bean
-    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
+    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, StoredAuthorizationClients clients,
             TransactionTemplate transaction) {
-        return new TransactionalAuthorizationService(new JdbcOAuth2AuthorizationService(jdbc, clients), transaction);
+        JdbcOAuth2AuthorizationService stored = new JdbcOAuth2AuthorizationService(jdbc, clients.repository());
+        stored.setAuthorizationRowMapper(new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(
+                clients.repository(), StoredAttributesJsonMapper.create(STORED_ATTRIBUTES_REMEMBERED)));
+        return new TransactionalAuthorizationService(stored, transaction);
     }
+
+    /** Attribute texts (one per active login) whose parse is kept: ~4 KB each, so ~16 MB at most. */
+    static final int STORED_ATTRIBUTES_REMEMBERED = 4096;
 
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaimsCustomizer(IdentityProperties properties,

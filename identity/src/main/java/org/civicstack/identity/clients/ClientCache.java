@@ -21,8 +21,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Freshness: any change made through this instance ({@link #cached()} or {@link #uncached()}, which the
  * administration and the registrars use) empties the cache at once and again after its transaction commits, and a
  * lookup that overlapped a change is not kept, so the instance that disabled a client or rotated its secret never
- * answers from the old state. Other identity instances see the change within {@link #DEFAULT_TTL}. Lookups inside a
- * transaction always read the database (they may be about to change the client). Misses are not cached.
+ * answers from the old state. Other identity instances see the change within {@link #DEFAULT_TTL}. Lookups of
+ * {@link #cached()} inside a transaction read the database (they may be about to change the client); those of
+ * {@link #forStoredAuthorizations()} do not: the stored-authorization service runs every call in a transaction and
+ * only needs the client to rebuild an authorization (three lookups per refresh otherwise). Misses are not cached.
  */
 final class ClientCache {
 
@@ -39,8 +41,11 @@ final class ClientCache {
     private final Map<String, Entry> byClientId = new ConcurrentHashMap<>();
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
-    private final RegisteredClientRepository cached = new View(true);
-    private final RegisteredClientRepository uncached = new View(false);
+    private enum Mode { CACHED, CACHED_IN_TRANSACTIONS, UNCACHED }
+
+    private final RegisteredClientRepository cached = new View(Mode.CACHED);
+    private final RegisteredClientRepository cachedInTransactions = new View(Mode.CACHED_IN_TRANSACTIONS);
+    private final RegisteredClientRepository uncached = new View(Mode.UNCACHED);
 
     ClientCache(RegisteredClientRepository delegate, Duration ttl) {
         this(delegate, ttl, System::nanoTime);
@@ -55,6 +60,14 @@ final class ClientCache {
     /** Lookups from memory while fresh (outside transactions); saves invalidate. For the authorization server. */
     RegisteredClientRepository cached() {
         return cached;
+    }
+
+    /**
+     * Lookups from memory while fresh, inside transactions too; saves invalidate. For the stored-authorization
+     * service, whose row mapper looks up the client of each authorization it reads.
+     */
+    RegisteredClientRepository forStoredAuthorizations() {
+        return cachedInTransactions;
     }
 
     /** Lookups always from the database; saves invalidate. For registration and administration. */
@@ -81,8 +94,9 @@ final class ClientCache {
         byId.clear();
     }
 
-    private RegisteredClient lookup(Map<String, Entry> entries, String key, Function<String, RegisteredClient> load) {
-        if (key == null || TransactionSynchronizationManager.isActualTransactionActive()) {
+    private RegisteredClient lookup(Map<String, Entry> entries, String key, Function<String, RegisteredClient> load,
+            boolean inTransactionsToo) {
+        if (key == null || (!inTransactionsToo && TransactionSynchronizationManager.isActualTransactionActive())) {
             return load.apply(key);
         }
         long now = nanoTime.getAsLong();
@@ -104,10 +118,10 @@ final class ClientCache {
     }
 
     private final class View implements RegisteredClientRepository {
-        private final boolean useCache;
+        private final Mode mode;
 
-        View(boolean useCache) {
-            this.useCache = useCache;
+        View(Mode mode) {
+            this.mode = mode;
         }
 
         @Override
@@ -121,12 +135,14 @@ final class ClientCache {
 
         @Override
         public RegisteredClient findById(String id) {
-            return useCache ? lookup(byId, id, delegate::findById) : delegate.findById(id);
+            return mode == Mode.UNCACHED ? delegate.findById(id)
+                    : lookup(byId, id, delegate::findById, mode == Mode.CACHED_IN_TRANSACTIONS);
         }
 
         @Override
         public RegisteredClient findByClientId(String clientId) {
-            return useCache ? lookup(byClientId, clientId, delegate::findByClientId) : delegate.findByClientId(clientId);
+            return mode == Mode.UNCACHED ? delegate.findByClientId(clientId)
+                    : lookup(byClientId, clientId, delegate::findByClientId, mode == Mode.CACHED_IN_TRANSACTIONS);
         }
     }
 }

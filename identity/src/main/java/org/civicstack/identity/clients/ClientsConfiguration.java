@@ -28,6 +28,12 @@ class ClientsConfiguration {
         return new EnabledClientsRepository(cache.cached());
     }
 
+    /** The stored-authorization service's lookups: the cache also inside its transactions. */
+    @Bean
+    StoredAuthorizationClients storedAuthorizationClients(ClientCache cache) {
+        return new StoredAuthorizationClients(cache.forStoredAuthorizations());
+    }
+
     /** Clients in memory for {@link ClientCache#DEFAULT_TTL}; every write of this instance goes through it. */
     @Bean
     ClientCache clientCache(JdbcTemplate jdbc) {

@@ -139,4 +139,22 @@ class ClientCacheTest {
         cache.cached().findByClientId("agency-a");
         assertThat(store.reads).isEqualTo(readsBeforeCommit + 1);
     }
+
+    @Test
+    void theStoredAuthorizationViewAnswersFromMemoryInsideTransactionsAndStillSeesChanges() {
+        store.save(client("agency-a", "registry:read"));
+        cache.forStoredAuthorizations().findById("id-agency-a");
+        int reads = store.reads;
+        TransactionSynchronizationManager.initSynchronization();
+        TransactionSynchronizationManager.setActualTransactionActive(true);
+
+        assertThat(cache.forStoredAuthorizations().findById("id-agency-a").getScopes()).containsExactly("registry:read");
+        assertThat(store.reads).as("inside a transaction, from memory").isEqualTo(reads);
+        cache.cached().findById("id-agency-a");
+        assertThat(store.reads).as("the authorization server's view still reads the store there").isEqualTo(reads + 1);
+
+        cache.uncached().save(client("agency-a", "registry:write"));
+        assertThat(cache.forStoredAuthorizations().findById("id-agency-a").getScopes())
+                .as("a change is seen at once").containsExactly("registry:write");
+    }
 }
