@@ -12,8 +12,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.civicstack.platform.security.jose.Ed25519;
 import com.nimbusds.jwt.SignedJWT;
+import org.civicstack.platform.security.jose.Ed25519;
 
 /**
  * Tests that mint tokens themselves (with claims the token endpoint would never issue) sign them with identity's
