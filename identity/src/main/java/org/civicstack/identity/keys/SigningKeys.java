@@ -1,7 +1,6 @@
 package org.civicstack.identity.keys;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -120,13 +119,17 @@ public class SigningKeys {
         } catch (ParseException e) {
             throw new IllegalStateException("signing key " + stored.kid() + " has an unreadable public JWK", e);
         }
+        if (!stored.kid().equals(publicKey.getKeyID()) || publicKey.getAlgorithm() == null
+                || !stored.algorithm().equals(publicKey.getAlgorithm().getName())) {
+            throw new IllegalStateException("signing key " + stored.kid() + ": its JWK names another kid or algorithm");
+        }
         byte[] pkcs8 = cipher.open(stored.privateKey(), stored.kid());
         try {
             PrivateKey privateKey = switch (series) {
                 case TOKENS -> {
                     PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
                     if (!(publicKey instanceof OctetKeyPair okp) || !Curve.Ed25519.equals(okp.getCurve())
-                            || !belongTogether(key, okp)) {
+                            || !Ed25519.DEFAULT.belongTogether(key, Ed25519.publicKey(okp.getX().decode()))) {
                         throw new IllegalStateException("signing key " + stored.kid() + ": private key does not match its JWK");
                     }
                     yield key;
@@ -141,23 +144,11 @@ public class SigningKeys {
                     yield key;
                 }
             };
-            JWK published = publicKey;
-            if (!stored.kid().equals(published.getKeyID()) || !stored.algorithm().equals(
-                    published.getAlgorithm() == null ? null : published.getAlgorithm().getName())) {
-                throw new IllegalStateException("signing key " + stored.kid() + ": its JWK names another kid or algorithm");
-            }
-            return new SigningKey(published, privateKey);
+            return new SigningKey(publicKey, privateKey);
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new IllegalStateException("signing key " + stored.kid() + " has an unreadable private key", e);
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
-    }
-
-    /** Whether the Ed25519 private key signs what the JWK's public key verifies. */
-    private static boolean belongTogether(PrivateKey privateKey, OctetKeyPair jwk) throws GeneralSecurityException {
-        byte[] probe = ("civicstack signing key " + jwk.getKeyID()).getBytes(StandardCharsets.UTF_8);
-        return Ed25519.DEFAULT.verify(Ed25519.publicKey(jwk.getX().decode()), probe,
-                Ed25519.DEFAULT.sign(privateKey, probe));
     }
 }

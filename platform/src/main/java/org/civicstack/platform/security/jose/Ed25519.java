@@ -129,6 +129,12 @@ public final class Ed25519 {
         }
     }
 
+    /** Whether {@code privateKey} signs what {@code publicKey} verifies (the two halves of one key pair). */
+    public boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) throws GeneralSecurityException {
+        byte[] probe = "civicstack ed25519 key pair".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return verify(publicKey, probe, sign(privateKey, probe));
+    }
+
     /** The public key whose RFC 8032 encoding (the JWK {@code x}) is {@code raw}. */
     public static PublicKey publicKey(byte[] raw) throws InvalidKeyException {
         if (raw == null || raw.length != KEY_BYTES) {
