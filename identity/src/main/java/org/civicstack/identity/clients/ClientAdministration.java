@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import org.civicstack.identity.events.TokenEvent;
 import org.civicstack.identity.events.TokenEventType;
 import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.revocation.Revocation;
+import org.civicstack.identity.revocation.Revocations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -58,10 +60,12 @@ public class ClientAdministration {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final TokenEvents events;
+    private final Revocations revocations;
     private final SecureRandom random = new SecureRandom();
 
     public ClientAdministration(RegisteredClientRepository clients, PlatformClientRegistrar registrar, JdbcTemplate jdbc,
-            TransactionTemplate transaction, TokenEvents events) {
+            TransactionTemplate transaction, TokenEvents events, Revocations revocations) {
+        this.revocations = revocations;
         this.clients = clients;
         this.registrar = registrar;
         this.jdbc = jdbc;
@@ -153,6 +157,10 @@ public class ClientAdministration {
             clients.save(RegisteredClient.from(existing).clientSettings(settings.build()).build());
             ClientView after = view(require(clientId));
             record(actor, disabled ? "disabled" : "enabled", before, after);
+            if (disabled) {
+                // its access tokens are JWTs checked locally: refuse them at every gateway and resource server
+                revocations.revoke(Revocation.Kind.CLIENT, clientId, "client:" + actor, "client_disabled");
+            }
             return after;
         });
     }

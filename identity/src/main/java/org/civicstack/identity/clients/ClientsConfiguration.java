@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.revocation.Revocations;
 import org.civicstack.identity.clients.assertion.GuardedJwksFetcher;
 import org.civicstack.platform.net.UnsafeUpstreamException;
 import org.springframework.context.annotation.Bean;
@@ -66,8 +67,8 @@ class ClientsConfiguration {
 
     @Bean
     ClientAdministration clientAdministration(JdbcTemplate jdbc, ClientCache cache, PlatformClientRegistrar registrar,
-            TransactionTemplate transaction, TokenEvents events) {
-        return new ClientAdministration(cache.uncached(), registrar, jdbc, transaction, events);
+            TransactionTemplate transaction, TokenEvents events, Revocations revocations) {
+        return new ClientAdministration(cache.uncached(), registrar, jdbc, transaction, events, revocations);
     }
 
     @Bean

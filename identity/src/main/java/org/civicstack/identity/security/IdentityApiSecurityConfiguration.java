@@ -3,6 +3,8 @@ package org.civicstack.identity.security;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.revocation.RevokedTokenValidator;
+import org.civicstack.identity.revocation.Revocations;
 import org.civicstack.platform.error.ServletProblemHandler;
 import org.civicstack.platform.security.AccessTokenType;
 import org.civicstack.platform.security.jose.TokenSignatures;
@@ -77,14 +79,14 @@ class IdentityApiSecurityConfiguration {
     /** Validates tokens exactly as the platform's resource servers are told to (docs/identity-clients.md). */
     @Bean
     JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource,
-            AuthorizationServerSettings settings, IdentityProperties properties) {
+            AuthorizationServerSettings settings, IdentityProperties properties, Revocations revocations) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource)
                 .jwtProcessorCustomizer(processor -> TokenSignatures.configure(processor, jwkSource,
                         TokenSignatures.IDENTITY_ALGORITHMS))
                 .build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
                 new JwtIssuerValidator(settings.getIssuer()), new JwtAudienceValidator(properties.audience()),
-                AccessTokenType.validator()));
+                AccessTokenType.validator(), new RevokedTokenValidator(revocations)));
         return decoder;
     }
 }

@@ -7,6 +7,8 @@ import org.civicstack.identity.events.TokenEvent;
 import org.civicstack.identity.events.TokenEventType;
 import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.login.CitizenLoginPrincipal.LoginFacts;
+import org.civicstack.identity.revocation.Revocation;
+import org.civicstack.identity.revocation.Revocations;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -30,9 +32,11 @@ public final class FamilyRevocation implements AuthenticationProvider {
     private final TokenFamilies families;
     private final TokenEvents events;
     private final TransactionTemplate transaction;
+    private final Revocations revocations;
 
     public FamilyRevocation(AuthenticationProvider delegate, OAuth2AuthorizationService authorizations,
-            TokenFamilies families, TokenEvents events, TransactionTemplate transaction) {
+            TokenFamilies families, TokenEvents events, TransactionTemplate transaction, Revocations revocations) {
+        this.revocations = revocations;
         this.delegate = delegate;
         this.authorizations = authorizations;
         this.families = families;
@@ -67,6 +71,11 @@ public final class FamilyRevocation implements AuthenticationProvider {
                     .session(login.map(LoginFacts::sid).orElse(null))
                     .jti(token != null && token.getToken() instanceof OAuth2AccessToken ? jti(token.getClaims()) : null)
                     .detail("token_type", refresh ? "refresh_token" : "access_token").build());
+            String jti = token != null && token.getToken() instanceof OAuth2AccessToken ? jti(token.getClaims()) : null;
+            if (jti != null) {
+                // a JWT access token stays valid where it is checked locally: refuse it at every gateway too
+                revocations.revoke(Revocation.Kind.TOKEN, jti, "client:" + clientId, "revoked");
+            }
             if (refresh && login.isPresent()) {
                 families.lock(login.get().sid());
                 families.end(login.get().citizen(), login.get().sid(), "revoked", clientId);

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.revocation.Revocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,16 +39,17 @@ public class SessionsConfiguration {
 
     @Bean
     TokenFamilies tokenFamilies(JdbcTemplate jdbc, OAuth2AuthorizationService authorizations,
-            CitizenSessions sessions, TokenEvents events) {
-        return new TokenFamilies(jdbc, authorizations, sessions, events);
+            CitizenSessions sessions, TokenEvents events, Revocations revocations) {
+        return new TokenFamilies(jdbc, authorizations, sessions, events, revocations);
     }
 
     @Bean
     SessionTokenRules sessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
             UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
-            TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings) {
+            TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings,
+            Revocations revocations) {
         return new SessionTokenRules(authorizations, clients, usedTokens, families, sessions, events, transaction,
-                properties, settings);
+                properties, settings, revocations);
     }
 
     /** The userinfo answer for citizens; the OIDC configuration (login feature) plugs it into SAS. */
@@ -112,10 +114,13 @@ public class SessionsConfiguration {
         private final TransactionTemplate transaction;
         private final SessionProperties properties;
         private final AuthorizationServerSettings settings;
+        private final Revocations revocations;
 
         SessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
                 UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
-                TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings) {
+                TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings,
+                Revocations revocations) {
+            this.revocations = revocations;
             this.authorizations = authorizations;
             this.clients = clients;
             this.usedTokens = usedTokens;
@@ -133,10 +138,11 @@ public class SessionsConfiguration {
                     .authenticationProvider(PublicClientAuthentication.provider(clients)));
             server.tokenIntrospectionEndpoint(introspection -> introspection.authenticationProviders(providers ->
                     wrap(providers, OAuth2TokenIntrospectionAuthenticationProvider.class,
-                            delegate -> new TokenIntrospectionPolicy(delegate, events))));
+                            delegate -> new TokenIntrospectionPolicy(delegate, events, revocations))));
             server.tokenRevocationEndpoint(revocation -> revocation.authenticationProviders(providers ->
                     wrap(providers, OAuth2TokenRevocationAuthenticationProvider.class,
-                            delegate -> new FamilyRevocation(delegate, authorizations, families, events, transaction))));
+                            delegate -> new FamilyRevocation(delegate, authorizations, families, events, transaction,
+                                    revocations))));
         }
 
         /** The refresh grant with rotation and reuse detection (called from the chain's one token-endpoint consumer). */

@@ -11,6 +11,8 @@ import org.civicstack.identity.events.TokenEventType;
 import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.login.CitizenLoginPrincipal;
 import org.civicstack.identity.login.CitizenLoginPrincipal.LoginFacts;
+import org.civicstack.identity.revocation.Revocation;
+import org.civicstack.identity.revocation.Revocations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -28,13 +30,15 @@ public class TokenFamilies {
     private final OAuth2AuthorizationService authorizations;
     private final CitizenSessions sessions;
     private final TokenEvents events;
+    private final Revocations revocations;
 
     public TokenFamilies(JdbcTemplate jdbc, OAuth2AuthorizationService authorizations, CitizenSessions sessions,
-            TokenEvents events) {
+            TokenEvents events, Revocations revocations) {
         this.jdbc = jdbc;
         this.authorizations = authorizations;
         this.sessions = sessions;
         this.events = events;
+        this.revocations = revocations;
     }
 
     /** The login facts of an authorization's principal, when it is a citizen's. */
@@ -52,6 +56,14 @@ public class TokenFamilies {
 
     /** Ends the session (if still live) and removes every authorization of its family; returns how many. */
     public int end(CitizenId citizen, UUID sid, String reason, String clientId) {
+        return end(citizen, sid, reason, clientId, "citizen_ended".equals(reason) ? "citizen:" + citizen : "system");
+    }
+
+    /**
+     * As {@link #end(CitizenId, UUID, String, String)}, naming who ended it; the session's access tokens are revoked
+     * at every gateway and resource server too (a {@code session} revocation).
+     */
+    public int end(CitizenId citizen, UUID sid, String reason, String clientId, String actor) {
         boolean ended = sessions.end(sid, reason);
         int removed = 0;
         List<String> ids = jdbc.queryForList("SELECT id FROM oauth2_authorization WHERE principal_name = ?",
@@ -67,6 +79,7 @@ public class TokenFamilies {
             events.record(TokenEvent.of(TokenEventType.SESSION_ENDED).citizen(citizen).session(sid).client(clientId)
                     .detail("reason", reason).build());
         }
+        revocations.revoke(Revocation.Kind.SESSION, sid.toString(), actor, reason);
         events.record(TokenEvent.of(TokenEventType.FAMILY_REVOKED).citizen(citizen).session(sid).client(clientId)
                 .detail("reason", reason).detail("authorizations", removed).build());
         return removed;

@@ -4,6 +4,7 @@ import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.identity.events.TokenEvent;
 import org.civicstack.identity.events.TokenEventType;
 import org.civicstack.identity.events.TokenEvents;
+import org.civicstack.identity.revocation.Revocations;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
@@ -20,10 +21,12 @@ public final class TokenIntrospectionPolicy implements AuthenticationProvider {
 
     private final AuthenticationProvider delegate;
     private final TokenEvents events;
+    private final Revocations revocations;
 
-    public TokenIntrospectionPolicy(AuthenticationProvider delegate, TokenEvents events) {
+    public TokenIntrospectionPolicy(AuthenticationProvider delegate, TokenEvents events, Revocations revocations) {
         this.delegate = delegate;
         this.events = events;
+        this.revocations = revocations;
     }
 
     @Override
@@ -46,9 +49,25 @@ public final class TokenIntrospectionPolicy implements AuthenticationProvider {
         }
         Authentication result = delegate.authenticate(authentication);
         OAuth2TokenIntrospection claims = ((OAuth2TokenIntrospectionAuthenticationToken) result).getTokenClaims();
+        if (claims.isActive() && revoked(claims)) {
+            // revoked by session, citizen or client (revocation package): inactive, as at every gateway
+            claims = OAuth2TokenIntrospection.builder().build();
+            result = new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), client, claims);
+        }
         events.record(TokenEvent.of(TokenEventType.TOKEN_INTROSPECTED).client(clientId)
                 .jti(claims.isActive() ? claims.getId() : null)
                 .detail("allowed", true).detail("active", claims.isActive()).build());
         return result;
+    }
+
+    private boolean revoked(OAuth2TokenIntrospection claims) {
+        java.time.Instant issuedAt = claims.getIssuedAt();
+        return issuedAt != null && revocations.refuses(claims.getId(), stringClaim(claims, "sid"),
+                claims.getSubject(), claims.getClientId(), issuedAt);
+    }
+
+    private static String stringClaim(OAuth2TokenIntrospection claims, String name) {
+        Object value = claims.getClaims().get(name);
+        return value == null ? null : value.toString();
     }
 }

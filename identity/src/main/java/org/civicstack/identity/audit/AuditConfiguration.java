@@ -1,0 +1,76 @@
+package org.civicstack.identity.audit;
+
+import java.net.URI;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.audit.ingest.AuditIngest;
+import org.civicstack.identity.audit.log.AuditAppender;
+import org.civicstack.identity.audit.seal.AuditLogKey;
+import org.civicstack.identity.audit.seal.AuditMaintenance;
+import org.civicstack.identity.audit.seal.AuditSealer;
+import org.civicstack.identity.audit.seal.CheckpointAnchor;
+import org.civicstack.identity.keys.KeyEncryptionCipher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The token audit log: the appender, the stream ingest, the checkpoint key, the sealer and its anchor file
+ * (docs/audit-log.md). {@code civicstack.identity.audit.enabled=false} turns the ingest and sealing off.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuditProperties.class)
+@ConditionalOnProperty(prefix = AuditProperties.PREFIX, name = "enabled", matchIfMissing = true)
+public class AuditConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditConfiguration.class);
+
+    @Bean
+    AuditAppender auditAppender(JdbcTemplate jdbc, TransactionTemplate transaction, JsonMapper json) {
+        return new AuditAppender(jdbc, transaction, json);
+    }
+
+    @Bean
+    AuditIngest auditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
+            AuditProperties properties) {
+        return new AuditIngest(redis, appender, json, meters, properties.consumer(), properties.batchSize(),
+                properties.block());
+    }
+
+    @Bean
+    AuditSealer auditSealer(JdbcTemplate jdbc, TransactionTemplate transaction, AuditProperties properties,
+            IdentityProperties identity) {
+        String origin = origin(properties, identity.issuer());
+        AuditLogKey key = AuditLogKey.loadOrCreate(jdbc, new KeyEncryptionCipher(identity.keyEncryptionSecret()),
+                origin);
+        if (properties.anchorFile().equals(AuditProperties.DEFAULT_ANCHOR_FILE)) {
+            log.warn("Audit checkpoints are anchored in {} (the default, a temporary directory): set "
+                    + "CIVICSTACK_IDENTITY_AUDIT_ANCHOR_FILE to a file on storage other than the database's",
+                    properties.anchorFile());
+        }
+        return new AuditSealer(jdbc, transaction, key, new CheckpointAnchor(properties.anchorFile()), origin);
+    }
+
+    @Bean
+    AuditMaintenance auditMaintenance(AuditSealer sealer, JdbcTemplate jdbc, TransactionTemplate transaction,
+            AuditProperties properties) {
+        return new AuditMaintenance(sealer, jdbc, transaction, properties.sealInterval(), properties.retention());
+    }
+
+    /** The configured origin, else the issuer's host[:port] + {@code /audit}. */
+    static String origin(AuditProperties properties, URI issuer) {
+        if (properties.origin() != null && !properties.origin().isBlank()) {
+            return properties.origin();
+        }
+        String host = issuer.getHost() + (issuer.getPort() > 0 ? ":" + issuer.getPort() : "");
+        return host + "/audit";
+    }
+}

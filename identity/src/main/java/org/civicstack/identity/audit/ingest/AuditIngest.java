@@ -1,0 +1,240 @@
+package org.civicstack.identity.audit.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.civicstack.identity.audit.log.AuditAppender;
+import org.civicstack.identity.audit.log.AuditEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads identity's token events and the gateways' usage records into the audit log, through one consumer group
+ * ({@value #GROUP}) per stream, so several identity instances share the work and an entry is acknowledged only after
+ * the transaction that appended it committed (a crash re-reads it; the appender stores each event id once). One
+ * thread, one batch at a time: the streams absorb bursts, producers never wait on the log, memory stays bounded by
+ * the batch size. At start the instance first re-reads its own unacknowledged entries.
+ * <p>
+ * Lag (how far behind the newest stream entry the log is) is the gauge {@code civicstack.identity.audit.lag} in
+ * seconds and a detail of the {@code audit} health indicator.
+ */
+public final class AuditIngest implements SmartLifecycle {
+
+    public static final String GROUP = "identity-audit";
+    private static final Logger log = LoggerFactory.getLogger(AuditIngest.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final StringRedisTemplate redis;
+    private final AuditAppender appender;
+    private final StreamEntries entries;
+    private final Consumer consumer;
+    private final int batchSize;
+    private final Duration block;
+    private final List<String> streams;
+    private final Counter appended;
+    private final Counter duplicates;
+    private final Counter malformed;
+    private final AtomicLong lagMillis = new AtomicLong();
+    private volatile long lastRoundMillis = System.currentTimeMillis();
+    private volatile String lastError;
+    private volatile Thread worker;
+
+    public AuditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
+            String consumerName, int batchSize, Duration block) {
+        this(redis, appender, json, meters, consumerName, batchSize, block,
+                List.of(StreamEntries.TOKEN_EVENT_STREAM, StreamEntries.USAGE_STREAM));
+    }
+
+    AuditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
+            String consumerName, int batchSize, Duration block, List<String> streams) {
+        this.redis = redis;
+        this.appender = appender;
+        this.entries = new StreamEntries(json);
+        this.consumer = Consumer.from(GROUP, consumerName);
+        this.batchSize = batchSize;
+        this.block = block;
+        this.streams = streams;
+        this.appended = Counter.builder("civicstack.identity.audit.appended")
+                .description("entries appended to the audit log").register(meters);
+        this.duplicates = Counter.builder("civicstack.identity.audit.duplicates")
+                .description("redelivered stream entries the log already held").register(meters);
+        this.malformed = Counter.builder("civicstack.identity.audit.malformed")
+                .description("stream entries that could not be read and were skipped").register(meters);
+        Gauge.builder("civicstack.identity.audit.lag", lagMillis, lag -> lag.get() / 1000.0)
+                .description("seconds between the newest stream entry read and now, 0 when caught up")
+                .baseUnit("seconds").register(meters);
+    }
+
+    /** Seconds the log is behind its streams (0 when the last read found nothing more to read). */
+    public double lagSeconds() {
+        return lagMillis.get() / 1000.0;
+    }
+
+    /** When the last read round finished, in epoch milliseconds; and the last error, if the last round failed. */
+    public long lastRoundMillis() {
+        return lastRoundMillis;
+    }
+
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    private void run() {
+        boolean pendingFirst = true;
+        while (worker == Thread.currentThread()) {
+            try {
+                if (pendingFirst) {
+                    ensureGroups();
+                    while (worker == Thread.currentThread() && round(ReadOffset.from("0"), false) > 0) {
+                        // re-read this consumer's unacknowledged entries (a crash between append and ack)
+                    }
+                    pendingFirst = false;
+                }
+                round(ReadOffset.lastConsumed(), true);
+                lastError = null;
+            } catch (RuntimeException e) {
+                if (worker != Thread.currentThread()) {
+                    return;
+                }
+                lastError = e.toString();
+                log.warn("Audit ingest round failed, retrying in {}: {}", RETRY, e.toString());
+                pendingFirst = true;
+                sleep(RETRY);
+            }
+        }
+    }
+
+    /** One read of every stream, appended and acknowledged; returns how many stream entries were read. */
+    private int round(ReadOffset offset, boolean blocking) {
+        StreamReadOptions options = StreamReadOptions.empty().count(batchSize);
+        if (blocking) {
+            options = options.block(block);
+        }
+        @SuppressWarnings("unchecked")
+        StreamOffset<String>[] offsets = streams.stream().map(s -> StreamOffset.create(s, offset))
+                .toArray(StreamOffset[]::new);
+        List<MapRecord<String, Object, Object>> read = redis.opsForStream().read(consumer, options, offsets);
+        lastRoundMillis = System.currentTimeMillis();
+        if (read == null || read.isEmpty()) {
+            lagMillis.set(0);
+            return 0;
+        }
+        List<AuditEntry> batch = new ArrayList<>(read.size());
+        long newest = 0;
+        boolean full = false;
+        for (String stream : streams) {
+            List<MapRecord<String, Object, Object>> ofStream = read.stream()
+                    .filter(r -> stream.equals(r.getStream())).toList();
+            full |= ofStream.size() >= batchSize;
+            for (MapRecord<String, Object, Object> record : ofStream) {
+                newest = Math.max(newest, record.getId().getTimestamp());
+                Optional<AuditEntry> entry = toEntry(stream, record);
+                entry.ifPresent(batch::add);
+            }
+        }
+        int added = appender.append(batch);
+        appended.increment(added);
+        duplicates.increment(batch.size() - added);
+        acknowledge(read);
+        lagMillis.set(full ? Math.max(0, System.currentTimeMillis() - newest) : 0);
+        return read.size();
+    }
+
+    private Optional<AuditEntry> toEntry(String stream, MapRecord<String, Object, Object> record) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        record.getValue().forEach((k, v) -> fields.put(k.toString(), v == null ? null : v.toString()));
+        Optional<AuditEntry> entry = StreamEntries.USAGE_STREAM.equals(stream)
+                ? entries.usage(record.getId().getValue(), fields)
+                : entries.tokenEvent(fields);
+        if (entry.isEmpty() && !StreamEntries.USAGE_STREAM.equals(stream)) {
+            malformed.increment();
+            log.warn("Skipped a malformed entry {} on {}", record.getId(), stream);
+        }
+        return entry;
+    }
+
+    private void acknowledge(List<MapRecord<String, Object, Object>> read) {
+        for (String stream : streams) {
+            RecordId[] ids = read.stream().filter(r -> stream.equals(r.getStream())).map(MapRecord::getId)
+                    .toArray(RecordId[]::new);
+            if (ids.length > 0) {
+                redis.opsForStream().acknowledge(stream, GROUP, ids);
+            }
+        }
+    }
+
+    /** Creates each stream (empty) and the group from its first entry, when missing. */
+    private void ensureGroups() {
+        for (String stream : streams) {
+            try {
+                redis.execute((RedisCallback<String>) connection -> createGroup(connection, stream));
+            } catch (RedisSystemException e) {
+                if (!String.valueOf(e.getMostSpecificCause().getMessage()).contains("BUSYGROUP")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String createGroup(RedisConnection connection, String stream) {
+        return connection.streamCommands().xGroupCreate(stream.getBytes(StandardCharsets.UTF_8), GROUP,
+                ReadOffset.from("0"), true);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (worker == null) {
+            Thread thread = new Thread(this::run, "cs-audit-ingest");
+            thread.setDaemon(true);
+            worker = thread;
+            thread.start();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        Thread current = worker;
+        worker = null;
+        if (current != null) {
+            current.interrupt();
+            try {
+                current.join(block.toMillis() + 2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null;
+    }
+}

@@ -1,0 +1,106 @@
+package org.civicstack.identity.audit.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.civicstack.identity.audit.log.AuditEntry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns stream entries into audit entries. Two sources: identity's own token events (the outbox stream
+ * {@code cs:identity:token-events}, one {@code token_event} shape) and the gateway's usage records
+ * ({@code cs:gateway:usage}). Usage records of anonymous requests say nothing about a token and are left out; a
+ * usage record with a {@code jti} is a {@code token_used}, one refused with 401/403 before a token was verified is a
+ * {@code gateway_rejected}. Malformed entries yield empty (the caller counts and skips them).
+ */
+final class StreamEntries {
+
+    static final String USAGE_STREAM = "cs:gateway:usage";
+    static final String TOKEN_EVENT_STREAM = "cs:identity:token-events";
+
+    private final JsonMapper json;
+
+    StreamEntries(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** An outbox entry: fields {@code event_id}, {@code type}, {@code payload}. */
+    Optional<AuditEntry> tokenEvent(Map<String, String> fields) {
+        String payload = fields.get("payload");
+        if (payload == null || !"token_event".equals(fields.get("type"))) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode event = json.readTree(payload);
+            Map<String, Object> details = new LinkedHashMap<>();
+            JsonNode detailNode = event.path("details");
+            for (Map.Entry<String, JsonNode> detail : detailNode.properties()) {
+                details.put(detail.getKey(), detail.getValue().asString());
+            }
+            return Optional.of(new AuditEntry(UUID.fromString(event.required("event_id").asString()),
+                    event.required("kind").asString(), Instant.parse(event.required("occurred_at").asString()),
+                    "identity", text(event, "citizen_id"), text(event, "client_id"), text(event, "agency_id"),
+                    text(event, "sid"), text(event, "jti"), text(event, "service"), details));
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A usage record (gateway {@code UsageRecorder}); its id is derived from the stream entry id, which is unique
+     * for the stream's lifetime, so a redelivered record has the same id.
+     */
+    Optional<AuditEntry> usage(String recordId, Map<String, String> fields) {
+        try {
+            int status = Integer.parseInt(fields.getOrDefault("status", ""));
+            String jti = emptyToNull(fields.get("jti"));
+            String kind;
+            if (jti != null) {
+                kind = "token_used";
+            } else if (status == 401 || status == 403) {
+                kind = "gateway_rejected";
+            } else {
+                return Optional.empty(); // an anonymous service: no token involved
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("status", status);
+            putNumber(details, "latency_us", fields.get("latency_us"));
+            putText(details, "method", fields.get("method"));
+            putText(details, "request_id", fields.get("request_id"));
+            putText(details, "caller", fields.get("caller"));
+            UUID id = UUID.nameUUIDFromBytes((USAGE_STREAM + "/" + recordId).getBytes(StandardCharsets.UTF_8));
+            return Optional.of(new AuditEntry(id, kind, Instant.ofEpochMilli(Long.parseLong(fields.get("ts"))),
+                    "gateway", emptyToNull(fields.get("sub")), emptyToNull(fields.get("client_id")),
+                    emptyToNull(fields.get("agency")), emptyToNull(fields.get("sid")), jti,
+                    emptyToNull(fields.get("service")), details));
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    private static String text(JsonNode event, String field) {
+        JsonNode value = event.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static void putText(Map<String, Object> details, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            details.put(key, value);
+        }
+    }
+
+    private static void putNumber(Map<String, Object> details, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            details.put(key, Long.parseLong(value));
+        }
+    }
+}

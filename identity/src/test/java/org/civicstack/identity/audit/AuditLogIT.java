@@ -1,0 +1,166 @@
+package org.civicstack.identity.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import org.civicstack.auditlog.checkpoint.Checkpoint;
+import org.civicstack.auditlog.checkpoint.NoteVerifier;
+import org.civicstack.auditlog.log.HashChain;
+import org.civicstack.auditlog.merkle.InMemorySubtreeHashes;
+import org.civicstack.auditlog.merkle.MerkleHash;
+import org.civicstack.auditlog.merkle.MerkleTree;
+import org.civicstack.identity.audit.seal.AuditSealer;
+import org.civicstack.identity.revocation.Revocation;
+import org.civicstack.identity.revocation.Revocations;
+import org.civicstack.testkit.ServiceIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The audit log against the running identity, its PostgreSQL and Redis: token events and gateway usage records on
+ * their streams become entries exactly once, in a hash chain; a seal signs a checkpoint whose root is the RFC 9162
+ * root over every entry and which is also anchored outside the database; entries cannot be rewritten.
+ */
+@ServiceIntegrationTest
+class AuditLogIT {
+
+    @Autowired
+    StringRedisTemplate redis;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    AuditSealer sealer;
+    @Autowired
+    Revocations revocations;
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Test
+    void tokenEventsAndUsageRecordsAreStoredOnceEachInAnUnbrokenChainAndSealedIntoASignedCheckpoint()
+            throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        String jti = "jti-" + UUID.randomUUID();
+        Map<String, String> tokenEvent = Map.of("event_id", eventId, "type", "token_event", "payload",
+                "{\"event_id\":\"" + eventId + "\",\"kind\":\"token_issued\",\"occurred_at\":\"" + Instant.now()
+                        + "\",\"client_id\":\"app\",\"sid\":\"s-1\",\"jti\":\"" + jti
+                        + "\",\"details\":{\"grant_type\":\"refresh_token\"}}");
+        // delivered twice (at least once): stored once
+        redis.opsForStream().add("cs:identity:token-events", tokenEvent);
+        redis.opsForStream().add("cs:identity:token-events", tokenEvent);
+        redis.opsForStream().add("cs:gateway:usage", fields("service", "hospital-booking", "status", "200",
+                "latency_us", "812", "method", "GET", "request_id", "r-1", "caller", "c-1",
+                "ts", Long.toString(System.currentTimeMillis()), "jti", jti, "sid", "s-1", "sub", "citizen-1",
+                "client_id", "app"));
+        // an anonymous request says nothing about a token: not in the log
+        redis.opsForStream().add("cs:gateway:usage", fields("service", "weather", "status", "200",
+                "latency_us", "90", "method", "GET", "request_id", "r-2", "caller", "c-2",
+                "ts", Long.toString(System.currentTimeMillis())));
+
+        await(() -> count("jti = '" + jti + "'") == 2);
+        assertThat(count("event_id = '" + eventId + "'")).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT kind FROM audit_entry WHERE jti = ? ORDER BY seq", String.class, jti))
+                .containsExactly("token_issued", "token_used");
+        assertThat(jdbc.queryForObject("SELECT body FROM audit_entry WHERE jti = ? AND kind = 'token_used'",
+                String.class, jti)).contains("\"service\":\"hospital-booking\"").contains("\"status\":200")
+                .doesNotContain("Bearer");
+        assertThat(count("request_id IS NULL AND service = 'weather'")).isZero();
+
+        List<byte[]> leaves = chainOfEveryEntryHolds();
+        AuditSealer.Sealed sealed = sealer.seal().orElseThrow();
+        Checkpoint checkpoint = NoteVerifier.verify(sealed.note(), sealer.key().verifierKey());
+        assertThat(checkpoint.size()).isGreaterThanOrEqualTo(leaves.size());
+        List<byte[]> sealedLeaves = jdbc.query("SELECT leaf_hash FROM audit_entry WHERE seq < ? ORDER BY seq",
+                (row, n) -> row.getBytes(1), checkpoint.size());
+        assertThat(checkpoint.rootHash())
+                .isEqualTo(MerkleTree.root(checkpoint.size(), new InMemorySubtreeHashes(sealedLeaves)));
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/audit-checkpoints.notes")))
+                .contains(sealed.note());
+
+        long seq = jdbc.queryForObject("SELECT seq FROM audit_entry WHERE event_id = ?::uuid", Long.class, eventId);
+        List<byte[]> proof = MerkleTree.inclusionProof(seq, checkpoint.size(),
+                new org.civicstack.auditlog.merkle.TiledSubtreeHashes(sealer.tiles()));
+        MerkleTree.verifyInclusion(seq, checkpoint.size(), sealedLeaves.get((int) seq), proof, checkpoint.rootHash());
+    }
+
+    @Test
+    void entriesCannotBeRewrittenOrRemoved() {
+        await(() -> {
+            redis.opsForStream().add("cs:gateway:usage", fields("service", "s", "status", "401", "latency_us", "1",
+                    "method", "GET", "request_id", "r", "caller", "c", "ts", Long.toString(System.currentTimeMillis())));
+            return count("kind = 'gateway_rejected'") > 0;
+        });
+        assertThatThrownBy(() -> jdbc.update("UPDATE audit_entry SET kind = 'token_issued' WHERE kind = 'gateway_rejected'"))
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_entry")).hasMessageContaining("append-only");
+    }
+
+    @Test
+    void revocationIsStoredAndPublishedThroughTheOutboxAndRefusesOlderTokensOfTheCitizen() {
+        String citizen = UUID.randomUUID().toString();
+        Revocation revocation = transaction.execute(status ->
+                revocations.revoke(Revocation.Kind.CITIZEN, citizen, "client:auditor", "audit"));
+        Instant before = revocation.revokedAt().minusSeconds(1);
+        Instant after = revocation.revokedAt().plusSeconds(1);
+        assertThat(revocations.refuses("j", "s", citizen, "app", before)).isTrue();
+        assertThat(revocations.refuses("j", "s", citizen, "app", after)).isFalse();
+        assertThat(revocations.refuses("j", "s", "someone-else", "app", before)).isFalse();
+        await(() -> redis.opsForStream().range(Revocations.STREAM, org.springframework.data.domain.Range.unbounded())
+                .stream().anyMatch(r -> String.valueOf(r.getValue().get("payload")).contains(citizen)));
+    }
+
+    private static Map<String, String> fields(String... keysAndValues) {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            fields.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return fields;
+    }
+
+    /** Recomputes every entry's leaf and chain hash from its body; returns the leaf hashes. */
+    private List<byte[]> chainOfEveryEntryHolds() {
+        List<byte[]> leaves = new ArrayList<>();
+        byte[][] chain = {HashChain.GENESIS};
+        jdbc.query("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry ORDER BY seq", row -> {
+            assertThat(row.getLong(1)).isEqualTo(leaves.size());
+            byte[] leaf = MerkleHash.leaf(row.getString(2).getBytes(StandardCharsets.UTF_8));
+            assertThat(row.getBytes(3)).isEqualTo(leaf);
+            chain[0] = HashChain.next(chain[0], leaf);
+            assertThat(row.getBytes(4)).as("chain hash of entry %d", row.getLong(1)).isEqualTo(chain[0]);
+            leaves.add(leaf);
+        });
+        return leaves;
+    }
+
+    private long count(String where) {
+        return jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE " + where.replace("request_id IS NULL AND ", ""),
+                Long.class);
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s");
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
