@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.audit.ingest.AuditIngest;
 import org.civicstack.identity.audit.log.AuditAppender;
+import org.civicstack.identity.audit.log.AuditSearch;
 import org.civicstack.identity.audit.seal.AuditLogKey;
 import org.civicstack.identity.audit.seal.AuditMaintenance;
 import org.civicstack.identity.audit.seal.AuditSealer;
@@ -24,11 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The token audit log: the appender, the stream ingest, the checkpoint key, the sealer and its anchor file
- * (docs/audit-log.md). {@code civicstack.identity.audit.enabled=false} turns the ingest and sealing off.
+ * (docs/audit-log.md). {@code civicstack.identity.audit.enabled=false} turns the ingest and scheduled sealing
+ * off; the API stays.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuditProperties.class)
-@ConditionalOnProperty(prefix = AuditProperties.PREFIX, name = "enabled", matchIfMissing = true)
 public class AuditConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(AuditConfiguration.class);
@@ -39,6 +40,12 @@ public class AuditConfiguration {
     }
 
     @Bean
+    AuditSearch auditSearch(JdbcTemplate jdbc) {
+        return new AuditSearch(jdbc);
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = AuditProperties.PREFIX, name = "enabled", matchIfMissing = true)
     AuditIngest auditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
             AuditProperties properties) {
         return new AuditIngest(redis, appender, json, meters, properties.consumer(), properties.batchSize(),
@@ -60,6 +67,7 @@ public class AuditConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(prefix = AuditProperties.PREFIX, name = "enabled", matchIfMissing = true)
     AuditMaintenance auditMaintenance(AuditSealer sealer, JdbcTemplate jdbc, TransactionTemplate transaction,
             AuditProperties properties) {
         return new AuditMaintenance(sealer, jdbc, transaction, properties.sealInterval(), properties.retention());

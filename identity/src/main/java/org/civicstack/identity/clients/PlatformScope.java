@@ -29,7 +29,11 @@ public enum PlatformScope {
     IDENTITY_RESOLVE("identity:resolve", EnumSet.of(ClientType.PLATFORM),
             "payments, certificates: resolve an agency's pairwise citizen subject to a platform reference"),
     IDENTITY_CLIENTS("identity:clients", EnumSet.of(ClientType.OPERATOR),
-            "operators: register, rotate, disable and enable OAuth clients");
+            "operators: register, rotate, disable and enable OAuth clients"),
+    AUDIT_READ("audit:read", EnumSet.of(ClientType.OPERATOR),
+            "security teams: search the token audit log, its checkpoints and proofs"),
+    AUDIT_REVOKE("audit:revoke", EnumSet.of(ClientType.OPERATOR),
+            "security teams: revoke a token, session, citizen or client everywhere");
 
     private final String value;
     private final Set<ClientType> grantableTo;

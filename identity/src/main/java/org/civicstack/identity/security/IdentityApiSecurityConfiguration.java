@@ -56,6 +56,9 @@ class IdentityApiSecurityConfiguration {
                         // clients.ClientAdminController (operators; the client type is checked there)
                         .requestMatchers("/v1/identity/clients", "/v1/identity/clients/**")
                         .hasAuthority("SCOPE_identity:clients")
+                        // audit.web.AuditController (security teams); revoking also needs audit:revoke
+                        .requestMatchers("/v1/identity/audit/revocations").hasAuthority("SCOPE_audit:revoke")
+                        .requestMatchers("/v1/identity/audit/**").hasAuthority("SCOPE_audit:read")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.decoder(jwtDecoder))

@@ -1,0 +1,69 @@
+package org.civicstack.identity.audit.log;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Finds entries by their indexed fields, in log order, a page at a time (keyset pagination on the index). */
+public final class AuditSearch {
+
+    /** Search criteria; null fields are not filtered on. {@code afterIndex} is the cursor (exclusive). */
+    public record Query(String citizenId, String clientId, String agencyId, String jti, String sid, String service,
+            String kind, Instant from, Instant to, Long afterIndex, int limit) {
+    }
+
+    /** One stored entry: its index, its canonical text (null once pruned by retention) and its hashes. */
+    public record StoredEntry(long index, String body, byte[] leafHash, byte[] chainHash) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public AuditSearch(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<StoredEntry> find(Query query) {
+        StringBuilder sql = new StringBuilder("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE true");
+        List<Object> args = new ArrayList<>();
+        filter(sql, args, "citizen_id", query.citizenId());
+        filter(sql, args, "client_id", query.clientId());
+        filter(sql, args, "agency_id", query.agencyId());
+        filter(sql, args, "jti", query.jti());
+        filter(sql, args, "sid", query.sid());
+        filter(sql, args, "service", query.service());
+        filter(sql, args, "kind", query.kind());
+        if (query.from() != null) {
+            sql.append(" AND at >= ?");
+            args.add(Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" AND at < ?");
+            args.add(Timestamp.from(query.to()));
+        }
+        if (query.afterIndex() != null) {
+            sql.append(" AND seq > ?");
+            args.add(query.afterIndex());
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        args.add(query.limit());
+        return jdbc.query(sql.toString(), (row, n) -> new StoredEntry(row.getLong(1), row.getString(2),
+                row.getBytes(3), row.getBytes(4)), args.toArray());
+    }
+
+    /** Entries {@code [from, to)} in index order, for export and verification. */
+    public List<StoredEntry> range(long from, long to) {
+        return jdbc.query("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE seq >= ? AND seq < ? "
+                + "ORDER BY seq", (row, n) -> new StoredEntry(row.getLong(1), row.getString(2), row.getBytes(3),
+                row.getBytes(4)), from, to);
+    }
+
+    private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            sql.append(" AND ").append(column).append(" = ?");
+            args.add(value);
+        }
+    }
+}
