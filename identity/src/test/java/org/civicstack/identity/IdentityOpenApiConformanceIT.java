@@ -133,7 +133,10 @@ class IdentityOpenApiConformanceIT {
                 "/v1/identity/me/sessions", "/v1/identity/me/sessions/{sid}", "/v1/identity/keys/rotation",
                 "/v1/identity/citizen-references/resolve", "/v1/identity/clients", "/v1/identity/clients/{clientId}",
                 "/v1/identity/clients/{clientId}/rotate", "/v1/identity/clients/{clientId}/disable",
-                "/v1/identity/clients/{clientId}/enable");
+                "/v1/identity/clients/{clientId}/enable", "/v1/identity/audit/entries", "/v1/identity/audit/key",
+                "/v1/identity/audit/checkpoints/latest", "/v1/identity/audit/checkpoints",
+                "/v1/identity/audit/proofs/inclusion", "/v1/identity/audit/proofs/consistency",
+                "/v1/identity/audit/revocations");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is served and documented").isEqualTo(200);
     }

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code kid}s), the token validator, and the token exchange with its assertion cache.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AccessProperties.class)
+@EnableConfigurationProperties({AccessProperties.class, RevocationProperties.class})
 public class AccessConfiguration {
 
     @Bean
@@ -92,10 +92,37 @@ public class AccessConfiguration {
     }
 
     @Bean
-    AccessControl accessControl(TokenValidator validator, TokenExchange exchange, AccessProperties properties) {
+    AccessControl accessControl(TokenValidator validator, TokenExchange exchange, AccessProperties properties,
+            RevocationList revocations) {
         return new GatewayAccessControl(validator,
                 new AssertionCache(exchange, properties.assertionMargin(), properties.assertionRenewAhead(),
-                        properties.assertionCacheSize()));
+                        properties.assertionCacheSize()), revocations);
+    }
+
+    @Bean
+    RevocationList revocationList(RevocationProperties properties) {
+        return new RevocationList(System::currentTimeMillis, properties.unverifiedMaxAge().toMillis());
+    }
+
+    /** Follows identity's revocation stream; see docs/revocation.md. */
+    @Bean
+    RevocationFeed revocationFeed(org.springframework.data.redis.core.ReactiveStringRedisTemplate redis,
+            RevocationList list, JsonMapper json, io.micrometer.core.instrument.MeterRegistry meters,
+            RevocationProperties properties) {
+        return new RevocationFeed(redis, list, json, meters, properties.poll(), properties.retention(),
+                properties.staleness());
+    }
+
+    /**
+     * {@code revocations} in health: UP while the deny-list is current; UNKNOWN (which does not take the gateway's
+     * health down) while it is not — tokens older than the unverified bound are then refused.
+     */
+    @Bean
+    org.springframework.boot.health.contributor.ReactiveHealthIndicator revocationsHealthIndicator(RevocationFeed feed,
+            RevocationList list) {
+        return () -> reactor.core.publisher.Mono.fromSupplier(() -> (list.current()
+                ? org.springframework.boot.health.contributor.Health.up()
+                : org.springframework.boot.health.contributor.Health.unknown()).withDetails(feed.details()).build());
     }
 
     @Bean

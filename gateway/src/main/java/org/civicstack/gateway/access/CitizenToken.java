@@ -13,9 +13,10 @@ import java.util.Set;
  * @param jti the token's id
  * @param sid the login session
  * @param expiresAtMillis {@code exp} in epoch milliseconds
+ * @param issuedAtMillis {@code iat} in epoch milliseconds (what revocations of a citizen or a client compare with)
  */
 public record CitizenToken(String subject, String clientId, Set<String> scopes, int assuranceLevel, String jti,
-        String sid, long expiresAtMillis) {
+        String sid, long expiresAtMillis, long issuedAtMillis) {
 
     public CitizenToken {
         scopes = Set.copyOf(scopes);

@@ -12,10 +12,23 @@ public final class GatewayAccessControl implements AccessControl {
 
     private final TokenValidator validator;
     private final AssertionCache assertions;
+    private final RevocationList revocations;
 
+    /** Without revocations (tests of enforcement alone): a deny-list that is always current and empty. */
     public GatewayAccessControl(TokenValidator validator, AssertionCache assertions) {
+        this(validator, assertions, alwaysCurrent());
+    }
+
+    public GatewayAccessControl(TokenValidator validator, AssertionCache assertions, RevocationList revocations) {
         this.validator = validator;
         this.assertions = assertions;
+        this.revocations = revocations;
+    }
+
+    private static RevocationList alwaysCurrent() {
+        RevocationList list = new RevocationList(System::currentTimeMillis, Long.MAX_VALUE);
+        list.setCurrent(true);
+        return list;
     }
 
     /** Anonymous services: one completed answer for every request, nothing allocated on the hot path. */
@@ -36,16 +49,24 @@ public final class GatewayAccessControl implements AccessControl {
         }
         CompletableFuture<TokenCheck> check = validator.check(token);
         if (check.isDone()) {
-            return CompletableFuture.completedFuture(decide(requirement, token, check.join()));
+            return CompletableFuture.completedFuture(decide(requirement, token, check.join(), revocations));
         }
-        return check.thenApply(result -> decide(requirement, token, result));
+        return check.thenApply(result -> decide(requirement, token, result, revocations));
     }
 
-    static AccessDecision decide(AccessRequirement requirement, String token, TokenCheck check) {
+    static AccessDecision decide(AccessRequirement requirement, String token, TokenCheck check,
+            RevocationList revocations) {
         if (check instanceof TokenCheck.Invalid invalid) {
             return new AccessDecision.Denied(AccessProblems.tokenInvalid(invalid.reason()));
         }
         CitizenToken citizen = ((TokenCheck.Valid) check).token();
+        // after the verified-token cache: a revocation applies to tokens already cached
+        RevocationList.Refusal refusal = revocations.refusal(citizen);
+        if (refusal != null) {
+            return new AccessDecision.Denied(AccessProblems.tokenInvalid(refusal == RevocationList.Refusal.UNVERIFIED
+                    ? "The token's revocation status cannot be confirmed right now; refresh it and retry."
+                    : "The access token has been revoked."));
+        }
         if (citizen.assuranceLevel() < requirement.minAssuranceLevel()) {
             return new AccessDecision.Denied(
                     AccessProblems.stepUpRequired(citizen.assuranceLevel(), requirement.minAssuranceLevel()));

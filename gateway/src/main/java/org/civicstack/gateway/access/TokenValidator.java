@@ -152,9 +152,13 @@ public final class TokenValidator {
             if (subject == null || subject.isBlank()) {
                 return new TokenCheck.Invalid("The access token names no citizen.");
             }
+            Date iat = claims.getIssueTime();
+            if (iat == null) {
+                return new TokenCheck.Invalid("The access token has no iat.");
+            }
             CitizenToken citizen = new CitizenToken(subject, claims.getStringClaim("client_id"),
                     scopesOf(claims.getClaim("scope")), AssuranceLevels.levelOf(claims.getStringClaim("acr")),
-                    claims.getJWTID(), claims.getStringClaim("sid"), exp.getTime());
+                    claims.getJWTID(), claims.getStringClaim("sid"), exp.getTime(), iat.getTime());
             verified.put(token, citizen, exp.getTime() + skewMillis);
             return new TokenCheck.Valid(citizen);
         } catch (ParseException wrongType) {
