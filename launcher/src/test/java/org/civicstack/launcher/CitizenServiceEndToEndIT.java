@@ -107,6 +107,27 @@ class CitizenServiceEndToEndIT {
             assertThat(get(gateway, path, levelTwo).statusCode()).isEqualTo(200);
             assertThat(received).hasSize(2);
             assertThat(received.get(1).authorization()).isEqualTo(authorization);
+
+            // the citizen ends this session at identity: the gateway refuses the same (cached) token within a second
+            // (issue #9: identity's revocation -> outbox -> Redis stream -> every gateway's deny-list)
+            String sid = citizen.path("sid").asString();
+            HttpResponse<String> ended = exchange(HttpRequest.newBuilder(uri(gateway, "/v1/identity/me/sessions/" + sid))
+                    .header("Authorization", "Bearer " + levelTwo).DELETE());
+            assertThat(ended.statusCode()).as(ended.body()).isEqualTo(204);
+            long endedAt = System.nanoTime();
+            HttpResponse<String> refused;
+            while ((refused = get(gateway, path, levelTwo)).statusCode() != 401) {
+                assertThat(System.nanoTime() - endedAt).as("revocation reaches the gateway within 5 s")
+                        .isLessThan(5_000_000_000L);
+            }
+            long millis = (System.nanoTime() - endedAt) / 1_000_000;
+            System.out.println("revocation-latency end-to-end kind=session ms=" + millis);
+            assertThat(millis).as("session end to gateway refusal").isLessThanOrEqualTo(1_000);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).get().asString().contains("invalid_token");
+            assertThat(json.readTree(refused.body()).path("detail").asString()).contains("revoked");
+            int reachedAgency = received.size();
+            assertThat(get(gateway, path, levelTwo).statusCode()).isEqualTo(401);
+            assertThat(received).hasSize(reachedAgency);
         } finally {
             agencySystem.stop(0);
         }
