@@ -10,6 +10,7 @@ import org.civicstack.identity.audit.log.AuditSearch;
 import org.civicstack.identity.audit.seal.AuditLogKey;
 import org.civicstack.identity.audit.seal.AuditMaintenance;
 import org.civicstack.identity.audit.seal.AuditSealer;
+import org.civicstack.identity.audit.seal.AuditVerification;
 import org.civicstack.identity.audit.seal.CheckpointAnchor;
 import org.civicstack.identity.keys.KeyEncryptionCipher;
 import org.slf4j.Logger;
@@ -53,8 +54,18 @@ public class AuditConfiguration {
     }
 
     @Bean
+    CheckpointAnchor checkpointAnchor(AuditProperties properties) {
+        return new CheckpointAnchor(properties.anchorFile());
+    }
+
+    @Bean
+    AuditVerification auditVerification(AuditSearch search, AuditSealer sealer, CheckpointAnchor anchor) {
+        return new AuditVerification(search, sealer, anchor);
+    }
+
+    @Bean
     AuditSealer auditSealer(JdbcTemplate jdbc, TransactionTemplate transaction, AuditProperties properties,
-            IdentityProperties identity) {
+            IdentityProperties identity, CheckpointAnchor anchor) {
         String origin = origin(properties, identity.issuer());
         AuditLogKey key = AuditLogKey.loadOrCreate(jdbc, new KeyEncryptionCipher(identity.keyEncryptionSecret()),
                 origin);
@@ -63,7 +74,7 @@ public class AuditConfiguration {
                     + "CIVICSTACK_IDENTITY_AUDIT_ANCHOR_FILE to a file on storage other than the database's",
                     properties.anchorFile());
         }
-        return new AuditSealer(jdbc, transaction, key, new CheckpointAnchor(properties.anchorFile()), origin);
+        return new AuditSealer(jdbc, transaction, key, anchor, origin);
     }
 
     @Bean

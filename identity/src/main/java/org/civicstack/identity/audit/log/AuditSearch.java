@@ -60,6 +60,12 @@ public final class AuditSearch {
                 row.getBytes(4)), from, to);
     }
 
+    /** The number of entries appended so far. */
+    public long size() {
+        List<Long> sizes = jdbc.queryForList("SELECT size FROM audit_head", Long.class);
+        return sizes.isEmpty() ? 0 : sizes.get(0);
+    }
+
     private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
         if (value != null && !value.isBlank()) {
             sql.append(" AND ").append(column).append(" = ?");

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
+
+import org.civicstack.auditlog.checkpoint.NoteFile;
 
 /**
  * Keeps every signed checkpoint outside the database too: appended to a file (one note after another, each followed
@@ -36,7 +37,7 @@ public final class CheckpointAnchor {
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                channel.write(java.nio.ByteBuffer.wrap((note + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.write(java.nio.ByteBuffer.wrap(NoteFile.entry(note).getBytes(StandardCharsets.UTF_8)));
                 channel.force(true);
             }
         } catch (IOException e) {
@@ -50,27 +51,7 @@ public final class CheckpointAnchor {
             return List.of();
         }
         try {
-            List<String> notes = new ArrayList<>();
-            StringBuilder current = new StringBuilder();
-            boolean inSignatures = false;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isEmpty()) {
-                    if (inSignatures) { // the empty line after a note's signature lines ends it
-                        notes.add(current.toString());
-                        current.setLength(0);
-                        inSignatures = false;
-                    } else if (!current.isEmpty()) { // the empty line between a note's text and its signatures
-                        current.append('\n');
-                        inSignatures = true;
-                    }
-                } else {
-                    current.append(line).append('\n');
-                }
-            }
-            if (!current.isEmpty()) {
-                notes.add(current.toString());
-            }
-            return notes;
+            return NoteFile.parse(Files.readAllLines(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the anchored checkpoints in " + file, e);
         }

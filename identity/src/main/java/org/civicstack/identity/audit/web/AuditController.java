@@ -15,6 +15,7 @@ import org.civicstack.auditlog.merkle.TiledSubtreeHashes;
 import org.civicstack.identity.audit.log.AuditSearch;
 import org.civicstack.identity.audit.log.AuditSearch.StoredEntry;
 import org.civicstack.identity.audit.seal.AuditSealer;
+import org.civicstack.identity.audit.seal.AuditVerification;
 import org.civicstack.identity.revocation.Revocation;
 import org.civicstack.identity.revocation.RevocationService;
 import org.civicstack.platform.error.ApiProblem;
@@ -43,13 +44,17 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuditController {
 
     static final int MAX_LIMIT = 500;
+    static final int EXPORT_PAGE = 5_000;
 
     private final AuditSearch search;
     private final AuditSealer sealer;
     private final RevocationService revocations;
     private final JsonMapper json;
+    private final AuditVerification verification;
 
-    public AuditController(AuditSearch search, AuditSealer sealer, RevocationService revocations, JsonMapper json) {
+    public AuditController(AuditSearch search, AuditSealer sealer, RevocationService revocations, JsonMapper json,
+            AuditVerification verification) {
+        this.verification = verification;
         this.search = search;
         this.sealer = sealer;
         this.revocations = revocations;
@@ -96,6 +101,64 @@ public class AuditController {
         List<EntryView> page = found.stream().limit(limit).map(this::view).toList();
         String next = found.size() > limit ? encodeCursor(page.get(page.size() - 1).index()) : null;
         return new EntryPage(page, next);
+    }
+
+    @Operation(summary = "Export entries as NDJSON", description = "Entries [from, to) in index order, one JSON object "
+            + "per line: index, entry (the exact stored text; null once pruned), leaf_hash, chain_hash — the input of "
+            + "the offline verifier (`audit-verifier`). Streamed; `to` defaults to the log's size.")
+    @SecurityRequirement(name = "oauth2")
+    @GetMapping(value = "/export", produces = "application/x-ndjson")
+    public org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody export(
+            @RequestParam(name = "from", defaultValue = "0") long from,
+            @RequestParam(name = "to", required = false) Long to) {
+        if (from < 0 || to != null && to < from) {
+            throw badRequest("from", "0 <= from <= to");
+        }
+        long end = Math.min(to != null ? to : Long.MAX_VALUE, search.size());
+        return output -> {
+            java.io.Writer writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(output,
+                    StandardCharsets.UTF_8));
+            for (long start = from; start < end; start += EXPORT_PAGE) {
+                List<StoredEntry> page = search.range(start, Math.min(end, start + EXPORT_PAGE));
+                for (StoredEntry entry : page) {
+                    Map<String, Object> line = new java.util.LinkedHashMap<>();
+                    line.put("index", entry.index());
+                    line.put("entry", entry.body());
+                    line.put("leaf_hash", b64(entry.leafHash()));
+                    line.put("chain_hash", b64(entry.chainHash()));
+                    writer.write(json.writeValueAsString(line));
+                    writer.write('\n');
+                }
+            }
+            writer.flush();
+        };
+    }
+
+    @Operation(summary = "Every signed checkpoint", description = "All checkpoints, oldest first, as a file of signed "
+            + "notes (each followed by an empty line): the offline verifier's `--checkpoints`.")
+    @SecurityRequirement(name = "oauth2")
+    @GetMapping(value = "/checkpoints", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String checkpoints() {
+        StringBuilder text = new StringBuilder();
+        sealer.checkpoints(0, Long.MAX_VALUE, Integer.MAX_VALUE)
+                .forEach(sealed -> text.append(org.civicstack.auditlog.checkpoint.NoteFile.entry(sealed.note())));
+        return text.toString();
+    }
+
+    /** The server-side verification's answer. */
+    public record VerificationView(boolean verified, long entries, int databaseCheckpoints, int anchoredCheckpoints,
+            List<String> findings) {
+    }
+
+    @Operation(summary = "Verify the log", description = "Runs the offline verifier's checks on every entry against the "
+            + "database's checkpoints and against those anchored outside it; each finding names the first bad entry "
+            + "or checkpoint.")
+    @SecurityRequirement(name = "oauth2")
+    @PostMapping("/verify")
+    public VerificationView verify() {
+        AuditVerification.Outcome outcome = verification.verify();
+        return new VerificationView(outcome.verified(), outcome.entries(), outcome.databaseCheckpoints(),
+                outcome.anchoredCheckpoints(), outcome.findings());
     }
 
     @Operation(summary = "The checkpoint key", description = "The C2SP note verifier key the checkpoints are signed "
