@@ -2,18 +2,16 @@ package org.civicstack.identity.audit.seal;
 
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
 import java.util.List;
 
 import org.civicstack.auditlog.checkpoint.NoteSigner;
 import org.civicstack.auditlog.checkpoint.NoteVerifierKey;
 import org.civicstack.identity.keys.KeyEncryptionCipher;
 import org.civicstack.identity.keys.KeyEncryptionCipher.Sealed;
+import org.civicstack.platform.security.jose.Ed25519;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -23,8 +21,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * pins it; a new key is a new log origin (docs/audit-log.md).
  */
 public final class AuditLogKey {
-
-    private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
     private final NoteSigner signer;
     private final NoteVerifierKey verifierKey;
@@ -68,11 +64,7 @@ public final class AuditLogKey {
     }
 
     private static KeyPair generate() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 is unavailable in this JVM", e);
-        }
+        return Ed25519.generate();
     }
 
     private static PrivateKey privateKey(byte[] pkcs8) {
@@ -83,22 +75,7 @@ public final class AuditLogKey {
         }
     }
 
-    static byte[] raw(PublicKey key) {
-        byte[] encoded = key.getEncoded();
-        if (encoded.length != X509_PREFIX.length + 32
-                || !Arrays.equals(Arrays.copyOf(encoded, X509_PREFIX.length), X509_PREFIX)) {
-            throw new IllegalStateException("not an Ed25519 public key");
-        }
-        return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
-    }
-
-    static PublicKey publicKey(byte[] raw) {
-        byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + raw.length);
-        System.arraycopy(raw, 0, encoded, X509_PREFIX.length, raw.length);
-        try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("not an Ed25519 public key", e);
-        }
+    private static byte[] raw(PublicKey key) {
+        return Ed25519.raw(key);
     }
 }
