@@ -77,6 +77,24 @@ public class AuditConfiguration {
         return new AuditSealer(jdbc, transaction, key, anchor, origin);
     }
 
+    /**
+     * {@code audit} in health: UP while the ingest reads its streams, UNKNOWN (which does not take identity down:
+     * producers never wait on the log) while its last round failed; the lag in seconds and the last error as details.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = AuditProperties.PREFIX, name = "enabled", matchIfMissing = true)
+    org.springframework.boot.health.contributor.HealthIndicator auditHealthIndicator(AuditIngest ingest) {
+        return () -> {
+            java.util.Optional<String> error = ingest.lastError();
+            org.springframework.boot.health.contributor.Health.Builder health = error.isEmpty()
+                    ? org.springframework.boot.health.contributor.Health.up()
+                    : org.springframework.boot.health.contributor.Health.unknown().withDetail("last_error", error.get());
+            return health.withDetail("lag_seconds", ingest.lagSeconds())
+                    .withDetail("last_read", java.time.Instant.ofEpochMilli(ingest.lastRoundMillis()).toString())
+                    .build();
+        };
+    }
+
     @Bean
     @ConditionalOnProperty(prefix = AuditProperties.PREFIX, name = "enabled", matchIfMissing = true)
     AuditMaintenance auditMaintenance(AuditSealer sealer, JdbcTemplate jdbc, TransactionTemplate transaction,

@@ -135,6 +135,13 @@ class AuditApiIT {
         assertThat(identity.get("/v1/identity/audit/entries").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void ingestIsInHealth() {
+        HttpResponse<String> health = identity.get("/actuator/health/audit");
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat((String) JsonPath.read(health.body(), "$.status")).isEqualTo("UP");
+    }
+
     private void awaitEntries(String query) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (((List<?>) JsonPath.read(identity.get(query, auditor()).body(), "$.data")).isEmpty()) {
