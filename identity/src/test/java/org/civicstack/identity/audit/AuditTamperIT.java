@@ -20,6 +20,7 @@ import org.civicstack.identity.audit.seal.AuditVerification;
 import org.civicstack.identity.audit.web.AuditController;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.civicstack.testkit.TestInfrastructure;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,6 +59,13 @@ class AuditTamperIT {
         sealer.seal();
         assertThat(verification.verify().findings()).isEmpty();
         assertThat(offline()).startsWith("OK: 40 entries, 2 checkpoints verified");
+    }
+
+    /** The next test class finds an untampered (empty) log. */
+    @AfterEach
+    void emptyTheTamperedLog() throws Exception {
+        TestInfrastructure.execute(DB, "TRUNCATE audit_entry, audit_head, audit_tree_node, audit_checkpoint");
+        Files.deleteIfExists(Path.of("target/audit-checkpoints.notes"));
     }
 
     @Test
