@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.civicstack.identity.audit.ingest.StreamEntries;
 import org.civicstack.identity.audit.log.AuditAppender;
 import org.civicstack.identity.audit.log.AuditEntry;
 import org.civicstack.identity.audit.seal.AuditSealer;
@@ -39,11 +40,14 @@ class AuditAppendBenchmarkIT {
             appender.append(batch());
         }
         long appended = 0;
-        long start = System.nanoTime();
+        long nanos = 0;
         for (int i = 0; i < BATCHES; i++) {
-            appended += appender.append(batch());
+            List<AuditEntry> batch = batch(); // made outside the measured time: only the append is timed
+            long start = System.nanoTime();
+            appended += appender.append(batch);
+            nanos += System.nanoTime() - start;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = nanos / 1e9;
         long sealStart = System.nanoTime();
         AuditSealer.Sealed sealed = sealer.seal().orElseThrow();
         double sealSeconds = (System.nanoTime() - sealStart) / 1e9;
@@ -52,11 +56,17 @@ class AuditAppendBenchmarkIT {
         System.out.printf("audit-seal tree_size=%d seconds=%.2f%n", sealed.treeSize(), sealSeconds);
     }
 
+    private static long sequence;
+
+    /**
+     * One ingest batch of token uses, each with its own random citizen, session and token (the worst case for the
+     * log's indexes) and the event id the ingest derives from the usage stream's entry id.
+     */
     private static List<AuditEntry> batch() {
         List<AuditEntry> batch = new ArrayList<>(BATCH);
         long now = System.currentTimeMillis();
         for (int i = 0; i < BATCH; i++) {
-            batch.add(new AuditEntry(UUID.randomUUID(), "token_used", Instant.ofEpochMilli(now), "gateway",
+            batch.add(new AuditEntry(StreamEntries.usageEventId(now + "-" + sequence++), "token_used", Instant.ofEpochMilli(now), "gateway",
                     UUID.randomUUID().toString(), "citizen-app", null, UUID.randomUUID().toString(),
                     UUID.randomUUID().toString(), "svc-" + (i % 8000), Map.of("status", 200, "latency_us", 812,
                             "method", "GET", "request_id", "r-" + i, "caller", "c" + (i % 1000))));

@@ -51,28 +51,30 @@ class AuditLogIT {
     void tokenEventsAndUsageRecordsAreStoredOnceEachInAnUnbrokenChainAndSealedIntoASignedCheckpoint()
             throws Exception {
         String eventId = UUID.randomUUID().toString();
-        String jti = "jti-" + UUID.randomUUID();
+        String jti = UUID.randomUUID().toString();
+        String sid = UUID.randomUUID().toString();
+        String citizen = UUID.randomUUID().toString();
         Map<String, String> tokenEvent = Map.of("event_id", eventId, "type", "token_event", "payload",
                 "{\"event_id\":\"" + eventId + "\",\"kind\":\"token_issued\",\"occurred_at\":\"" + Instant.now()
-                        + "\",\"client_id\":\"app\",\"sid\":\"s-1\",\"jti\":\"" + jti
+                        + "\",\"client_id\":\"app\",\"sid\":\"" + sid + "\",\"jti\":\"" + jti
                         + "\",\"details\":{\"grant_type\":\"refresh_token\"}}");
         // delivered twice (at least once): stored once
         redis.opsForStream().add("cs:identity:token-events", tokenEvent);
         redis.opsForStream().add("cs:identity:token-events", tokenEvent);
         redis.opsForStream().add("cs:gateway:usage", fields("service", "hospital-booking", "status", "200",
                 "latency_us", "812", "method", "GET", "request_id", "r-1", "caller", "c-1",
-                "ts", Long.toString(System.currentTimeMillis()), "jti", jti, "sid", "s-1", "sub", "citizen-1",
+                "ts", Long.toString(System.currentTimeMillis()), "jti", jti, "sid", sid, "sub", citizen,
                 "client_id", "app"));
         // an anonymous request says nothing about a token: not in the log
         redis.opsForStream().add("cs:gateway:usage", fields("service", "weather", "status", "200",
                 "latency_us", "90", "method", "GET", "request_id", "r-2", "caller", "c-2",
                 "ts", Long.toString(System.currentTimeMillis())));
 
-        await(() -> count("jti = '" + jti + "'") == 2);
+        await(() -> count("jti = '" + jti + "'::uuid") == 2);
         assertThat(count("event_id = '" + eventId + "'")).isEqualTo(1);
-        assertThat(jdbc.queryForList("SELECT kind FROM audit_entry WHERE jti = ? ORDER BY seq", String.class, jti))
+        assertThat(jdbc.queryForList("SELECT kind FROM audit_entry WHERE jti = ?::uuid ORDER BY seq", String.class, jti))
                 .containsExactly("token_issued", "token_used");
-        assertThat(jdbc.queryForObject("SELECT body FROM audit_entry WHERE jti = ? AND kind = 'token_used'",
+        assertThat(jdbc.queryForObject("SELECT body FROM audit_entry WHERE jti = ?::uuid AND kind = 'token_used'",
                 String.class, jti)).contains("\"service\":\"hospital-booking\"").contains("\"status\":200")
                 .doesNotContain("Bearer");
         assertThat(count("request_id IS NULL AND service = 'weather'")).isZero();

@@ -1,6 +1,5 @@
 package org.civicstack.identity.audit.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * usage record with a {@code jti} is a {@code token_used}, one refused with 401/403 before a token was verified is a
  * {@code gateway_rejected}. Malformed entries yield empty (the caller counts and skips them).
  */
-final class StreamEntries {
+public final class StreamEntries {
 
     static final String USAGE_STREAM = "cs:gateway:usage";
     static final String TOKEN_EVENT_STREAM = "cs:identity:token-events";
@@ -73,7 +72,7 @@ final class StreamEntries {
             putText(details, "method", fields.get("method"));
             putText(details, "request_id", fields.get("request_id"));
             putText(details, "caller", fields.get("caller"));
-            UUID id = UUID.nameUUIDFromBytes((USAGE_STREAM + "/" + recordId).getBytes(StandardCharsets.UTF_8));
+            UUID id = usageEventId(recordId);
             return Optional.of(new AuditEntry(id, kind, Instant.ofEpochMilli(Long.parseLong(fields.get("ts"))),
                     "gateway", emptyToNull(fields.get("sub")), emptyToNull(fields.get("client_id")),
                     emptyToNull(fields.get("agency")), emptyToNull(fields.get("sid")), jti,
@@ -82,6 +81,24 @@ final class StreamEntries {
             return Optional.empty();
         }
     }
+
+    /**
+     * A usage record's event id, derived from its stream entry id {@code <ms>-<seq>} (unique for the stream's
+     * lifetime), so a redelivered record has the same id: the milliseconds in the first 48 bits, version 8, then
+     * the sequence number. Time-ordered, so the log's unique event-id index grows at its right edge.
+     */
+    public static UUID usageEventId(String recordId) {
+        int dash = recordId.indexOf('-');
+        long millis = Long.parseLong(dash < 0 ? recordId : recordId.substring(0, dash));
+        long seq = dash < 0 ? 0 : Long.parseLong(recordId.substring(dash + 1));
+        if (millis < 0 || millis >= 1L << 48 || seq < 0 || seq >= 1L << 62) {
+            throw new IllegalArgumentException("not a stream entry id: " + recordId);
+        }
+        return new UUID(millis << 16 | 0x8000L | USAGE_STREAM_TAG, Long.MIN_VALUE | seq);
+    }
+
+    /** The 12 bits after the version in a usage record's id: which stream it came from. */
+    private static final long USAGE_STREAM_TAG = 0x001;
 
     private static String text(JsonNode event, String field) {
         JsonNode value = event.get(field);

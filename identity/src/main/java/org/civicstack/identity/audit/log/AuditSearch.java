@@ -28,11 +28,11 @@ public final class AuditSearch {
     public List<StoredEntry> find(Query query) {
         StringBuilder sql = new StringBuilder("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE true");
         List<Object> args = new ArrayList<>();
-        filter(sql, args, "citizen_id", query.citizenId());
+        uuidFilter(sql, args, "citizen_id", query.citizenId());
         filter(sql, args, "client_id", query.clientId());
         filter(sql, args, "agency_id", query.agencyId());
-        filter(sql, args, "jti", query.jti());
-        filter(sql, args, "sid", query.sid());
+        uuidFilter(sql, args, "jti", query.jti());
+        uuidFilter(sql, args, "sid", query.sid());
         filter(sql, args, "service", query.service());
         filter(sql, args, "kind", query.kind());
         if (query.from() != null) {
@@ -64,6 +64,18 @@ public final class AuditSearch {
     public long size() {
         List<Long> sizes = jdbc.queryForList("SELECT size FROM audit_head", Long.class);
         return sizes.isEmpty() ? 0 : sizes.get(0);
+    }
+
+    /** The uuid search columns: a value that is not a UUID matches nothing (such values are never indexed). */
+    private static void uuidFilter(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            if (AuditAppender.isUuid(value)) {
+                sql.append(" AND ").append(column).append(" = ?::uuid");
+                args.add(value);
+            } else {
+                sql.append(" AND false");
+            }
+        }
     }
 
     private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
