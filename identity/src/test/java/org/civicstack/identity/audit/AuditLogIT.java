@@ -18,6 +18,9 @@ import org.civicstack.auditlog.log.HashChain;
 import org.civicstack.auditlog.merkle.InMemorySubtreeHashes;
 import org.civicstack.auditlog.merkle.MerkleHash;
 import org.civicstack.auditlog.merkle.MerkleTree;
+import org.civicstack.identity.audit.log.AuditAppender;
+import org.civicstack.identity.audit.log.AuditEntry;
+import org.civicstack.identity.audit.log.AuditSearch;
 import org.civicstack.identity.audit.seal.AuditSealer;
 import org.civicstack.identity.revocation.Revocation;
 import org.civicstack.identity.revocation.Revocations;
@@ -46,6 +49,10 @@ class AuditLogIT {
     Revocations revocations;
     @Autowired
     TransactionTemplate transaction;
+    @Autowired
+    AuditAppender appender;
+    @Autowired
+    AuditSearch search;
 
     @Test
     void tokenEventsAndUsageRecordsAreStoredOnceEachInAnUnbrokenChainAndSealedIntoASignedCheckpoint()
@@ -94,6 +101,32 @@ class AuditLogIT {
         List<byte[]> proof = MerkleTree.inclusionProof(seq, checkpoint.size(),
                 new org.civicstack.auditlog.merkle.TiledSubtreeHashes(sealer.tiles()));
         MerkleTree.verifyInclusion(seq, checkpoint.size(), sealedLeaves.get((int) seq), proof, checkpoint.rootHash());
+    }
+
+    @Test
+    void anEntryAppendedAgainInALaterBatchIsStoredOnceAndTheRestOfThatBatchIsAppended() {
+        AuditEntry first = use(UUID.randomUUID().toString());
+        AuditEntry second = use("not-a-uuid");
+        long before = appender.size();
+        assertThat(appender.append(List.of(first))).isEqualTo(1);
+        // a redelivery after a crash between commit and acknowledgement: the unique index refuses the batch, which
+        // is then appended without what is stored
+        assertThat(appender.append(List.of(first, second, second))).isEqualTo(1);
+        assertThat(appender.size()).isEqualTo(before + 2);
+        assertThat(count("event_id = '" + first.eventId() + "'")).isEqualTo(1);
+        // a value that is not a UUID is not indexed but stays in the hashed body
+        assertThat(jdbc.queryForObject("SELECT jti IS NULL AND body LIKE '%\"jti\":\"not-a-uuid\"%' FROM audit_entry "
+                + "WHERE event_id = ?::uuid", Boolean.class, second.eventId().toString())).isTrue();
+        assertThat(search.find(new AuditSearch.Query(null, null, null, "not-a-uuid", null, null, null, null, null,
+                null, 10))).isEmpty();
+        assertThat(search.find(new AuditSearch.Query(null, null, null, first.jti(), null, null, null, null, null,
+                null, 10))).hasSize(1);
+        chainOfEveryEntryHolds();
+    }
+
+    private static AuditEntry use(String jti) {
+        return new AuditEntry(UUID.randomUUID(), "token_used", Instant.now(), "gateway", UUID.randomUUID().toString(),
+                "app", null, UUID.randomUUID().toString(), jti, "hospital-booking", Map.of("status", 200));
     }
 
     @Test
