@@ -17,8 +17,24 @@ public sealed interface AccessDecision {
         }
     }
 
-    /** Refused with {@code problem} (its challenge header included). */
-    record Denied(ApiProblem problem) implements AccessDecision {
+    /**
+     * Refused with {@code problem} (its challenge header included). {@code token} is the verified token when the
+     * refusal came after verification (revoked, level too low, scope missing), so the usage record and the audit log
+     * name it; {@code reason} is the gateway's own reason, finer than the problem code for revocations
+     * ({@code revoked_token}, {@code revoked_session}, {@code revoked_citizen}, {@code revoked_client},
+     * {@code revocation_unverified}).
+     */
+    record Denied(ApiProblem problem, CitizenToken token, String reason) implements AccessDecision {
+
+        /** A refusal before (or of) verification: no token, the problem code as the reason. */
+        public Denied(ApiProblem problem) {
+            this(problem, null, problem.code());
+        }
+
+        /** A refusal of a verified token, for the problem code's reason. */
+        public Denied(ApiProblem problem, CitizenToken token) {
+            this(problem, token, problem.code());
+        }
     }
 
     AccessDecision ANONYMOUS = new Anonymous();

@@ -63,16 +63,18 @@ public final class GatewayAccessControl implements AccessControl {
         // after the verified-token cache: a revocation applies to tokens already cached
         RevocationList.Refusal refusal = revocations.refusal(citizen);
         if (refusal != null) {
-            return new AccessDecision.Denied(AccessProblems.tokenInvalid(refusal == RevocationList.Refusal.UNVERIFIED
+            boolean unverified = refusal == RevocationList.Refusal.UNVERIFIED;
+            return new AccessDecision.Denied(AccessProblems.tokenInvalid(unverified
                     ? "The token's revocation status cannot be confirmed right now; refresh it and retry."
-                    : "The access token has been revoked."));
+                    : "The access token has been revoked."), citizen,
+                    unverified ? "revocation_unverified" : "revoked_" + refusal.tag());
         }
         if (citizen.assuranceLevel() < requirement.minAssuranceLevel()) {
             return new AccessDecision.Denied(
-                    AccessProblems.stepUpRequired(citizen.assuranceLevel(), requirement.minAssuranceLevel()));
+                    AccessProblems.stepUpRequired(citizen.assuranceLevel(), requirement.minAssuranceLevel()), citizen);
         }
         if (!citizen.scopes().containsAll(requirement.scopes())) {
-            return new AccessDecision.Denied(AccessProblems.insufficientScope(requirement.scopes()));
+            return new AccessDecision.Denied(AccessProblems.insufficientScope(requirement.scopes()), citizen);
         }
         return new AccessDecision.Citizen(citizen, token);
     }

@@ -73,6 +73,10 @@ final class DispatchExchange {
     private String path;
     private DispatchRoute route;
     private String caller;
+    /** Why the gateway itself refused the request (access or rate limit), for the usage record; else null. */
+    private String refusal;
+    /** The verified token a refusal after verification was about (revoked, level, scope); else null. */
+    private CitizenToken refusedToken;
     /** The verified citizen on a citizen service, else {@code null}. */
     private AccessDecision.Citizen citizen;
     /** The upstream assertion for {@link #citizen}, set before the request goes upstream. */
@@ -187,6 +191,8 @@ final class DispatchExchange {
             return;
         }
         if (access instanceof AccessDecision.Denied denied) {
+            refusedToken = denied.token();
+            refusal = denied.reason();
             reject(denied.problem());
             return;
         }
@@ -217,7 +223,9 @@ final class DispatchExchange {
             return;
         }
         if (!decision.allowed()) {
-            reject(RateLimitExceeded.of(decision));
+            ApiProblem limited = RateLimitExceeded.of(decision);
+            refusal = limited.code();
+            reject(limited);
             return;
         }
         if (citizen == null) {
@@ -687,12 +695,12 @@ final class DispatchExchange {
                 route.bulkhead().onComplete();
             }
             if (route != null) {
-                CitizenToken token = citizen == null ? null : citizen.token();
+                CitizenToken token = citizen != null ? citizen.token() : refusedToken;
                 engine.usage().record(new UsageRecorder.Usage(route.code(), status,
                         (System.nanoTime() - startedNanos) / 1_000, request.method().name(), requestId, caller,
                         System.currentTimeMillis(), token == null ? null : token.jti(),
                         token == null ? null : token.sid(), token == null ? null : token.subject(),
-                        token == null ? null : token.clientId()));
+                        token == null ? null : token.clientId(), route.entry().agencyId(), refusal));
             }
         }
         maybeFinish();

@@ -68,8 +68,11 @@ public final class UsageRecorder implements SmartLifecycle {
 
     /** The fields of every entry, in this order. */
     private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
-            "caller", "ts", "jti", "sid", "sub", "client_id");
-    /** The first fields, written in every entry; the citizen's ({@code jti} … {@code client_id}) only when present. */
+            "caller", "ts", "jti", "sid", "sub", "client_id", "agency", "refusal");
+    /**
+     * The first fields, written in every entry; the citizen's ({@code jti} … {@code client_id}), the service's agency
+     * and the gateway's refusal reason only when present.
+     */
     private static final int ALWAYS_WRITTEN = 7;
     private static final RedisScript<Long> APPEND = RedisScript.of(
             new ClassPathResource("org/civicstack/gateway/usage/usage-append.lua"), Long.class);
@@ -79,14 +82,19 @@ public final class UsageRecorder implements SmartLifecycle {
      * services also the citizen token's {@code jti}, {@code sid}, {@code sub} and {@code client_id} (for the audit
      * log, issue #9); {@code null} (written as empty) on anonymous services and on requests refused before the token
      * was verified; those fields are then left out of the stream entry. Identifiers only, never the token itself.
+     * {@code agencyId} is the service's agency; {@code refusal} why the gateway itself refused the request before
+     * it went upstream (the problem code, e.g. {@code token_missing}, {@code insufficient_scope},
+     * {@code rate_limited}, or a revocation: {@code revoked_session} …), so an agency's own 401 is told apart.
      */
     public record Usage(String service, int status, long latencyMicros, String method, String requestId,
-            String caller, long epochMillis, String jti, String sid, String subject, String clientId) {
+            String caller, long epochMillis, String jti, String sid, String subject, String clientId,
+            String agencyId, String refusal) {
 
-        /** A record of an anonymous (or refused) request: no citizen. */
+        /** A record of an anonymous request that went upstream: no citizen, no refusal. */
         public Usage(String service, int status, long latencyMicros, String method, String requestId, String caller,
                 long epochMillis) {
-            this(service, status, latencyMicros, method, requestId, caller, epochMillis, null, null, null, null);
+            this(service, status, latencyMicros, method, requestId, caller, epochMillis, null, null, null, null,
+                    null, null);
         }
     }
 
@@ -235,6 +243,8 @@ public final class UsageRecorder implements SmartLifecycle {
             args.add(textOf(usage.sid()));
             args.add(textOf(usage.subject()));
             args.add(textOf(usage.clientId()));
+            args.add(textOf(usage.agencyId()));
+            args.add(textOf(usage.refusal()));
         }
         List<String> keys = List.of(streamKey);
         // the batch is one script call: written as a whole or not at all

@@ -553,6 +553,25 @@ class AgencyDispatchIT {
         return client.get().uri(path).exchange().expectBody().returnResult().getStatus().value();
     }
 
+    /** The fields of the newest usage record holding {@code text} as a value (empty if none), for assertions. */
+    static Map<String, String> usageRecordWith(String text) {
+        try {
+            String script = "for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 200)) do "
+                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return {ok = table.concat(e[2], '|')} end "
+                    + "end end return {ok = ''}";
+            String reply = RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "1",
+                    "cs:gateway:usage", text);
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            String[] parts = reply.substring(1).split("\\|", -1);
+            for (int i = 0; i + 1 < parts.length; i += 2) {
+                fields.put(parts[i], parts[i + 1]);
+            }
+            return fields;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static boolean streamContains(String text) {
         try {
             // XREVRANGE's reply is multi-line; read it through a raw count of matching entries instead

@@ -159,13 +159,20 @@ class CitizenAccessIT {
 
     @Test
     void aLevelTooLowGetsTheStepUpChallenge() {
-        client.get().uri("/s/sz-permits/appointments").header("Authorization", "Bearer " + token(1)).exchange()
+        String requestId = "step-up-" + UUID.randomUUID();
+        client.get().uri("/s/sz-permits/appointments").header("Authorization", "Bearer " + token(1))
+                .header("X-Request-Id", requestId).exchange()
                 .expectStatus().isUnauthorized()
                 .expectHeader().value("WWW-Authenticate", v -> assertThat(v)
                         .contains("error=\"insufficient_user_authentication\"")
                         .contains("acr_values=\"urn:civicstack:acr:2\""))
                 .expectBody().jsonPath("$.code").isEqualTo("assurance_level_too_low");
         assertThat(agency.getAllServeEvents()).isEmpty();
+        // the usage record says the gateway refused it, and which (verified) token, for the audit log
+        pollUntil(() -> streamContains(requestId), Duration.ofSeconds(5));
+        assertThat(AgencyDispatchIT.usageRecordWith(requestId)).containsEntry("refusal", "assurance_level_too_low")
+                .containsEntry("status", "401").containsEntry("agency", "agy_00000000000000000042")
+                .containsKey("jti").containsKey("sid");
     }
 
     @Test
@@ -197,8 +204,11 @@ class CitizenAccessIT {
                 .withRequestBody(containing("subject_token_type=" + form("urn:ietf:params:oauth:token-type:access_token")))
                 .withRequestBody(containing("audience=" + form("urn:civicstack:service:sz-permits")))
                 .withRequestBody(containing("resource=" + form("urn:civicstack:agency:agy_00000000000000000042"))));
-        // the usage record names the citizen by sub (not the token) for the audit log
+        // the usage record names the citizen by sub (not the token) and the service's agency, for the audit log
         pollUntil(() -> streamContains(requestId), Duration.ofSeconds(5));
+        assertThat(AgencyDispatchIT.usageRecordWith(requestId)).containsEntry("agency", "agy_00000000000000000042")
+                .containsKey("jti").containsKey("sub").doesNotContainKey("refusal")
+                .doesNotContainValue(citizenToken);
     }
 
     @Test

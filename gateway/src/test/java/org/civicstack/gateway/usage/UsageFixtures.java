@@ -14,6 +14,8 @@ final class UsageFixtures {
     private String sid;
     private String subject;
     private String clientId;
+    private String agencyId;
+    private String refusal;
 
     private UsageFixtures() {
     }
@@ -56,8 +58,15 @@ final class UsageFixtures {
         return this;
     }
 
+    /** The service's agency and the gateway's refusal reason (null: none). */
+    UsageFixtures withAgencyAndRefusal(String agencyId, String refusal) {
+        this.agencyId = agencyId;
+        this.refusal = refusal;
+        return this;
+    }
+
     Usage build() {
         return new Usage(service, status, latencyMicros, "GET", requestId, caller, 1_767_225_600_000L, jti, sid,
-                subject, clientId);
+                subject, clientId, agencyId, refusal);
     }
 }

@@ -124,12 +124,14 @@ class UsageRecorderIT {
             UsageRecorder recorder = started(recorder(sharedRedis(), 10));
 
             recorder.record(aUsage().withService("svc-permits").withCaller("cit:7d0c0f3e")
-                    .withCitizen("jti-1", "sid-1", "7d0c0f3e", "civicstack-app").build());
+                    .withCitizen("jti-1", "sid-1", "7d0c0f3e", "civicstack-app")
+                    .withAgencyAndRefusal("agy_1", "revoked_session").withStatus(401).build());
 
             await().atMost(PATIENT).until(() -> written() == 1);
             assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).satisfies(fields -> assertThat(fields)
                     .containsEntry("jti", "jti-1").containsEntry("sid", "sid-1").containsEntry("sub", "7d0c0f3e")
-                    .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e"));
+                    .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e")
+                    .containsEntry("agency", "agy_1").containsEntry("refusal", "revoked_session"));
         }
     }
 
