@@ -136,7 +136,8 @@ class IdentityOpenApiConformanceIT {
                 "/v1/identity/clients/{clientId}/enable", "/v1/identity/audit/entries", "/v1/identity/audit/key",
                 "/v1/identity/audit/checkpoints/latest", "/v1/identity/audit/checkpoints",
                 "/v1/identity/audit/proofs/inclusion", "/v1/identity/audit/proofs/consistency",
-                "/v1/identity/audit/revocations", "/v1/identity/audit/export", "/v1/identity/audit/verify");
+                "/v1/identity/audit/revocations", "/v1/identity/audit/export", "/v1/identity/audit/verify",
+                "/v1/identity/audit/tokens/{jti}", "/v1/identity/audit/active", "/v1/identity/me/activity");
         assertThat(new TokenEndpoint(port).get("/.well-known/openid-configuration").statusCode())
                 .as("OpenID discovery is served and documented").isEqualTo(200);
     }

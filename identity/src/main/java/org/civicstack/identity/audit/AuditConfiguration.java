@@ -12,6 +12,7 @@ import org.civicstack.identity.audit.seal.AuditMaintenance;
 import org.civicstack.identity.audit.seal.AuditSealer;
 import org.civicstack.identity.audit.seal.AuditVerification;
 import org.civicstack.identity.audit.seal.CheckpointAnchor;
+import org.civicstack.identity.audit.views.AuditViews;
 import org.civicstack.identity.keys.KeyEncryptionCipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,11 @@ public class AuditConfiguration {
     @Bean
     AuditSearch auditSearch(JdbcTemplate jdbc) {
         return new AuditSearch(jdbc);
+    }
+
+    @Bean
+    AuditViews auditViews(JdbcTemplate jdbc, JsonMapper json, IdentityProperties identity) {
+        return new AuditViews(jdbc, json, identity.accessTokenTtl(), java.time.Clock.systemUTC());
     }
 
     @Bean

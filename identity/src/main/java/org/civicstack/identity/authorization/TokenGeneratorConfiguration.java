@@ -57,7 +57,9 @@ class TokenGeneratorConfiguration {
                 .client(context.getRegisteredClient().getClientId())
                 .jti(jwt.getId())
                 .detail("grant_type", context.getAuthorizationGrantType() == null ? null
-                        : context.getAuthorizationGrantType().getValue());
+                        : context.getAuthorizationGrantType().getValue())
+                .detail("issued_at", jwt.getIssuedAt())
+                .detail("expires_at", jwt.getExpiresAt());
         java.util.Optional<LoginFacts> login = CitizenLoginPrincipal.read(context.getPrincipal());
         login.ifPresent(facts -> event.citizen(facts.citizen()).session(facts.sid())
                 .detail("acr", jwt.getClaimAsString(AccessTokenClaimsCustomizer.ACR)));

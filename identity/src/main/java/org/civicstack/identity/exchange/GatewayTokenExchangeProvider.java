@@ -187,6 +187,8 @@ public final class GatewayTokenExchangeProvider implements AuthenticationProvide
                 .detail("subject_jti", subjectClaims.get("jti"))
                 .detail("service", service.value())
                 .detail("agency_id", agency.value())
+                .detail("acr", acr)
+                .detail("expires_at", expiresAt)
                 .build());
 
         OAuth2AccessToken token = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, assertion.getTokenValue(),

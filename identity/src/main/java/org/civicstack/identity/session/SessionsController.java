@@ -90,7 +90,11 @@ public class SessionsController {
         });
     }
 
-    private static CitizenId citizenOf(Jwt token) {
+    /**
+     * The citizen an access token of the citizen app names; a 403 problem for any other token. Shared by the
+     * citizen's own APIs ({@code /v1/identity/me/**}).
+     */
+    public static CitizenId citizenOf(Jwt token) {
         if (!"citizen_app".equals(token.getClaimAsString("client_type"))) {
             throw new ApiProblem(403, "citizen_token_required", "Citizen token required",
                     "This API is for citizens: use an access token of the citizen app.");

@@ -133,7 +133,8 @@ class AuditLogIT {
     void entriesCannotBeRewrittenOrRemoved() {
         await(() -> {
             redis.opsForStream().add("cs:gateway:usage", fields("service", "s", "status", "401", "latency_us", "1",
-                    "method", "GET", "request_id", "r", "caller", "c", "ts", Long.toString(System.currentTimeMillis())));
+                    "method", "GET", "request_id", "r", "caller", "c", "ts", Long.toString(System.currentTimeMillis()),
+                    "refusal", "token_missing"));
             return count("kind = 'gateway_rejected'") > 0;
         });
         assertThatThrownBy(() -> jdbc.update("UPDATE audit_entry SET kind = 'token_issued' WHERE kind = 'gateway_rejected'"))

@@ -37,9 +37,9 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
  * and which holds a refresh token). Tests then use the real token endpoint with {@code grant_type=refresh_token}.
  * A login-driven variant (the login feature's CitizenLoginDriver) can replace {@link #signIn} later.
  */
-final class CitizenTokenFixture {
+public final class CitizenTokenFixture {
 
-    static final String APP = "it-sessions-citizen-app";
+    public static final String APP = "it-sessions-citizen-app";
     /** Same key as PlatformClientSettings.CLIENT_TYPE (package-private there). */
     static final String CLIENT_TYPE_SETTING = "settings.client.civicstack.client-type";
 
@@ -52,7 +52,7 @@ final class CitizenTokenFixture {
     private final TokenEndpoint identity;
     private final String base;
 
-    CitizenTokenFixture(RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
+    public CitizenTokenFixture(RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
             CitizenAccounts accounts, CitizenSessions sessions, int port) {
         this.clients = clients;
         this.authorizations = authorizations;
@@ -63,7 +63,7 @@ final class CitizenTokenFixture {
     }
 
     /** A signed-in citizen: their id, the session, and the refresh token the app holds. */
-    record SignedIn(CitizenId citizen, UUID sid, String refreshToken) {
+    public record SignedIn(CitizenId citizen, UUID sid, String refreshToken) {
     }
 
     RegisteredClient citizenApp() {
@@ -92,7 +92,7 @@ final class CitizenTokenFixture {
     }
 
     /** A fresh citizen (random mainland number) who completed an SMS login for the app. */
-    SignedIn signIn() {
+    public SignedIn signIn() {
         RegisteredClient app = citizenApp();
         MobileNumber mobile = MobileNumber.parse("139" + String.format("%08d", RANDOM.nextInt(100_000_000)))
                 .orElseThrow();
@@ -116,7 +116,7 @@ final class CitizenTokenFixture {
     }
 
     /** {@code POST /oauth2/token grant_type=refresh_token} as the public app (client_id only). */
-    HttpResponse<String> refresh(String refreshToken) {
+    public HttpResponse<String> refresh(String refreshToken) {
         return form("/oauth2/token", "grant_type=refresh_token&client_id=" + APP + "&refresh_token=" + enc(refreshToken),
                 null);
     }

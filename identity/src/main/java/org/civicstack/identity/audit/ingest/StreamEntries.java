@@ -43,8 +43,9 @@ public final class StreamEntries {
             }
             return Optional.of(new AuditEntry(UUID.fromString(event.required("event_id").asString()),
                     event.required("kind").asString(), Instant.parse(event.required("occurred_at").asString()),
-                    "identity", text(event, "citizen_id"), text(event, "client_id"), text(event, "agency_id"),
-                    text(event, "sid"), text(event, "jti"), text(event, "service"), details));
+                    "identity", text(event, "citizen_id"), text(event, "client_id"),
+                    firstOf(text(event, "agency_id"), text(detailNode, "agency_id")), text(event, "sid"),
+                    text(event, "jti"), firstOf(text(event, "service"), text(detailNode, "service")), details));
         } catch (RuntimeException malformed) {
             return Optional.empty();
         }
@@ -58,11 +59,12 @@ public final class StreamEntries {
         try {
             int status = Integer.parseInt(fields.getOrDefault("status", ""));
             String jti = emptyToNull(fields.get("jti"));
+            String refusal = emptyToNull(fields.get("refusal"));
             String kind;
-            if (jti != null) {
-                kind = "token_used";
-            } else if (status == 401 || status == 403) {
-                kind = "gateway_rejected";
+            if (refusal != null && (jti != null || status == 401 || status == 403)) {
+                kind = "gateway_rejected"; // refused by the gateway itself: no token, a bad one, or a verified one
+            } else if (jti != null) {
+                kind = "token_used"; // it went to the agency (whatever the agency answered)
             } else {
                 return Optional.empty(); // an anonymous service: no token involved
             }
@@ -72,6 +74,7 @@ public final class StreamEntries {
             putText(details, "method", fields.get("method"));
             putText(details, "request_id", fields.get("request_id"));
             putText(details, "caller", fields.get("caller"));
+            putText(details, "reason", refusal);
             UUID id = usageEventId(recordId);
             return Optional.of(new AuditEntry(id, kind, Instant.ofEpochMilli(Long.parseLong(fields.get("ts"))),
                     "gateway", emptyToNull(fields.get("sub")), emptyToNull(fields.get("client_id")),
@@ -103,6 +106,10 @@ public final class StreamEntries {
     private static String text(JsonNode event, String field) {
         JsonNode value = event.get(field);
         return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static String firstOf(String first, String second) {
+        return first != null ? first : second;
     }
 
     private static String emptyToNull(String value) {

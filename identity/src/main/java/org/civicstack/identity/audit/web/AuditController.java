@@ -16,6 +16,7 @@ import org.civicstack.identity.audit.log.AuditSearch;
 import org.civicstack.identity.audit.log.AuditSearch.StoredEntry;
 import org.civicstack.identity.audit.seal.AuditSealer;
 import org.civicstack.identity.audit.seal.AuditVerification;
+import org.civicstack.identity.audit.views.AuditViews;
 import org.civicstack.identity.revocation.Revocation;
 import org.civicstack.identity.revocation.RevocationService;
 import org.civicstack.platform.error.ApiProblem;
@@ -24,6 +25,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -51,10 +53,12 @@ public class AuditController {
     private final RevocationService revocations;
     private final JsonMapper json;
     private final AuditVerification verification;
+    private final AuditViews views;
 
     public AuditController(AuditSearch search, AuditSealer sealer, RevocationService revocations, JsonMapper json,
-            AuditVerification verification) {
+            AuditVerification verification, AuditViews views) {
         this.verification = verification;
+        this.views = views;
         this.search = search;
         this.sealer = sealer;
         this.revocations = revocations;
@@ -101,6 +105,45 @@ public class AuditController {
         List<EntryView> page = found.stream().limit(limit).map(this::view).toList();
         String next = found.size() > limit ? encodeCursor(page.get(page.size() - 1).index()) : null;
         return new EntryPage(page, next);
+    }
+
+    /** {@link AuditViews.TokenLife} with its timeline as entries. */
+    public record TokenLifeView(String jti, String status, Instant issuedAt, Instant expiresAt, String citizenId,
+            String clientId, String sid, String grantType, String acr, String replacedBy,
+            AuditViews.RevokedBy revokedBy, List<AuditViews.ServiceUse> services, List<EntryView> timeline,
+            boolean timelineTruncated) {
+    }
+
+    @Operation(summary = "One token's whole life", description = "An access token from issue to end in one answer: "
+            + "status (`active`, `expired`, `revoked` and by which revocation), its citizen, client, session and "
+            + "level, the services it was used at (uses and gateway refusals per service and agency, first and last "
+            + "time), the token that replaced it on refresh, and a timeline of every entry about it and its "
+            + "session's events during its life. Its individual uses are `entries?jti=…&kind=token_used`. 404 when "
+            + "the log has no issue of this jti.")
+    @SecurityRequirement(name = "oauth2")
+    @GetMapping("/tokens/{jti}")
+    public TokenLifeView tokenLife(@PathVariable("jti") String jti) {
+        AuditViews.TokenLife life = views.tokenLife(jti).orElseThrow(() -> new ApiProblem(404, "token_not_found",
+                "Token not found", "The log has no issued access token with this jti."));
+        return new TokenLifeView(life.jti(), life.status(), life.issuedAt(), life.expiresAt(), life.citizenId(),
+                life.clientId(), life.sid(), life.grantType(), life.acr(), life.replacedBy(), life.revokedBy(),
+                life.services(), life.timeline().stream().map(this::view).toList(), life.timelineTruncated());
+    }
+
+    @Operation(summary = "What is active for a citizen or a client", description = "Exactly one of `citizen_id` or "
+            + "`client_id`: the live sessions (sign-ins not ended) and the access tokens neither expired nor "
+            + "refused by a revocation, newest first (at most 500 each; `truncated` says there are more). Revoke "
+            + "any of them with POST /revocations.")
+    @SecurityRequirement(name = "oauth2")
+    @GetMapping("/active")
+    public AuditViews.Active active(@RequestParam(name = "citizen_id", required = false) String citizenId,
+            @RequestParam(name = "client_id", required = false) String clientId) {
+        boolean citizen = citizenId != null && !citizenId.isBlank();
+        boolean client = clientId != null && !clientId.isBlank();
+        if (citizen == client) {
+            throw badRequest(citizen ? "client_id" : "citizen_id", "give exactly one of citizen_id and client_id");
+        }
+        return citizen ? views.activeForCitizen(citizenId) : views.activeForClient(clientId);
     }
 
     @Operation(summary = "Export entries as NDJSON", description = "Entries [from, to) in index order, one JSON object "
@@ -262,11 +305,11 @@ public class AuditController {
         }
     }
 
-    private static String encodeCursor(long index) {
+    static String encodeCursor(long index) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("i" + index).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static long decodeCursor(String cursor) {
+    static long decodeCursor(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             if (text.startsWith("i")) {
@@ -282,7 +325,7 @@ public class AuditController {
         return Base64.getEncoder().encodeToString(hash);
     }
 
-    private static ApiProblem badRequest(String field, String message) {
+    static ApiProblem badRequest(String field, String message) {
         return new ApiProblem(400, "invalid_request", "Invalid request", message,
                 List.of(new org.civicstack.platform.error.FieldViolation(field, "invalid", message)), Map.of());
     }
