@@ -130,6 +130,8 @@ public final class UsageRecorder implements SmartLifecycle {
     /** The dispatch timers, indexed by {@link Outcome#ordinal()}. */
     private final Timer[] timers;
     private final Counter dropped;
+    private final MeterRegistry meters;
+    private final java.util.Map<String, Counter> refusals = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter written;
     private final AtomicLong droppedSinceWarning = new AtomicLong();
     private volatile long lastWarningNanos = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
@@ -152,6 +154,7 @@ public final class UsageRecorder implements SmartLifecycle {
         this.streamMaxLength = streamMaxLength;
         this.buffer = new UsageBuffer(bufferCapacity);
         this.timers = dispatchTimers(meters);
+        this.meters = meters;
         this.dropped = Counter.builder("civicstack.gateway.usage.dropped")
                 .description("usage records dropped because the buffer was full or Redis failed or was too slow")
                 .register(meters);
@@ -162,6 +165,22 @@ public final class UsageRecorder implements SmartLifecycle {
                 .description("usage records buffered, not yet taken by the writer")
                 .register(meters);
     }
+
+    /**
+     * {@code civicstack.gateway.refusals{reason}}: requests the gateway refused itself, per reason. Reasons are the
+     * gateway's own codes (a bounded set); anything else is counted as {@code other} so a tag cannot grow unbounded.
+     */
+    private Counter refusalCounter(String reason) {
+        String tag = REFUSAL_REASONS.contains(reason) ? reason : "other";
+        return Counter.builder("civicstack.gateway.refusals").tag("reason", tag)
+                .description("requests the gateway refused before they went upstream, by reason")
+                .register(meters);
+    }
+
+    /** The reasons DispatchExchange records (access problems, revocations, the rate limit). */
+    static final java.util.Set<String> REFUSAL_REASONS = java.util.Set.of("token_missing", "token_invalid",
+            "assurance_level_too_low", "insufficient_scope", "identity_unavailable", "rate_limited", "revoked_token",
+            "revoked_session", "revoked_citizen", "revoked_client", "revocation_unverified");
 
     private static Timer[] dispatchTimers(MeterRegistry meters) {
         Outcome[] outcomes = Outcome.values();
@@ -179,6 +198,9 @@ public final class UsageRecorder implements SmartLifecycle {
     /** Records a finished request; never blocks, never fails the request. */
     public void record(Usage usage) {
         timers[Outcome.of(usage.status()).ordinal()].record(usage.latencyMicros(), TimeUnit.MICROSECONDS);
+        if (usage.refusal() != null) {
+            refusals.computeIfAbsent(usage.refusal(), this::refusalCounter).increment();
+        }
         if (!buffer.offer(usage)) {
             dropped.increment();
         }

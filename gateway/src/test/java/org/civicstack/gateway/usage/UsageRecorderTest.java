@@ -41,6 +41,31 @@ class UsageRecorderTest {
     }
 
     @Nested
+    class Refusals {
+
+        @Test
+        void theGatewaysOwnRefusalsAreCountedPerReasonAndUnknownReasonsAsOther() {
+            UsageRecorder recorder = recorder(10);
+
+            recorder.record(aUsage().withStatus(401).withAgencyAndRefusal("agy_1", "revoked_session").build());
+            recorder.record(aUsage().withStatus(401).withAgencyAndRefusal("agy_1", "revoked_session").build());
+            recorder.record(aUsage().withStatus(429).withAgencyAndRefusal("agy_1", "rate_limited").build());
+            recorder.record(aUsage().withStatus(401).withAgencyAndRefusal("agy_1", "made-up-" + System.nanoTime())
+                    .build());
+            recorder.record(aUsage().withStatus(401).build()); // the agency's own 401: not a gateway refusal
+
+            assertThat(refusals("revoked_session")).isEqualTo(2);
+            assertThat(refusals("rate_limited")).isEqualTo(1);
+            assertThat(refusals("other")).isEqualTo(1);
+            assertThat(meters.find("civicstack.gateway.refusals").counters()).hasSize(3);
+        }
+
+        private double refusals(String reason) {
+            return meters.get("civicstack.gateway.refusals").tag("reason", reason).counter().count();
+        }
+    }
+
+    @Nested
     class DispatchTimer {
 
         @Test
