@@ -56,7 +56,7 @@ public class AuditConfiguration {
     AuditIngest auditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
             AuditProperties properties) {
         return new AuditIngest(redis, appender, json, meters, properties.consumer(), properties.batchSize(),
-                properties.block());
+                properties.block(), properties.claimIdle());
     }
 
     @Bean

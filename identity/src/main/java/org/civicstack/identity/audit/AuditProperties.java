@@ -23,11 +23,13 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize stream entries read and appended per round, per stream (default {@code 2048})
  * @param block how long one read waits for new stream entries (default {@code 1s})
  * @param consumer this instance's name in the streams' consumer group (default {@code identity-<host>})
+ * @param claimIdle how long another consumer's entry may stay read but unacknowledged before this instance takes it
+ *        over (an identity instance that died mid-batch and is not coming back under its name; default {@code 60s})
  */
 @Validated
 @ConfigurationProperties(AuditProperties.PREFIX)
 public record AuditProperties(Boolean enabled, String origin, Duration sealInterval, Path anchorFile,
-        Duration retention, @Min(1) @Max(10_000) Integer batchSize, Duration block, String consumer) {
+        Duration retention, @Min(1) @Max(10_000) Integer batchSize, Duration block, String consumer, Duration claimIdle) {
 
     public static final String PREFIX = "civicstack.identity.audit";
     public static final Path DEFAULT_ANCHOR_FILE =
@@ -41,6 +43,7 @@ public record AuditProperties(Boolean enabled, String origin, Duration sealInter
         batchSize = batchSize == null ? 2048 : batchSize;
         block = block == null ? Duration.ofSeconds(1) : block;
         consumer = consumer == null || consumer.isBlank() ? "identity-" + host() : consumer;
+        claimIdle = claimIdle == null ? Duration.ofSeconds(60) : claimIdle;
         if (sealInterval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException(PREFIX + ".seal-interval must be at least 100ms");
         }

@@ -33,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@value #GROUP}) per stream, so several identity instances share the work and an entry is acknowledged only after
  * the transaction that appended it committed (a crash re-reads it; the appender stores each event id once). One
  * thread, one batch at a time: the streams absorb bursts, producers never wait on the log, memory stays bounded by
- * the batch size. At start the instance first re-reads its own unacknowledged entries.
+ * the batch size. At start the instance first re-reads its own unacknowledged entries; entries another consumer
+ * read but left unacknowledged for longer than {@code claimIdle} (an instance that died and does not come back under
+ * its name) are claimed and appended by whichever instance looks next.
  * <p>
  * Lag (how far behind the newest stream entry the log is) is the gauge {@code civicstack.identity.audit.lag} in
  * seconds and a detail of the {@code audit} health indicator.
@@ -51,7 +53,10 @@ public final class AuditIngest implements SmartLifecycle {
     private final int batchSize;
     private final Duration block;
     private final List<String> streams;
+    private final Duration claimIdle;
+    private long nextClaimMillis;
     private final Counter appended;
+    private final Counter claimed;
     private final Counter duplicates;
     private final Counter malformed;
     private final AtomicLong lagMillis = new AtomicLong();
@@ -60,13 +65,14 @@ public final class AuditIngest implements SmartLifecycle {
     private volatile Thread worker;
 
     public AuditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
-            String consumerName, int batchSize, Duration block) {
-        this(redis, appender, json, meters, consumerName, batchSize, block,
+            String consumerName, int batchSize, Duration block, Duration claimIdle) {
+        this(redis, appender, json, meters, consumerName, batchSize, block, claimIdle,
                 List.of(StreamEntries.TOKEN_EVENT_STREAM, StreamEntries.USAGE_STREAM));
     }
 
     AuditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
-            String consumerName, int batchSize, Duration block, List<String> streams) {
+            String consumerName, int batchSize, Duration block, Duration claimIdle, List<String> streams) {
+        this.claimIdle = claimIdle;
         this.redis = redis;
         this.appender = appender;
         this.entries = new StreamEntries(json);
@@ -76,6 +82,9 @@ public final class AuditIngest implements SmartLifecycle {
         this.streams = streams;
         this.appended = Counter.builder("civicstack.identity.audit.appended")
                 .description("entries appended to the audit log").register(meters);
+        this.claimed = Counter.builder("civicstack.identity.audit.claimed")
+                .description("stream entries taken over from a consumer that left them unacknowledged")
+                .register(meters);
         this.duplicates = Counter.builder("civicstack.identity.audit.duplicates")
                 .description("redelivered stream entries the log already held").register(meters);
         this.malformed = Counter.builder("civicstack.identity.audit.malformed")
@@ -111,6 +120,12 @@ public final class AuditIngest implements SmartLifecycle {
                     pendingFirst = false;
                 }
                 round(ReadOffset.lastConsumed(), true);
+                if (System.currentTimeMillis() >= nextClaimMillis) {
+                    while (worker == Thread.currentThread() && claimAbandoned() > 0) {
+                        // until no other consumer holds an entry idle for longer than claimIdle
+                    }
+                    nextClaimMillis = System.currentTimeMillis() + Math.max(1_000, claimIdle.toMillis() / 2);
+                }
                 lastError = null;
             } catch (RuntimeException e) {
                 if (worker != Thread.currentThread()) {
@@ -139,6 +154,38 @@ public final class AuditIngest implements SmartLifecycle {
             lagMillis.set(0);
             return 0;
         }
+        return ingest(read);
+    }
+
+    /**
+     * Takes over, appends and acknowledges the entries other consumers of the group read more than
+     * {@code claimIdle} ago and never acknowledged; returns how many.
+     */
+    private int claimAbandoned() {
+        List<MapRecord<String, Object, Object>> taken = new ArrayList<>();
+        for (String stream : streams) {
+            RecordId[] abandoned = redis.opsForStream().pending(stream, GROUP,
+                            org.springframework.data.domain.Range.unbounded(), batchSize).stream()
+                    .filter(p -> !p.getConsumerName().equals(consumer.getName()))
+                    .filter(p -> p.getElapsedTimeSinceLastDelivery().compareTo(claimIdle) >= 0)
+                    .map(org.springframework.data.redis.connection.stream.PendingMessage::getId)
+                    .toArray(RecordId[]::new);
+            if (abandoned.length > 0) {
+                // XCLAIM with the same minimum idle time: an entry its owner just retried stays with it
+                taken.addAll(redis.opsForStream().claim(stream, GROUP, consumer.getName(), claimIdle, abandoned));
+            }
+        }
+        if (taken.isEmpty()) {
+            return 0;
+        }
+        log.warn("Took over {} audit stream entries left unacknowledged for over {} by another consumer",
+                taken.size(), claimIdle);
+        claimed.increment(taken.size());
+        return ingest(taken);
+    }
+
+    /** Appends what the records hold and acknowledges them; returns how many records. */
+    private int ingest(List<MapRecord<String, Object, Object>> read) {
         List<AuditEntry> batch = new ArrayList<>(read.size());
         long newest = 0;
         boolean full = false;
