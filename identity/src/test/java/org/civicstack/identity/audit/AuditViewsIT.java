@@ -100,6 +100,12 @@ class AuditViewsIT {
         awaitEntries("jti=" + nextJti + "&kind=token_issued", 1);
         awaitEntries("sid=" + sid + "&kind=token_exchanged", 1);
 
+        // uses are indexed by token; searching by citizen or session finds them through the tokens issued to it
+        awaitEntries("citizen_id=" + citizenId + "&kind=token_used", 2);
+        awaitEntries("sid=" + sid + "&kind=token_used", 2);
+        assertThat((List<String>) JsonPath.read(identity.get("/v1/identity/audit/entries?sid=" + sid, auditor()).body(),
+                "$.data[*].entry.kind")).contains("token_issued", "token_used", "gateway_rejected", "token_exchanged");
+
         HttpResponse<String> life = identity.get("/v1/identity/audit/tokens/" + jti, auditor());
         assertThat(life.statusCode()).as(life.body()).isEqualTo(200);
         assertThat((String) JsonPath.read(life.body(), "$.status")).isEqualTo("active");

@@ -28,11 +28,11 @@ public final class AuditSearch {
     public List<StoredEntry> find(Query query) {
         StringBuilder sql = new StringBuilder("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE true");
         List<Object> args = new ArrayList<>();
-        uuidFilter(sql, args, "citizen_id", query.citizenId());
+        throughTokens(sql, args, "citizen_id", query.citizenId());
         filter(sql, args, "client_id", query.clientId());
         filter(sql, args, "agency_id", query.agencyId());
         uuidFilter(sql, args, "jti", query.jti());
-        uuidFilter(sql, args, "sid", query.sid());
+        throughTokens(sql, args, "sid", query.sid());
         filter(sql, args, "service", query.service());
         filter(sql, args, "kind", query.kind());
         if (query.from() != null) {
@@ -64,6 +64,26 @@ public final class AuditSearch {
     public long size() {
         List<Long> sizes = jdbc.queryForList("SELECT size FROM audit_head", Long.class);
         return sizes.isEmpty() ? 0 : sizes.get(0);
+    }
+
+    /**
+     * Citizen and session: token uses at the gateway are indexed by token only (V72), so a citizen's or a session's
+     * uses are those of the tokens issued to it — found through its {@code token_issued} entries — and its other
+     * entries are found directly.
+     */
+    private static void throughTokens(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        if (!AuditAppender.isUuid(value)) {
+            sql.append(" AND false");
+            return;
+        }
+        sql.append(" AND ((").append(column).append(" = ?::uuid AND kind <> 'token_used') OR (kind = 'token_used' ")
+                .append("AND jti IN (SELECT jti FROM audit_entry WHERE ").append(column)
+                .append(" = ?::uuid AND kind <> 'token_used' AND kind = 'token_issued' AND jti IS NOT NULL)))");
+        args.add(value);
+        args.add(value);
     }
 
     /** The uuid search columns: a value that is not a UUID matches nothing (such values are never indexed). */

@@ -98,8 +98,9 @@ public final class AuditViews {
         List<Object> args = new ArrayList<>(List.of(jti));
         if (AuditAppender.isUuid(token.sid())) {
             // the session's own events during the token's life, and the exchanges this token was the subject of
-            sessionFilter = " OR (sid = ?::uuid AND (kind = 'login_succeeded' OR (kind = ANY(?) AND at >= ? AND "
-                    + "at <= ?))) OR (sid = ?::uuid AND kind = 'token_exchanged' AND body LIKE ?)";
+            sessionFilter = " OR (sid = ?::uuid AND kind <> 'token_used' AND (kind = 'login_succeeded' OR (kind = "
+                    + "ANY(?) AND at >= ? AND at <= ?))) OR (sid = ?::uuid AND kind <> 'token_used' AND kind = "
+                    + "'token_exchanged' AND body LIKE ?)";
             args.add(token.sid());
             args.add(SESSION_KINDS.toArray(String[]::new));
             args.add(Timestamp.from(token.issuedAt()));
@@ -114,7 +115,7 @@ public final class AuditViews {
                 }, args.toArray());
         boolean truncated = timeline.size() > MAX_TIMELINE;
         String replacedBy = AuditAppender.isUuid(token.sid()) ? jdbc.query("SELECT jti FROM audit_entry WHERE "
-                + "sid = ?::uuid AND kind = 'token_issued' AND seq > ? ORDER BY seq LIMIT 1",
+                + "sid = ?::uuid AND kind <> 'token_used' AND kind = 'token_issued' AND seq > ? ORDER BY seq LIMIT 1",
                 rs -> rs.next() ? rs.getString(1) : null, token.sid(), token.seq()) : null;
         return Optional.of(new TokenLife(jti, status, token.issuedAt(), token.expiresAt(), token.citizenId(),
                 token.clientId(), token.sid(), token.grantType(), token.acr(), replacedBy, revokedBy, services,
