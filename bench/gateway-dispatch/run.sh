@@ -15,7 +15,10 @@
 # CITIZEN=1 (issue #8: every service needs a level-1 citizen; the load carries one citizen's access token, obtained
 # by the real SMS login through the gateway with the all-in-one's console code, so the gateway validates the token
 # (cached after the first time) and exchanges it for an upstream assertion per service (cached); the same header
-# goes to nginx too).
+# goes to nginx too), TARGETS (which of "nginx-direct nginx-proxy gateway-one-code gateway-random-code" to run),
+# CHANGES=0 (skip the changes-under-load phase), IDENTITY_PORT (0: random), AUDIT_SAMPLE=1 (issue #9: every 2 s
+# during the gateway targets, identity's audit lag and appended count and the gateway's usage written/dropped, to
+# raw/N<n>-<target>-audit.tsv; needs IDENTITY_PORT). bench/audit-under-dispatch/run.sh uses these.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,6 +41,10 @@ REDIS_PORT="${REDIS_PORT:-56379}"
 NGINX_WORKERS="${NGINX_WORKERS:-auto}"
 JFR="${JFR:-1}"
 CITIZEN="${CITIZEN:-0}"
+TARGETS="${TARGETS:-nginx-direct nginx-proxy gateway-one-code gateway-random-code}"
+CHANGES="${CHANGES:-1}"
+IDENTITY_PORT="${IDENTITY_PORT:-0}"
+AUDIT_SAMPLE="${AUDIT_SAMPLE:-0}"
 if [[ "$CITIZEN" == 1 ]]; then
     ACCESS='{"level": "citizen", "min_assurance_level": 1, "scopes": []}'
 else
@@ -202,7 +209,7 @@ start_platform() { # label
     PLATFORM_LOG="$WORK/platform-$1.log"
     env CIVICSTACK_POSTGRES_HOST=127.0.0.1 CIVICSTACK_POSTGRES_PORT="$PG_PORT" CIVICSTACK_POSTGRES_USERNAME=civicstack \
         CIVICSTACK_POSTGRES_PASSWORD=civicstack CIVICSTACK_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-        CIVICSTACK_LAUNCHER_PORTS_GATEWAY="$GATEWAY_PORT" CIVICSTACK_LAUNCHER_PORTS_IDENTITY=0 \
+        CIVICSTACK_LAUNCHER_PORTS_GATEWAY="$GATEWAY_PORT" CIVICSTACK_LAUNCHER_PORTS_IDENTITY="$IDENTITY_PORT" \
         CIVICSTACK_LAUNCHER_PORTS_SERVICES_REGISTRY=0 CIVICSTACK_LAUNCHER_PORTS_PAYMENTS=0 \
         CIVICSTACK_LAUNCHER_PORTS_CERTIFICATES=0 CIVICSTACK_LAUNCHER_EXTRA_ARGS="$EXTRA_ARGS" \
         java $BENCH_JAVA_OPTS -jar "$LAUNCHER_JAR" >"$PLATFORM_LOG" 2>&1 &
@@ -272,9 +279,28 @@ row() { # N target file
         "${non2xx:-0}" "${errs:-0}" >>"$SUMMARY_TSV"
     log "  N=$1 $2: ${rps:-0} req/s, p50 ${p50:--}, p99 ${p99:--}, non-2xx ${non2xx:-0}, socket errors ${errs:-0}"
 }
+audit_sampler() { # file: one line every 2 s until killed
+    printf 'epoch_s\taudit_lag_s\taudit_appended\tusage_written\tusage_dropped\n' >"$1"
+    while true; do
+        local id gw
+        id="$(curl -s -m 2 "http://127.0.0.1:$IDENTITY_PORT/actuator/prometheus" || true)"
+        gw="$(curl -s -m 2 "http://127.0.0.1:$GATEWAY_PORT/actuator/prometheus" || true)"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$(date +%s)" \
+            "$(awk '/^civicstack_identity_audit_lag_seconds[ {]/ {print $NF}' <<<"$id")" \
+            "$(awk '/^civicstack_identity_audit_appended_total[ {]/ {print $NF}' <<<"$id")" \
+            "$(awk '/^civicstack_gateway_usage_written_total[ {]/ {print $NF}' <<<"$gw")" \
+            "$(awk '/^civicstack_gateway_usage_dropped_total[ {]/ {print $NF}' <<<"$gw")" >>"$1"
+        sleep 2
+    done
+}
 bench_target() { # N name wrk-arguments (URL, optional -s script ... -- args)
-    local n="$1" name="$2"
+    local n="$1" name="$2" sampler=""
     shift 2
+    [[ " $TARGETS " == *" $name "* ]] || { log "N=$n $name: skipped (TARGETS)"; return 0; }
+    if [[ "$AUDIT_SAMPLE" == 1 && "$name" == gateway-* ]]; then
+        audit_sampler "$OUT/raw/N$n-$name-audit.tsv" &
+        sampler=$!
+    fi
     log "N=$n $name: warm-up ${WARM}s"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARM}s" "$@" >"$OUT/raw/N$n-$name-warmup.txt" 2>&1 || true
     log "N=$n $name: measuring ${DURATION}s"
@@ -284,6 +310,11 @@ bench_target() { # N name wrk-arguments (URL, optional -s script ... -- args)
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" >"$OUT/raw/N$n-$name.txt" 2>&1 \
         || die "wrk failed on $name: $(tail -3 "$OUT/raw/N$n-$name.txt")"
     row "$n" "$name" "$OUT/raw/N$n-$name.txt"
+    if [[ -n "$sampler" ]]; then
+        sleep 6 # the log catching up after the load stopped
+        kill "$sampler" 2>/dev/null || true
+        wait "$sampler" 2>/dev/null || true
+    fi
     if [[ "$name" == gateway-* ]]; then
         # the gateway's own counters (cumulative since start): rate-limit decisions by mode, fallbacks, usage records
         curl -s -m 10 "http://127.0.0.1:$GATEWAY_PORT/actuator/prometheus" \
@@ -357,7 +388,7 @@ for N in $SIZES; do
         log "JFR CPU summary: $OUT/raw/N$N-gateway-jfr-top.txt"
     fi
 
-    if [[ "$N" == "$LARGEST" ]]; then
+    if [[ "$N" == "$LARGEST" && "$CHANGES" == 1 ]]; then
         log "N=$N: ${CHANGE_RATE} changes/s for ${CHANGE_SECONDS}s (suspend/resume through the API) while wrk loads $CODE"
         targets=()
         while read -r i; do
