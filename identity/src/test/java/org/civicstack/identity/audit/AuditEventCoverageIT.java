@@ -347,6 +347,9 @@ class AuditEventCoverageIT {
 
     Occurrence familyRevoked() {
         SignedIn citizen = reusedRefreshToken();
+        // whoever holds the stolen token tries again: a reuse detected again, but the family was revoked already
+        HttpResponse<String> again = fixture.refresh(citizen.refreshToken());
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(400);
         return Occurrence.by("sid=" + citizen.sid()).withoutSecrets(citizen.refreshToken())
                 .saying(entry -> assertThat(details(entry)).containsEntry("reason", "refresh_reuse"));
     }
