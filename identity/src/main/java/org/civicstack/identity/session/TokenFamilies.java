@@ -22,7 +22,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
  * A token family is every authorization descended from one login: all of them carry the login's {@code sid}.
  * Ending a session removes every authorization of the family (its access, refresh and ID tokens are then unknown:
  * inactive at introspection, refused at refresh) and ends the {@code citizen_session} row, recording
- * {@code FAMILY_REVOKED} and {@code SESSION_ENDED}. Call inside the caller's transaction.
+ * {@code FAMILY_REVOKED} and {@code SESSION_ENDED} — each once per family: ending a family that is already ended and
+ * has no authorizations left records neither. Call inside the caller's transaction.
  */
 public class TokenFamilies {
 
@@ -80,8 +81,12 @@ public class TokenFamilies {
                     .detail("reason", reason).build());
         }
         revocations.revoke(Revocation.Kind.SESSION, sid.toString(), actor, reason);
-        events.record(TokenEvent.of(TokenEventType.FAMILY_REVOKED).citizen(citizen).session(sid).client(clientId)
-                .detail("reason", reason).detail("authorizations", removed).build());
+        if (ended || removed > 0) {
+            // a family is revoked once: ending it again (a rotated-out token replayed after the reuse that revoked
+            // it, an auditor revoking an ended session) revokes nothing and is no second family_revoked
+            events.record(TokenEvent.of(TokenEventType.FAMILY_REVOKED).citizen(citizen).session(sid).client(clientId)
+                    .detail("reason", reason).detail("authorizations", removed).build());
+        }
         return removed;
     }
 }
