@@ -73,7 +73,7 @@ public class KeyRotation {
     public void ensureKeys() {
         for (KeySeries series : KeySeries.values()) {
             if (repository.findNewest(series).isEmpty()) {
-                create(series, 1, storable(clock.instant()), Trigger.FIRST_START, null);
+                create(series, 1, storable(clock.instant()), Trigger.FIRST_START, null, "system:first_start");
             }
         }
         ring.refresh();
@@ -84,15 +84,24 @@ public class KeyRotation {
 
     /** A new key in every series now, unless one is already waiting to sign there (then that one). */
     public List<Outcome> rotate(Trigger trigger) {
+        return rotate(trigger, trigger == Trigger.OPERATOR ? "operator" : "system:" + trigger.wireName());
+    }
+
+    /** As {@link #rotate(Trigger)}, recording {@code actor} (e.g. {@code client:<id>}) in the audit event. */
+    public List<Outcome> rotate(Trigger trigger, String actor) {
         List<Outcome> outcomes = new ArrayList<>();
         for (KeySeries series : KeySeries.values()) {
-            outcomes.add(rotate(series, trigger));
+            outcomes.add(rotate(series, trigger, actor));
         }
         return outcomes;
     }
 
     /** A new key of {@code series} now, unless one is already waiting to sign (then that one). */
     public Outcome rotate(KeySeries series, Trigger trigger) {
+        return rotate(series, trigger, "system:" + trigger.wireName());
+    }
+
+    private Outcome rotate(KeySeries series, Trigger trigger, String actor) {
         Instant now = clock.instant();
         StoredSigningKey newest = repository.findNewest(series)
                 .orElseThrow(() -> new IllegalStateException("there is no " + series.algorithm() + " key to rotate"));
@@ -100,7 +109,7 @@ public class KeyRotation {
             return new Outcome(series, newest, false, ring.current(series).kid());
         }
         return create(series, newest.generation() + 1, storable(now.plus(properties.publishAhead())), trigger,
-                newest.kid());
+                newest.kid(), actor);
     }
 
     /** A new key in each series whose newest key has been signing for {@code rotation-period}. */
@@ -135,7 +144,7 @@ public class KeyRotation {
     }
 
     private Outcome create(KeySeries series, long generation, Instant activatesAt, Trigger trigger,
-            String previousKid) {
+            String previousKid, String actor) {
         StoredSigningKey candidate = keys.seal(SigningKeys.generate(series), generation, activatesAt);
         boolean inserted = Boolean.TRUE.equals(transaction.execute(status -> {
             if (!repository.insertIfGenerationFree(candidate)) {
@@ -152,6 +161,7 @@ public class KeyRotation {
                     .detail("series", series.wireName())
                     .detail("activates_at", activatesAt)
                     .detail("trigger", trigger.wireName())
+                    .detail("actor", actor)
                     .build());
             return true;
         }));

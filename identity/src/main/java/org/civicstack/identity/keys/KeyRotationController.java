@@ -46,7 +46,8 @@ public class KeyRotationController {
     @PostMapping(value = "/rotation", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<KeyRotationResponse> rotate(@AuthenticationPrincipal Jwt token) {
         requireOperatorWithScope(token);
-        List<RotatedKey> keys = rotation.rotate(KeyRotation.Trigger.OPERATOR).stream()
+        List<RotatedKey> keys = rotation.rotate(KeyRotation.Trigger.OPERATOR,
+                        "client:" + token.getClaimAsString("client_id")).stream()
                 .map(outcome -> new RotatedKey(outcome.series().wireName(), outcome.key().kid(),
                         outcome.key().algorithm(), outcome.key().generation(), outcome.key().activatesAt(),
                         outcome.signingKid(), outcome.created()))

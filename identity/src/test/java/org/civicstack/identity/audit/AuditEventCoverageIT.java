@@ -444,7 +444,8 @@ class AuditEventCoverageIT {
         String series = JsonPath.read(rotated.body(), "$.keys[0].series");
         return Occurrence.by("").only("kid", kid)
                 .saying(entry -> assertThat(details(entry)).containsEntry("series", series)
-                        .containsEntry("trigger", "operator").containsKey("previous_kid"));
+                        .containsEntry("trigger", "operator").containsKey("previous_kid")
+                        .containsEntry("actor", "client:" + OPERATOR.clientId()));
     }
 
     Occurrence tokenUsed() {
