@@ -9,19 +9,25 @@ import com.nimbusds.jose.jwk.JWKSet;
 import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.gateway.routing.PlatformService;
 import org.civicstack.gateway.routing.UpstreamClients;
+import org.civicstack.platform.security.revocation.RevocationConfiguration;
+import org.civicstack.platform.security.revocation.RevocationList;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Citizen access enforcement for agency dispatch: identity's JWKS (fetched at start, periodically and on unknown
- * {@code kid}s), the token validator, and the token exchange with its assertion cache.
+ * {@code kid}s), the token validator, the token exchange with its assertion cache, and the platform's deny-list of
+ * identity's revocations ({@link RevocationConfiguration}: list, feed, {@code revocations} health).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({AccessProperties.class, RevocationProperties.class})
+@EnableConfigurationProperties(AccessProperties.class)
+@Import(RevocationConfiguration.class)
 public class AccessConfiguration {
 
     @Bean
@@ -91,38 +97,13 @@ public class AccessConfiguration {
                 properties.maxConcurrentExchanges());
     }
 
+    /** Revoked tokens are refused after the verified-token cache; none when revocations are switched off. */
     @Bean
     AccessControl accessControl(TokenValidator validator, TokenExchange exchange, AccessProperties properties,
-            RevocationList revocations) {
+            ObjectProvider<RevocationList> revocations) {
         return new GatewayAccessControl(validator,
                 new AssertionCache(exchange, properties.assertionMargin(), properties.assertionRenewAhead(),
-                        properties.assertionCacheSize()), revocations);
-    }
-
-    @Bean
-    RevocationList revocationList(RevocationProperties properties) {
-        return new RevocationList(System::currentTimeMillis, properties.unverifiedMaxAge().toMillis());
-    }
-
-    /** Follows identity's revocation stream; see docs/revocation.md. */
-    @Bean
-    RevocationFeed revocationFeed(org.springframework.data.redis.core.ReactiveStringRedisTemplate redis,
-            RevocationList list, JsonMapper json, io.micrometer.core.instrument.MeterRegistry meters,
-            RevocationProperties properties) {
-        return new RevocationFeed(redis, list, json, meters, properties.poll(), properties.retention(),
-                properties.staleness());
-    }
-
-    /**
-     * {@code revocations} in health: UP while the deny-list is current; UNKNOWN (which does not take the gateway's
-     * health down) while it is not — tokens older than the unverified bound are then refused.
-     */
-    @Bean
-    org.springframework.boot.health.contributor.ReactiveHealthIndicator revocationsHealthIndicator(RevocationFeed feed,
-            RevocationList list) {
-        return () -> reactor.core.publisher.Mono.fromSupplier(() -> (list.current()
-                ? org.springframework.boot.health.contributor.Health.up()
-                : org.springframework.boot.health.contributor.Health.unknown()).withDetails(feed.details()).build());
+                        properties.assertionCacheSize()), revocations.getIfAvailable(RevocationList::unchecked));
     }
 
     @Bean

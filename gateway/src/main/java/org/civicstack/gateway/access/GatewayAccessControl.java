@@ -2,6 +2,8 @@ package org.civicstack.gateway.access;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.civicstack.platform.security.revocation.RevocationList;
+
 /**
  * Access enforcement with local token validation ({@link TokenValidator}) and assertions from identity through
  * the {@link AssertionCache}.
@@ -16,19 +18,13 @@ public final class GatewayAccessControl implements AccessControl {
 
     /** Without revocations (tests of enforcement alone): a deny-list that is always current and empty. */
     public GatewayAccessControl(TokenValidator validator, AssertionCache assertions) {
-        this(validator, assertions, alwaysCurrent());
+        this(validator, assertions, RevocationList.unchecked());
     }
 
     public GatewayAccessControl(TokenValidator validator, AssertionCache assertions, RevocationList revocations) {
         this.validator = validator;
         this.assertions = assertions;
         this.revocations = revocations;
-    }
-
-    private static RevocationList alwaysCurrent() {
-        RevocationList list = new RevocationList(System::currentTimeMillis, Long.MAX_VALUE);
-        list.setCurrent(true);
-        return list;
     }
 
     /** Anonymous services: one completed answer for every request, nothing allocated on the hot path. */
@@ -61,7 +57,8 @@ public final class GatewayAccessControl implements AccessControl {
         }
         CitizenToken citizen = ((TokenCheck.Valid) check).token();
         // after the verified-token cache: a revocation applies to tokens already cached
-        RevocationList.Refusal refusal = revocations.refusal(citizen);
+        RevocationList.Refusal refusal = revocations.refusal(citizen.jti(), citizen.sid(), citizen.subject(),
+                citizen.clientId(), citizen.issuedAtMillis());
         if (refusal != null) {
             boolean unverified = refusal == RevocationList.Refusal.UNVERIFIED;
             return new AccessDecision.Denied(AccessProblems.tokenInvalid(unverified

@@ -1,4 +1,4 @@
-package org.civicstack.gateway.access;
+package org.civicstack.platform.security.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,33 +9,34 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.civicstack.gateway.RedisClients;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Identity's revocations reach two gateway instances (two feeds, each on its own Redis connection, as two gateway
- * processes have) through the real stream, as the outbox relay writes it; the delay per kind and instance is
+ * Identity's revocations reach two instances (two feeds, each on its own Redis connection, as two gateway or
+ * resource-server processes have) through the real stream, as the outbox relay writes it; the delay per kind and instance is
  * measured and printed ({@code revocation-latency …}) and asserted against the 1 s requirement with the deadline.
  */
 class RevocationFeedIT {
 
-    private final RedisClients clients = new RedisClients();
+    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
     private final List<RevocationFeed> feeds = new ArrayList<>();
     private final JsonMapper json = JsonMapper.builder().build();
 
     @AfterEach
     void tearDown() throws Exception {
         feeds.forEach(RevocationFeed::stop);
-        clients.close();
+        connections.forEach(LettuceConnectionFactory::destroy);
     }
 
     @Test
@@ -46,7 +47,7 @@ class RevocationFeedIT {
 
         long now = System.currentTimeMillis();
         String suffix = UUID.randomUUID().toString();
-        Map<String, CitizenToken> victims = Map.of(
+        Map<String, Token> victims = Map.of(
                 "token", token("jti-" + suffix, "sid-x", "cit-x", "app-x", now - 1_000),
                 "session", token("jti-y", "sid-" + suffix, "cit-y", "app-y", now - 1_000),
                 "citizen", token("jti-z", "sid-z", "cit-" + suffix, "app-z", now - 1_000),
@@ -54,16 +55,16 @@ class RevocationFeedIT {
         Map<String, String> values = Map.of("token", "jti-" + suffix, "session", "sid-" + suffix,
                 "citizen", "cit-" + suffix, "client", "app-" + suffix);
         for (String kind : List.of("token", "session", "citizen", "client")) {
-            CitizenToken victim = victims.get(kind);
-            assertThat(first.refusal(victim)).isNull();
+            Token victim = victims.get(kind);
+            assertThat(refusal(first, victim)).isNull();
             long published = System.nanoTime();
             publish(kind, values.get(kind));
             long[] reached = new long[2];
             await(() -> {
-                if (reached[0] == 0 && first.refusal(victim) != null) {
+                if (reached[0] == 0 && refusal(first, victim) != null) {
                     reached[0] = System.nanoTime();
                 }
-                if (reached[1] == 0 && second.refusal(victim) != null) {
+                if (reached[1] == 0 && refusal(second, victim) != null) {
                     reached[1] = System.nanoTime();
                 }
                 return reached[0] != 0 && reached[1] != 0;
@@ -73,7 +74,7 @@ class RevocationFeedIT {
                 System.out.println("revocation-latency kind=" + kind + " instance=" + (instance + 1) + " ms=" + millis);
                 assertThat(millis).as("%s revocation at instance %d", kind, instance + 1).isLessThanOrEqualTo(1_000);
             }
-            assertThat(first.refusal(victim).tag()).isEqualTo(kind);
+            assertThat(refusal(first, victim).tag()).isEqualTo(kind);
         }
     }
 
@@ -83,7 +84,7 @@ class RevocationFeedIT {
         publish("token", jti);
         RevocationList late = started(redis());
         await(late::current, Duration.ofSeconds(10));
-        assertThat(late.refusal(token(jti, "s", "c", "app", System.currentTimeMillis()))).isEqualTo(
+        assertThat(refusal(late, token(jti, "s", "c", "app", System.currentTimeMillis()))).isEqualTo(
                 RevocationList.Refusal.TOKEN);
     }
 
@@ -95,7 +96,7 @@ class RevocationFeedIT {
                 "payload", "{not json")).block(Duration.ofSeconds(5));
         String jti = "after-malformed-" + UUID.randomUUID();
         publish("token", jti);
-        await(() -> list.refusal(token(jti, "s", "c", "app", System.currentTimeMillis())) != null,
+        await(() -> refusal(list, token(jti, "s", "c", "app", System.currentTimeMillis())) != null,
                 Duration.ofSeconds(5));
     }
 
@@ -106,12 +107,12 @@ class RevocationFeedIT {
             closedPort = socket.getLocalPort();
         }
         ReactiveStringRedisTemplate unreachable = new ReactiveStringRedisTemplate(
-                clients.connect(URI.create("redis://127.0.0.1:" + closedPort), Duration.ofMillis(300)));
+                connect(URI.create("redis://127.0.0.1:" + closedPort), Duration.ofMillis(300)));
         RevocationList list = started(unreachable);
         long now = System.currentTimeMillis();
         assertThat(list.current()).isFalse();
-        assertThat(list.refusal(token("j", "s", "c", "app", now - 1_000))).isNull();
-        assertThat(list.refusal(token("j", "s", "c", "app", now - 120_000))).isEqualTo(RevocationList.Refusal.UNVERIFIED);
+        assertThat(refusal(list, token("j", "s", "c", "app", now - 1_000))).isNull();
+        assertThat(refusal(list, token("j", "s", "c", "app", now - 120_000))).isEqualTo(RevocationList.Refusal.UNVERIFIED);
     }
 
     private RevocationList started(ReactiveStringRedisTemplate redis) {
@@ -124,7 +125,7 @@ class RevocationFeedIT {
     }
 
     private ReactiveStringRedisTemplate redis() {
-        return new ReactiveStringRedisTemplate(clients.connect(TestInfrastructure.shared().redisUrl(),
+        return new ReactiveStringRedisTemplate(connect(TestInfrastructure.shared().redisUrl(),
                 Duration.ofSeconds(2)));
     }
 
@@ -138,8 +139,27 @@ class RevocationFeedIT {
                 "payload", payload)).block(Duration.ofSeconds(5));
     }
 
-    private static CitizenToken token(String jti, String sid, String sub, String client, long iatMillis) {
-        return new CitizenToken(sub, client, Set.of(), 1, jti, sid, iatMillis + 300_000, iatMillis);
+    /** The claims the list checks. */
+    private record Token(String jti, String sid, String sub, String client, long iatMillis) {
+    }
+
+    private static Token token(String jti, String sid, String sub, String client, long iatMillis) {
+        return new Token(jti, sid, sub, client, iatMillis);
+    }
+
+    private static RevocationList.Refusal refusal(RevocationList list, Token token) {
+        return list.refusal(token.jti(), token.sid(), token.sub(), token.client(), token.iatMillis());
+    }
+
+    /** A started connection factory of its own (as a separate process has); destroyed after the test. */
+    private LettuceConnectionFactory connect(URI redis, Duration commandTimeout) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration(redis.getHost(), redis.getPort()),
+                LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
+        factory.afterPropertiesSet();
+        factory.start();
+        connections.add(factory);
+        return factory;
     }
 
     private static void await(BooleanSupplier condition, Duration within) {

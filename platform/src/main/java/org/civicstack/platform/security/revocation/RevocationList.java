@@ -1,13 +1,17 @@
-package org.civicstack.gateway.access;
+package org.civicstack.platform.security.revocation;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The gateway's deny-list of access tokens, fed by identity's revocations ({@link RevocationFeed}; docs/revocation.md):
- * a {@code jti}, a session ({@code sid}) — every token of it —, or a citizen ({@code sub}) or client ({@code client_id})
+ * A deny-list of access tokens, fed by identity's revocations ({@link RevocationFeed}; docs/revocation.md): a
+ * {@code jti}, a session ({@code sid}) — every token of it —, or a citizen ({@code sub}) or client ({@code client_id})
  * — every token issued at or before the revocation. Entries are dropped once every token they can affect has expired.
+ * The gateway checks it for citizen requests, every reactive resource server for its protected APIs
+ * ({@link RevocationTokenValidator}).
  * <p>
  * While the feed is not current (starting, Redis unreachable), tokens issued less than {@code unverifiedMaxAge} ago
  * keep working and older ones are refused: the app then refreshes at identity, which knows every revocation, and
@@ -20,7 +24,7 @@ public final class RevocationList {
         TOKEN, SESSION, CITIZEN, CLIENT, UNVERIFIED;
 
         public String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -42,6 +46,16 @@ public final class RevocationList {
         this.unverifiedMaxAgeMillis = unverifiedMaxAgeMillis;
     }
 
+    /**
+     * A list no feed follows: always current and empty, so it refuses nothing. For a service that has revocation
+     * checks switched off ({@code civicstack.security.revocation.enabled=false}) and for tests of other concerns.
+     */
+    public static RevocationList unchecked() {
+        RevocationList list = new RevocationList(System::currentTimeMillis, Long.MAX_VALUE);
+        list.setCurrent(true);
+        return list;
+    }
+
     /** Applies one revocation ({@code kind} = token, session, citizen or client); false for an unknown kind. */
     public boolean apply(String kind, String value, long revokedAtMillis, long expiresAtMillis) {
         Map<String, Entry> map = switch (kind) {
@@ -61,38 +75,47 @@ public final class RevocationList {
         return true;
     }
 
-    /** Why this verified token must be refused, or {@code null} when it may pass. */
-    public Refusal refusal(CitizenToken token) {
-        if (!current && clockMillis.getAsLong() - token.issuedAtMillis() > unverifiedMaxAgeMillis) {
+    /**
+     * Why a verified token must be refused, or {@code null} when it may pass. Any of the identifiers may be
+     * {@code null} (a client token has no {@code sid}); {@code issuedAtMillis} is {@code iat} in epoch millis.
+     *
+     * @param jti the token's {@code jti}
+     * @param sid the login session ({@code sid})
+     * @param subject the citizen or client ({@code sub})
+     * @param clientId the client the token was issued to (identity's {@code client_id} claim)
+     * @param issuedAtMillis {@code iat}, which citizen and client revocations and the unverified bound compare with
+     */
+    public Refusal refusal(String jti, String sid, String subject, String clientId, long issuedAtMillis) {
+        if (!current && clockMillis.getAsLong() - issuedAtMillis > unverifiedMaxAgeMillis) {
             return Refusal.UNVERIFIED;
         }
         if (empty) {
             return null;
         }
-        if (token.jti() != null && tokens.containsKey(token.jti())) {
+        if (jti != null && tokens.containsKey(jti)) {
             return Refusal.TOKEN;
         }
-        if (token.sid() != null && sessions.containsKey(token.sid())) {
+        if (sid != null && sessions.containsKey(sid)) {
             return Refusal.SESSION;
         }
-        if (issuedNoLaterThan(citizens.get(token.subject()), token)) {
+        if (subject != null && issuedNoLaterThan(citizens.get(subject), issuedAtMillis)) {
             return Refusal.CITIZEN;
         }
-        if (token.clientId() != null && issuedNoLaterThan(clients.get(token.clientId()), token)) {
+        if (clientId != null && issuedNoLaterThan(clients.get(clientId), issuedAtMillis)) {
             return Refusal.CLIENT;
         }
         return null;
     }
 
     /** {@code iat} has whole seconds: a token of the revocation's second is refused too. */
-    private static boolean issuedNoLaterThan(Entry entry, CitizenToken token) {
-        return entry != null && token.issuedAtMillis() <= entry.revokedAtMillis();
+    private static boolean issuedNoLaterThan(Entry entry, long issuedAtMillis) {
+        return entry != null && issuedAtMillis <= entry.revokedAtMillis();
     }
 
     /** Drops entries whose tokens have all expired. */
     public void purgeExpired() {
         long now = clockMillis.getAsLong();
-        for (Map<String, Entry> map : java.util.List.of(tokens, sessions, citizens, clients)) {
+        for (Map<String, Entry> map : List.of(tokens, sessions, citizens, clients)) {
             map.values().removeIf(entry -> entry.expiresAtMillis() <= now);
         }
         empty = tokens.isEmpty() && sessions.isEmpty() && citizens.isEmpty() && clients.isEmpty();

@@ -1,8 +1,7 @@
-package org.civicstack.gateway.access;
+package org.civicstack.platform.security.revocation;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +24,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads identity's revocations (the stream {@value #STREAM}) into the {@link RevocationList}. Every gateway instance
- * reads the whole stream (no consumer group): at start from the stream id of (now − retention), then every
+ * Reads identity's revocations (the stream {@value #STREAM}) into the {@link RevocationList}. Every instance of
+ * every service that checks tokens (the gateway, the reactive resource servers) reads the whole stream (no consumer
+ * group): at start from the stream id of (now − retention), then every
  * {@code poll} from the last id seen, so a revocation is applied within about one poll interval of identity
  * committing it. The list is <em>current</em> once the catch-up finished and while reads succeed within the
  * staleness bound; a failed read keeps the position and the next one catches up. Malformed entries are skipped.
@@ -59,17 +59,24 @@ public final class RevocationFeed implements SmartLifecycle {
         this.poll = poll;
         this.retention = retention;
         this.staleness = staleness;
-        this.events = Counter.builder("civicstack.gateway.revocation.events")
+        this.events = Counter.builder("civicstack.revocation.events")
                 .description("revocations applied to the deny-list").register(meters);
-        this.malformed = Counter.builder("civicstack.gateway.revocation.malformed")
+        this.malformed = Counter.builder("civicstack.revocation.malformed")
                 .description("revocation stream entries that could not be read").register(meters);
-        Gauge.builder("civicstack.gateway.revocation.entries", list, RevocationList::size)
+        Gauge.builder("civicstack.revocation.entries", list, RevocationList::size)
                 .description("revocations held in the deny-list").register(meters);
-        Gauge.builder("civicstack.gateway.revocation.lag", this, feed -> feed.lagSeconds())
+        Gauge.builder("civicstack.revocation.lag", this, feed -> feed.lagSeconds())
                 .description("seconds since the last successful read of the revocation stream").baseUnit("seconds")
                 .register(meters);
-        Gauge.builder("civicstack.gateway.revocation.current", list, l -> l.current() ? 1 : 0)
+        Gauge.builder("civicstack.revocation.current", list, l -> l.current() ? 1 : 0)
                 .description("1 when the deny-list is caught up and being read").register(meters);
+    }
+
+    /** A feed with the settings of {@code civicstack.security.revocation.*}. */
+    public static RevocationFeed of(ReactiveStringRedisTemplate redis, RevocationList list, JsonMapper json,
+            MeterRegistry meters, RevocationProperties properties) {
+        return new RevocationFeed(redis, list, json, meters, properties.poll(), properties.retention(),
+                properties.staleness());
     }
 
     /** One read: applies what is new; emits how many entries were read. */
@@ -168,9 +175,5 @@ public final class RevocationFeed implements SmartLifecycle {
     public Map<String, Object> details() {
         return Map.of("current", list.current(), "entries", list.size(), "last_id", lastId == null ? "" : lastId,
                 "lag_seconds", Double.isNaN(lagSeconds()) ? -1 : lagSeconds());
-    }
-
-    List<String> appliedIdsForTests() {
-        return List.copyOf(applied);
     }
 }
