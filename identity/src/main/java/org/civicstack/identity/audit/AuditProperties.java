@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  *        database is detected; put it on other storage than PostgreSQL's (default
  *        {@code ${java.io.tmpdir}/civicstack/audit-checkpoints.notes}, logged as a warning)
  * @param retention how long entry contents are kept; older bodies are emptied, their hashes stay (default {@code 400d})
- * @param batchSize stream entries read and appended per round, per stream (default {@code 2048})
+ * @param batchSize stream entries read and appended per round, per stream (default {@code 4096})
  * @param block how long one read waits for new stream entries (default {@code 1s})
  * @param consumer this instance's name in the streams' consumer group (default {@code identity-<host>})
  * @param claimIdle how long another consumer's entry may stay read but unacknowledged before this instance takes it
@@ -40,7 +40,7 @@ public record AuditProperties(Boolean enabled, String origin, Duration sealInter
         sealInterval = sealInterval == null ? Duration.ofSeconds(10) : sealInterval;
         anchorFile = anchorFile == null ? DEFAULT_ANCHOR_FILE : anchorFile;
         retention = retention == null ? Duration.ofDays(400) : retention;
-        batchSize = batchSize == null ? 2048 : batchSize;
+        batchSize = batchSize == null ? 4096 : batchSize;
         block = block == null ? Duration.ofSeconds(1) : block;
         consumer = consumer == null || consumer.isBlank() ? "identity-" + host() : consumer;
         claimIdle = claimIdle == null ? Duration.ofSeconds(60) : claimIdle;

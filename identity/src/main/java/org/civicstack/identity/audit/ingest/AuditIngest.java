@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -32,8 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads identity's token events and the gateways' usage records into the audit log, through one consumer group
  * ({@value #GROUP}) per stream, so several identity instances share the work and an entry is acknowledged only after
  * the transaction that appended it committed (a crash re-reads it; the appender stores each event id once). One
- * thread, one batch at a time: the streams absorb bursts, producers never wait on the log, memory stays bounded by
- * the batch size. At start the instance first re-reads its own unacknowledged entries; entries another consumer
+ * appender, one batch at a time, the next batch read from Redis while the current one is appended (two batches in
+ * memory at most): the streams absorb bursts, producers never wait on the log, memory stays bounded by the batch
+ * size. At start the instance first re-reads its own unacknowledged entries; entries another consumer
  * read but left unacknowledged for longer than {@code claimIdle} (an instance that died and does not come back under
  * its name) are claimed and appended by whichever instance looks next.
  * <p>
@@ -63,6 +65,8 @@ public final class AuditIngest implements SmartLifecycle {
     private volatile long lastRoundMillis = System.currentTimeMillis();
     private volatile String lastError;
     private volatile Thread worker;
+    /** Reads the next batch while the worker appends the current one (one read in flight at a time). */
+    private volatile java.util.concurrent.ExecutorService reader;
 
     public AuditIngest(StringRedisTemplate redis, AuditAppender appender, JsonMapper json, MeterRegistry meters,
             String consumerName, int batchSize, Duration block, Duration claimIdle) {
@@ -110,16 +114,31 @@ public final class AuditIngest implements SmartLifecycle {
 
     private void run() {
         boolean pendingFirst = true;
+        CompletableFuture<List<MapRecord<String, Object, Object>>> next = null;
         while (worker == Thread.currentThread()) {
             try {
                 if (pendingFirst) {
+                    // a read still in flight put its entries in this consumer's pending list: re-read below
+                    awaitQuietly(next);
+                    next = null;
                     ensureGroups();
                     while (worker == Thread.currentThread() && round(ReadOffset.from("0"), false) > 0) {
                         // re-read this consumer's unacknowledged entries (a crash between append and ack)
                     }
                     pendingFirst = false;
                 }
-                round(ReadOffset.lastConsumed(), true);
+                if (next == null) {
+                    next = readAhead();
+                }
+                List<MapRecord<String, Object, Object>> read = next.join();
+                // the next batch is read from Redis while this one is appended to PostgreSQL
+                next = readAhead();
+                lastRoundMillis = System.currentTimeMillis();
+                if (read == null || read.isEmpty()) {
+                    lagMillis.set(0);
+                } else {
+                    ingest(read);
+                }
                 if (System.currentTimeMillis() >= nextClaimMillis) {
                     while (worker == Thread.currentThread() && claimAbandoned() > 0) {
                         // until no other consumer holds an entry idle for longer than claimIdle
@@ -129,18 +148,46 @@ public final class AuditIngest implements SmartLifecycle {
                 lastError = null;
             } catch (RuntimeException e) {
                 if (worker != Thread.currentThread()) {
-                    return;
+                    break;
                 }
-                lastError = e.toString();
-                log.warn("Audit ingest round failed, retrying in {}: {}", RETRY, e.toString());
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                lastError = cause.toString();
+                log.warn("Audit ingest round failed, retrying in {}: {}", RETRY, cause.toString());
                 pendingFirst = true;
                 sleep(RETRY);
+            }
+        }
+        awaitQuietly(next);
+    }
+
+    /** Reads the next batch of new entries on the reader thread. */
+    private CompletableFuture<List<MapRecord<String, Object, Object>>> readAhead() {
+        return CompletableFuture.supplyAsync(() -> read(ReadOffset.lastConsumed(), true), reader);
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> read) {
+        if (read != null) {
+            try {
+                read.join();
+            } catch (RuntimeException ignored) {
+                // its entries, if any, are in the pending list and read again
             }
         }
     }
 
     /** One read of every stream, appended and acknowledged; returns how many stream entries were read. */
     private int round(ReadOffset offset, boolean blocking) {
+        List<MapRecord<String, Object, Object>> read = read(offset, blocking);
+        lastRoundMillis = System.currentTimeMillis();
+        if (read == null || read.isEmpty()) {
+            lagMillis.set(0);
+            return 0;
+        }
+        return ingest(read);
+    }
+
+    private List<MapRecord<String, Object, Object>> read(ReadOffset offset, boolean blocking) {
         StreamReadOptions options = StreamReadOptions.empty().count(batchSize);
         if (blocking) {
             options = options.block(block);
@@ -148,13 +195,7 @@ public final class AuditIngest implements SmartLifecycle {
         @SuppressWarnings("unchecked")
         StreamOffset<String>[] offsets = streams.stream().map(s -> StreamOffset.create(s, offset))
                 .toArray(StreamOffset[]::new);
-        List<MapRecord<String, Object, Object>> read = redis.opsForStream().read(consumer, options, offsets);
-        lastRoundMillis = System.currentTimeMillis();
-        if (read == null || read.isEmpty()) {
-            lagMillis.set(0);
-            return 0;
-        }
-        return ingest(read);
+        return redis.opsForStream().read(consumer, options, offsets);
     }
 
     /**
@@ -259,6 +300,11 @@ public final class AuditIngest implements SmartLifecycle {
     @Override
     public synchronized void start() {
         if (worker == null) {
+            reader = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "cs-audit-read");
+                thread.setDaemon(true);
+                return thread;
+            });
             Thread thread = new Thread(this::run, "cs-audit-ingest");
             thread.setDaemon(true);
             worker = thread;
@@ -277,6 +323,11 @@ public final class AuditIngest implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        java.util.concurrent.ExecutorService readerNow = reader;
+        reader = null;
+        if (readerNow != null) {
+            readerNow.shutdownNow();
         }
     }
 

@@ -124,7 +124,7 @@ public final class AuditAppender {
                 byte[] chain = head.chainHash();
                 StringBuilder rows = new StringBuilder(CHUNK + 2048);
                 for (AuditEntry entry : entries) {
-                    String body = json.writeValueAsString(entry.canonicalFields());
+                    String body = entry.canonicalJson(json);
                     byte[] leaf = MerkleHash.leaf(body.getBytes(StandardCharsets.UTF_8));
                     chain = HashChain.next(chain, leaf);
                     row(rows, seq++, entry, body, leaf, chain);
@@ -219,9 +219,23 @@ public final class AuditAppender {
         }
     }
 
-    /** COPY text format: backslash, tab, newline and carriage return escaped. */
+    /** COPY text format: backslash, tab, newline and carriage return escaped (most values have none: one bulk append). */
     private static void text(StringBuilder rows, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int length = value.length();
+        int first = 0;
+        while (first < length) {
+            char c = value.charAt(first);
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                break;
+            }
+            first++;
+        }
+        if (first == length) {
+            rows.append(value);
+            return;
+        }
+        rows.append(value, 0, first);
+        for (int i = first; i < length; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> rows.append("\\\\");

@@ -51,6 +51,54 @@ public record AuditEntry(UUID eventId, String kind, Instant at, String source, S
         return fields;
     }
 
+    /**
+     * {@link #canonicalFields()} as JSON text, written field by field in key order with Jackson's generator (its
+     * escaping), without building the maps: the same text as serialising {@code canonicalFields()}, on the log's
+     * hot path.
+     */
+    public String canonicalJson(tools.jackson.databind.json.JsonMapper json) {
+        java.io.StringWriter text = new java.io.StringWriter(512);
+        try (tools.jackson.core.JsonGenerator out = json.createGenerator(text)) {
+            out.writeStartObject();
+            optional(out, "agency_id", agencyId);
+            out.writeStringProperty("at", at.toString());
+            optional(out, "citizen_id", citizenId);
+            optional(out, "client_id", clientId);
+            if (!details.isEmpty()) {
+                out.writeName("details");
+                out.writeStartObject();
+                for (Map.Entry<String, Object> detail : details.entrySet()) { // a TreeMap: key order
+                    out.writeName(detail.getKey());
+                    Object value = detail.getValue();
+                    if (value instanceof Integer number) {
+                        out.writeNumber(number);
+                    } else if (value instanceof Long number) {
+                        out.writeNumber(number);
+                    } else if (value instanceof Number || value instanceof Boolean || value == null) {
+                        out.writePOJO(value);
+                    } else {
+                        out.writeString(value.toString());
+                    }
+                }
+                out.writeEndObject();
+            }
+            out.writeStringProperty("event_id", eventId.toString());
+            optional(out, "jti", jti);
+            out.writeStringProperty("kind", kind);
+            optional(out, "service", service);
+            optional(out, "sid", sid);
+            out.writeStringProperty("source", source);
+            out.writeEndObject();
+        }
+        return text.toString();
+    }
+
+    private static void optional(tools.jackson.core.JsonGenerator out, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            out.writeStringProperty(key, value);
+        }
+    }
+
     private static void put(Map<String, Object> fields, String key, String value) {
         if (value != null && !value.isEmpty()) {
             fields.put(key, value);
