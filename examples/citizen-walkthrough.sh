@@ -87,6 +87,15 @@ status=$(http -H "Authorization: Bearer $ACCESS" "$GATEWAY/userinfo"); expect "$
 status=$(http -H "Authorization: Bearer $ACCESS" "$GATEWAY/v1/identity/me/sessions"); expect "$status" 200 "sessions"; say "$(cat "$WORK/body")"
 status=$(http -H "Authorization: Bearer $ACCESS" "$GATEWAY/v1/identity/me/assurance"); expect "$status" 200 "assurance"; say "$(cat "$WORK/body")"
 
+step "My activity: the citizen's own trail in the audit log (who used my identity, when, at what level)"
+for _ in $(seq 1 50); do # the log reads identity's events within a moment
+  status=$(http -H "Authorization: Bearer $ACCESS" "$GATEWAY/v1/identity/me/activity"); expect "$status" 200 "activity"
+  grep -q '"type":"signed_in"' "$WORK/body" && break
+  sleep 0.2
+done
+grep -q '"type":"signed_in"' "$WORK/body" || fail "the sign-in is not in my activity" "$(cat "$WORK/body")"
+say "$(grep -oE '\{"at":"[^"]*","type":"signed_in"[^}]*\}' "$WORK/body" | head -n 1)"
+
 step "Refresh: a new access token and a NEW refresh token (rotation)"
 status=$(http -d grant_type=refresh_token -d client_id=$APP --data-urlencode "refresh_token=$REFRESH" "$GATEWAY/oauth2/token")
 expect "$status" 200 "refresh"
@@ -100,4 +109,4 @@ expect "$status" 400 "reuse"; say "$(cat "$WORK/body")"
 status=$(http -d grant_type=refresh_token -d client_id=$APP --data-urlencode "refresh_token=$NEW_REFRESH" "$GATEWAY/oauth2/token")
 expect "$status" 400 "the newest refresh token after reuse"; say "the newest refresh token is dead too: $(cat "$WORK/body")"
 
-printf '\nDone: signed in with code + PKCE, read userinfo and sessions, refreshed with rotation, and saw reuse revoke the family.\n'
+printf '\nDone: signed in with code + PKCE, read userinfo, sessions and my activity, refreshed with rotation, and saw reuse revoke the family.\n'

@@ -46,11 +46,32 @@ class WalkthroughIT {
         assertThat(second).contains("code=oauth_client_taken").contains("Walkthrough complete");
     }
 
+    /** {@code examples/auditor-walkthrough.sh}, as the README tells a security auditor to run it. */
+    @Test
+    void theAuditorWalkthroughRunsAsWritten() throws Exception {
+        String log = runScript("examples/auditor-walkthrough.sh");
+        assertThat(log)
+                .contains("kind=token_issued")
+                .contains("status=active")
+                .contains("the token is among the client's active tokens")
+                .contains("< 201 actor=client:walkthrough-auditor")
+                .containsPattern("< 401 The token has been revoked\\.")
+                .contains("status=revoked revoked_by: kind=token actor=client:walkthrough-auditor reason=auditor walkthrough")
+                .containsPattern("< 200 [0-9]+ entries")
+                .contains("verified")
+                .contains("verified=true")
+                .contains("Auditor walkthrough complete.");
+    }
+
     private static String runWalkthrough() throws IOException, InterruptedException {
+        return runScript("examples/walkthrough.sh");
+    }
+
+    private static String runScript(String path) throws IOException, InterruptedException {
         Path root = SharedPlatform.repositoryRoot();
         Path output = Files.createTempFile("walkthrough", ".log");
         try {
-            ProcessBuilder script = new ProcessBuilder("bash", "examples/walkthrough.sh")
+            ProcessBuilder script = new ProcessBuilder("bash", path)
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());

@@ -60,8 +60,25 @@ public class AuditConfiguration {
     }
 
     @Bean
-    CheckpointAnchor checkpointAnchor(AuditProperties properties) {
-        return new CheckpointAnchor(properties.anchorFile());
+    AuditLogKey auditLogKey(JdbcTemplate jdbc, AuditProperties properties, IdentityProperties identity) {
+        return AuditLogKey.loadOrCreate(jdbc, new KeyEncryptionCipher(identity.keyEncryptionSecret()),
+                origin(properties, identity.issuer()));
+    }
+
+    /**
+     * The configured anchor file; by default one per log key in the temporary directory, so a fresh log (the
+     * all-in-one's new embedded database at every start) does not find the checkpoints of earlier, unrelated logs
+     * there. A configured file is taken as it is: a log recreated under it is exactly what it must reveal.
+     */
+    @Bean
+    CheckpointAnchor checkpointAnchor(AuditProperties properties, AuditLogKey key) {
+        java.nio.file.Path file = properties.anchorFile();
+        if (file.equals(AuditProperties.DEFAULT_ANCHOR_FILE)) {
+            file = file.resolveSibling("audit-checkpoints-" + key.verifierKey().keyIdHex() + ".notes");
+            log.warn("Audit checkpoints are anchored in {} (the default, a temporary directory): set "
+                    + "CIVICSTACK_IDENTITY_AUDIT_ANCHOR_FILE to a file on storage other than the database's", file);
+        }
+        return new CheckpointAnchor(file);
     }
 
     @Bean
@@ -71,16 +88,8 @@ public class AuditConfiguration {
 
     @Bean
     AuditSealer auditSealer(JdbcTemplate jdbc, TransactionTemplate transaction, AuditProperties properties,
-            IdentityProperties identity, CheckpointAnchor anchor) {
-        String origin = origin(properties, identity.issuer());
-        AuditLogKey key = AuditLogKey.loadOrCreate(jdbc, new KeyEncryptionCipher(identity.keyEncryptionSecret()),
-                origin);
-        if (properties.anchorFile().equals(AuditProperties.DEFAULT_ANCHOR_FILE)) {
-            log.warn("Audit checkpoints are anchored in {} (the default, a temporary directory): set "
-                    + "CIVICSTACK_IDENTITY_AUDIT_ANCHOR_FILE to a file on storage other than the database's",
-                    properties.anchorFile());
-        }
-        return new AuditSealer(jdbc, transaction, key, anchor, origin);
+            IdentityProperties identity, CheckpointAnchor anchor, AuditLogKey key) {
+        return new AuditSealer(jdbc, transaction, key, anchor, origin(properties, identity.issuer()));
     }
 
     /**

@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sealInterval how often new entries are sealed into a signed checkpoint (default {@code 10s})
  * @param anchorFile the file outside the database every checkpoint is also appended to, so a rewrite of the whole
  *        database is detected; put it on other storage than PostgreSQL's (default
- *        {@code ${java.io.tmpdir}/civicstack/audit-checkpoints.notes}, logged as a warning)
+ *        {@code ${java.io.tmpdir}/civicstack/audit-checkpoints-<log key id>.notes}, one per log, logged as a warning)
  * @param retention how long entry contents are kept; older bodies are emptied, their hashes stay (default {@code 400d})
  * @param batchSize stream entries read and appended per round, per stream (default {@code 4096})
  * @param block how long one read waits for new stream entries (default {@code 1s})
