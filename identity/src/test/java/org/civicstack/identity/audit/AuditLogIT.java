@@ -112,8 +112,10 @@ class AuditLogIT {
         // a redelivery after a crash between commit and acknowledgement: the unique index refuses the batch, which
         // is then appended without what is stored
         assertThat(appender.append(List.of(first, second, second))).isEqualTo(1);
-        assertThat(appender.size()).isEqualTo(before + 2);
+        // (the log's size is not compared: the running ingest appends other tests' events meanwhile)
+        assertThat(appender.size()).isGreaterThanOrEqualTo(before + 2);
         assertThat(count("event_id = '" + first.eventId() + "'")).isEqualTo(1);
+        assertThat(count("event_id = '" + second.eventId() + "'")).isEqualTo(1);
         // a value that is not a UUID is not indexed but stays in the hashed body
         assertThat(jdbc.queryForObject("SELECT jti IS NULL AND body LIKE '%\"jti\":\"not-a-uuid\"%' FROM audit_entry "
                 + "WHERE event_id = ?::uuid", Boolean.class, second.eventId().toString())).isTrue();

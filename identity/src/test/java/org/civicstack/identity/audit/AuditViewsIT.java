@@ -83,13 +83,13 @@ class AuditViewsIT {
         String token = JsonPath.read(first.body(), "$.access_token");
         String jti = jtiOf(token);
 
-        // the gateway used it twice at one service and refused it at another (scope missing)
-        use(jti, sid, citizenId, "hospital-booking", HEALTH, 200, null);
-        use(jti, sid, citizenId, "hospital-booking", HEALTH, 200, null);
-        use(jti, sid, citizenId, "permit-apply", "agy_permits", 403, "insufficient_scope");
-        // the gateway exchanged it for an assertion to an agency service
+        // the gateway exchanged it for an assertion to an agency service, used it there twice, and refused it at
+        // another service (scope missing)
         HttpResponse<String> exchanged = exchange(token, "birth-registration", HEALTH);
         assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        use(jti, sid, citizenId, "birth-registration", HEALTH, 200, null);
+        use(jti, sid, citizenId, "birth-registration", HEALTH, 200, null);
+        use(jti, sid, citizenId, "permit-apply", "agy_permits", 403, "insufficient_scope");
         // the next refresh replaces it
         HttpResponse<String> second = fixture.refresh(JsonPath.read(first.body(), "$.refresh_token"));
         assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
@@ -100,6 +100,10 @@ class AuditViewsIT {
         awaitEntries("jti=" + nextJti + "&kind=token_issued", 1);
         awaitEntries("sid=" + sid + "&kind=token_exchanged", 1);
 
+        // by agency: its exchanges, and the uses at the services it was exchanged for (checked by their agency)
+        awaitEntries("agency_id=" + HEALTH + "&jti=" + jti + "&kind=token_used", 2);
+        assertThat((List<String>) JsonPath.read(identity.get("/v1/identity/audit/entries?agency_id=agy_permits&jti="
+                + jti, auditor()).body(), "$.data[*].entry.kind")).containsExactly("gateway_rejected");
         // uses are indexed by token; searching by citizen or session finds them through the tokens issued to it
         awaitEntries("citizen_id=" + citizenId + "&kind=token_used", 2);
         awaitEntries("sid=" + sid + "&kind=token_used", 2);
@@ -118,9 +122,9 @@ class AuditViewsIT {
                 Instant.parse(JsonPath.read(life.body(), "$.expires_at")))).isEqualTo(Duration.ofMinutes(5));
         List<Map<String, Object>> services = JsonPath.read(life.body(), "$.services");
         assertThat(services).extracting(s -> s.get("service") + "@" + s.get("agency_id") + ":" + s.get("uses") + "/"
-                + s.get("refused")).containsExactly("hospital-booking@" + HEALTH + ":2/0", "permit-apply@agy_permits:0/1");
+                + s.get("refused")).containsExactly("birth-registration@" + HEALTH + ":2/0", "permit-apply@agy_permits:0/1");
         List<String> timeline = JsonPath.read(life.body(), "$.timeline[*].entry.kind");
-        assertThat(timeline).containsSubsequence("token_issued", "gateway_rejected", "token_exchanged")
+        assertThat(timeline).containsSubsequence("token_issued", "token_exchanged", "gateway_rejected")
                 .doesNotContain("token_used");
         assertThat(life.body()).doesNotContain(token);
 

@@ -30,7 +30,7 @@ public final class AuditSearch {
         List<Object> args = new ArrayList<>();
         throughTokens(sql, args, "citizen_id", query.citizenId());
         filter(sql, args, "client_id", query.clientId());
-        filter(sql, args, "agency_id", query.agencyId());
+        agencyFilter(sql, args, query.agencyId());
         uuidFilter(sql, args, "jti", query.jti());
         throughTokens(sql, args, "sid", query.sid());
         filter(sql, args, "service", query.service());
@@ -84,6 +84,21 @@ public final class AuditSearch {
                 .append(" = ?::uuid AND kind <> 'token_used' AND kind = 'token_issued' AND jti IS NOT NULL)))");
         args.add(value);
         args.add(value);
+    }
+
+    /**
+     * Agency: entries other than uses by their own index; uses through their service — the services the agency's
+     * {@code token_exchanged} entries name (the gateway exchanges before the first use at a service) — and then
+     * exactly by their {@code agency_id} (V74).
+     */
+    private static void agencyFilter(StringBuilder sql, List<Object> args, String agency) {
+        if (agency == null || agency.isBlank()) {
+            return;
+        }
+        sql.append(" AND agency_id = ? AND (kind <> 'token_used' OR service IN (SELECT service FROM audit_entry ")
+                .append("WHERE agency_id = ? AND kind <> 'token_used' AND service IS NOT NULL))");
+        args.add(agency);
+        args.add(agency);
     }
 
     /** The uuid search columns: a value that is not a UUID matches nothing (such values are never indexed). */
