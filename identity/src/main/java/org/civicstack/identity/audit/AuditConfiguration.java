@@ -47,8 +47,9 @@ public class AuditConfiguration {
     }
 
     @Bean
-    AuditViews auditViews(JdbcTemplate jdbc, JsonMapper json, IdentityProperties identity) {
-        return new AuditViews(jdbc, json, identity.accessTokenTtl(), java.time.Clock.systemUTC());
+    AuditViews auditViews(JdbcTemplate jdbc, org.civicstack.identity.revocation.Revocations revocations,
+            JsonMapper json, IdentityProperties identity) {
+        return new AuditViews(jdbc, revocations, json, identity.accessTokenTtl(), java.time.Clock.systemUTC());
     }
 
     @Bean

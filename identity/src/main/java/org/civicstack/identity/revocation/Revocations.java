@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.civicstack.identity.IdentityProperties;
@@ -74,14 +75,34 @@ public class Revocations {
      * rules as the gateways' deny-lists, from the table.
      */
     public boolean refuses(String jti, String sid, String subject, String clientId, Instant issuedAt) {
-        Boolean refused = jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM revocation WHERE expires_at > now() AND (
-                       (kind = 'token' AND value = ?) OR (kind = 'session' AND value = ?)
-                    OR (kind = 'citizen' AND value = ? AND revoked_at >= ?)
-                    OR (kind = 'client' AND value = ? AND revoked_at >= ?)))""", Boolean.class,
-                text(jti), text(sid), text(subject), Timestamp.from(issuedAt), text(clientId),
-                Timestamp.from(issuedAt));
+        Boolean refused = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM revocation WHERE expires_at > now() AND ("
+                + REFUSES + "))", Boolean.class, refusesArguments(jti, sid, subject, clientId, issuedAt));
         return Boolean.TRUE.equals(refused);
+    }
+
+    /**
+     * The earliest revocation that refuses (or refused) an access token with these claims, by the same rules,
+     * including rows past their {@code expires_at}: for the auditor's view of a token's life.
+     */
+    public Optional<Revocation> firstRefusing(String jti, String sid, String subject, String clientId,
+            Instant issuedAt) {
+        return jdbc.query("SELECT id, kind, value, revoked_at, expires_at, actor, reason FROM revocation WHERE "
+                + REFUSES + " ORDER BY revoked_at LIMIT 1", (row, n) -> new Revocation(row.getObject(1, UUID.class),
+                Revocation.Kind.fromWireName(row.getString(2)).orElseThrow(), row.getString(3),
+                row.getTimestamp(4).toInstant(), row.getTimestamp(5).toInstant(), row.getString(6),
+                row.getString(7)), refusesArguments(jti, sid, subject, clientId, issuedAt)).stream().findFirst();
+    }
+
+    /** The rules of docs/revocation.md §2 over the {@code revocation} table; arguments from {@link #refusesArguments}. */
+    private static final String REFUSES = """
+            (kind = 'token' AND value = ?) OR (kind = 'session' AND value = ?)
+            OR (kind = 'citizen' AND value = ? AND revoked_at >= ?)
+            OR (kind = 'client' AND value = ? AND revoked_at >= ?)""";
+
+    private static Object[] refusesArguments(String jti, String sid, String subject, String clientId,
+            Instant issuedAt) {
+        Timestamp issued = Timestamp.from(issuedAt);
+        return new Object[] {text(jti), text(sid), text(subject), issued, text(clientId), issued};
     }
 
     private static String text(String value) {

@@ -30,31 +30,10 @@ public record AuditEntry(UUID eventId, String kind, Instant at, String source, S
     }
 
     /**
-     * The entry as the log stores and hashes it: keys sorted, absent fields left out, {@code at} in RFC 3339 UTC with
-     * microseconds. Built once, at append time; the stored text is what is verified later, never re-serialised.
-     */
-    public Map<String, Object> canonicalFields() {
-        Map<String, Object> fields = new TreeMap<>();
-        fields.put("at", at.toString());
-        fields.put("event_id", eventId.toString());
-        fields.put("kind", kind);
-        fields.put("source", source);
-        put(fields, "citizen_id", citizenId);
-        put(fields, "client_id", clientId);
-        put(fields, "agency_id", agencyId);
-        put(fields, "sid", sid);
-        put(fields, "jti", jti);
-        put(fields, "service", service);
-        if (!details.isEmpty()) {
-            fields.put("details", details);
-        }
-        return fields;
-    }
-
-    /**
-     * {@link #canonicalFields()} as JSON text, written field by field in key order with Jackson's generator (its
-     * escaping), without building the maps: the same text as serialising {@code canonicalFields()}, on the log's
-     * hot path.
+     * The entry as the log stores and hashes it: a JSON object with its keys sorted, absent fields left out, {@code at}
+     * in RFC 3339 UTC with microseconds, {@code details} (if any) with sorted keys. Written field by field with
+     * Jackson's generator (its escaping), once, at append time; the stored text is what is verified later, never
+     * re-serialised.
      */
     public String canonicalJson(tools.jackson.databind.json.JsonMapper json) {
         java.io.StringWriter text = new java.io.StringWriter(512);
@@ -96,12 +75,6 @@ public record AuditEntry(UUID eventId, String kind, Instant at, String source, S
     private static void optional(tools.jackson.core.JsonGenerator out, String key, String value) {
         if (value != null && !value.isEmpty()) {
             out.writeStringProperty(key, value);
-        }
-    }
-
-    private static void put(Map<String, Object> fields, String key, String value) {
-        if (value != null && !value.isEmpty()) {
-            fields.put(key, value);
         }
     }
 }

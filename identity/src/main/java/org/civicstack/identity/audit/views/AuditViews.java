@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import org.civicstack.identity.audit.log.AuditAppender;
 import org.civicstack.identity.audit.log.AuditSearch.StoredEntry;
+import org.civicstack.identity.revocation.Revocations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,12 +36,15 @@ public final class AuditViews {
     static final Duration SKEW = Duration.ofMinutes(1);
 
     private final JdbcTemplate jdbc;
+    private final Revocations revocations;
     private final JsonMapper json;
     private final Duration longestAccessToken;
     private final Clock clock;
 
-    public AuditViews(JdbcTemplate jdbc, JsonMapper json, Duration longestAccessToken, Clock clock) {
+    public AuditViews(JdbcTemplate jdbc, Revocations revocations, JsonMapper json, Duration longestAccessToken,
+            Clock clock) {
         this.jdbc = jdbc;
+        this.revocations = revocations;
         this.json = json;
         this.longestAccessToken = longestAccessToken;
         this.clock = clock;
@@ -122,18 +126,11 @@ public final class AuditViews {
                 truncated ? timeline.subList(0, MAX_TIMELINE) : timeline, truncated));
     }
 
-    /** The earliest revocation that refuses the token (the same rules as the deny-lists), expired rows included. */
+    /** The earliest revocation that refuses the token (the deny-lists' rules), expired rows included. */
     private Optional<RevokedBy> revokedBy(Issued token) {
-        Timestamp issuedAt = Timestamp.from(token.issuedAt());
-        return jdbc.query("""
-                SELECT kind, value, revoked_at, actor, reason FROM revocation WHERE
-                       (kind = 'token' AND value = ?) OR (kind = 'session' AND value = ?)
-                    OR (kind = 'citizen' AND value = ? AND revoked_at >= ?)
-                    OR (kind = 'client' AND value = ? AND revoked_at >= ?)
-                ORDER BY revoked_at LIMIT 1""", rs -> rs.next() ? Optional.of(new RevokedBy(rs.getString(1),
-                rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5)))
-                : Optional.<RevokedBy>empty(), token.jti(), text(token.sid()), text(token.citizenId()), issuedAt,
-                text(token.clientId()), issuedAt);
+        return revocations.firstRefusing(token.jti(), token.sid(), token.citizenId(), token.clientId(),
+                token.issuedAt()).map(r -> new RevokedBy(r.kind().wireName(), r.value(), r.revokedAt(), r.actor(),
+                r.reason()));
     }
 
     // ------------------------------------------------------------------ what is active
@@ -183,7 +180,8 @@ public final class AuditViews {
                     + " AND kind <> 'token_used' AND kind = 'token_issued' AND seq >= ? ORDER BY seq DESC LIMIT ?",
                     (row, n) -> issued(row.getLong(1), row.getString(2)), value, firstRecent, MAX_ACTIVE * 4);
             for (Issued token : issued) {
-                if (token == null || !token.expiresAt().isAfter(now) || revokedBy(token).isPresent()) {
+                if (token == null || !token.expiresAt().isAfter(now) || revocations.refuses(token.jti(),
+                        token.sid(), token.citizenId(), token.clientId(), token.issuedAt())) {
                     continue;
                 }
                 if (tokens.size() == MAX_ACTIVE) {
@@ -268,10 +266,6 @@ public final class AuditViews {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asString();
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
     }
 
     private static String firstOf(String first, String second) {
