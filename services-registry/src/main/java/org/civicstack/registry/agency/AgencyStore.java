@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import io.r2dbc.spi.Readable;
 import org.civicstack.platform.error.ApiProblem;
-import org.civicstack.registry.common.Sql;
+import org.civicstack.platform.api.Sql;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

@@ -1,6 +1,6 @@
 package org.civicstack.registry.audit;
 
-import org.civicstack.registry.common.Sql;
+import org.civicstack.platform.api.Sql;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;

@@ -13,7 +13,7 @@ import org.civicstack.registry.agency.AgencyStore;
 import org.civicstack.registry.audit.AuditLog;
 import org.civicstack.registry.bulk.NdjsonUploadSpool.NumberedLine;
 import org.civicstack.registry.common.Caller;
-import org.civicstack.registry.common.Ids;
+import org.civicstack.platform.api.Ids;
 import org.civicstack.registry.service.app.ServiceSteps;
 import org.civicstack.registry.service.app.ServiceValidation;
 import org.civicstack.registry.service.domain.LifecycleEvent;

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.web.Languages;
-import org.civicstack.registry.common.Page;
-import org.civicstack.registry.common.Sql;
+import org.civicstack.platform.api.Page;
+import org.civicstack.platform.api.Sql;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.GetMapping;

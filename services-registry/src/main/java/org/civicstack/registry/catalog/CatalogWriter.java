@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.civicstack.registry.common.Sql;
+import org.civicstack.platform.api.Sql;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;

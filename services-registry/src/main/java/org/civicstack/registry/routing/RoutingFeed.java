@@ -2,7 +2,7 @@ package org.civicstack.registry.routing;
 
 import java.util.Map;
 
-import org.civicstack.registry.common.Sql;
+import org.civicstack.platform.api.Sql;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.civicstack.registry.service.domain.ServiceStatus;
 import org.springframework.r2dbc.core.DatabaseClient;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.civicstack.platform.error.FieldViolation;
 import org.civicstack.registry.agency.AgencyStore;
 import org.civicstack.registry.common.Caller;
-import org.civicstack.registry.common.LenientJson;
+import org.civicstack.platform.api.LenientJson;
 import org.civicstack.registry.service.domain.LifecycleEvent;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.civicstack.registry.service.domain.ServiceLifecycle;

@@ -4,7 +4,7 @@ import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.registry.audit.AuditLog;
 import org.civicstack.registry.catalog.CatalogWriter;
 import org.civicstack.registry.common.Caller;
-import org.civicstack.registry.common.Ids;
+import org.civicstack.platform.api.Ids;
 import org.civicstack.registry.routing.RoutingFeed;
 import org.civicstack.registry.service.domain.LifecycleEvent;
 import org.civicstack.registry.service.domain.RevisionState;

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.validation.Validator;
+import org.civicstack.platform.net.UpstreamUrlCheck;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.FieldViolation;
 import org.civicstack.platform.net.UnsafeUpstreamException;
 import org.civicstack.platform.net.UpstreamUrl;
-import org.civicstack.registry.common.LenientJson;
-import org.civicstack.registry.common.Violations;
+import org.civicstack.platform.api.LenientJson;
+import org.civicstack.platform.api.Violations;
 import org.civicstack.registry.service.domain.ServiceCode;
 import org.civicstack.registry.service.domain.ServiceDefinition;
 import org.springframework.stereotype.Component;

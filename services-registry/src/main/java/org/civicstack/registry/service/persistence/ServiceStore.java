@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 
 import io.r2dbc.spi.Readable;
-import org.civicstack.registry.common.Sql;
+import org.civicstack.platform.api.Sql;
 import org.civicstack.registry.service.domain.RevisionState;
 import org.civicstack.registry.service.domain.ServiceStatus;
 import org.springframework.r2dbc.core.DatabaseClient;

@@ -1,4 +1,4 @@
-package org.civicstack.registry.common;
+package org.civicstack.platform.api;
 
 import io.r2dbc.postgresql.codec.Json;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;

@@ -1,6 +1,5 @@
-package org.civicstack.registry.service.app;
+package org.civicstack.platform.net;
 
-import org.civicstack.platform.net.UpstreamUrl;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,13 +1,7 @@
-package org.civicstack.registry.service.app;
+package org.civicstack.platform.net;
 
 import java.util.Map;
 
-import org.civicstack.platform.net.HostResolver;
-import org.civicstack.platform.net.LoopbackUpstreams;
-import org.civicstack.platform.net.UpstreamAddressGuard;
-import org.civicstack.platform.net.UpstreamNetworkHealthIndicator;
-import org.civicstack.platform.net.UpstreamNetworkProperties;
-import org.civicstack.platform.net.UpstreamUrlPolicy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +28,7 @@ public class UpstreamSafetyConfiguration {
     UpstreamUrlPolicy upstreamUrlPolicy(UpstreamNetworkProperties properties, HostResolver resolver,
             Environment environment) {
         Map<String, Integer> ownPorts = LoopbackUpstreams.ownPorts(environment);
-        LoopbackUpstreams.announce(environment.getProperty("spring.application.name", "services-registry"), properties,
+        LoopbackUpstreams.announce(environment.getProperty("spring.application.name", "service"), properties,
                 ownPorts);
         return new UpstreamUrlPolicy(new UpstreamAddressGuard(properties), resolver);
     }

@@ -1,4 +1,4 @@
-package org.civicstack.registry.common;
+package org.civicstack.platform.api;
 
 import java.security.SecureRandom;
 

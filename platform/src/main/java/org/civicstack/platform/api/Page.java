@@ -1,4 +1,4 @@
-package org.civicstack.registry.common;
+package org.civicstack.platform.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

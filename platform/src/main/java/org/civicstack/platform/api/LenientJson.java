@@ -1,4 +1,4 @@
-package org.civicstack.registry.common;
+package org.civicstack.platform.api;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,7 +9,6 @@ import java.util.Map;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.FieldViolation;
 import org.civicstack.platform.error.ProblemCodes;
-import org.springframework.stereotype.Component;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamContext;
@@ -32,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A field that had a shape error must not be reported again by the rules that run on the value read (its
  * {@code not_null} after being left empty): {@link Read#merge} drops those.
  */
-@Component
+
 public class LenientJson {
 
     /** The value read (may be {@code null} when the document was not an object), and the shape errors found. */

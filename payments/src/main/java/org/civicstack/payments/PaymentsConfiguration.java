@@ -1,0 +1,45 @@
+package org.civicstack.payments;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.civicstack.payments.channel.PaymentChannel;
+import org.civicstack.payments.channel.PaymentChannels;
+import org.civicstack.payments.citizen.CitizenDirectory;
+import org.civicstack.payments.citizen.IdentityCitizenDirectory;
+import org.civicstack.payments.merchant.SecretBox;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The payments service's own beans: the clock, the secret box, the channel registry and the citizen directory. */
+@Configuration(proxyBeanMethods = false)
+public class PaymentsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    SecretBox secretBox(PaymentsProperties properties) {
+        return new SecretBox(properties.secrets().keys(), properties.secrets().currentKeyId());
+    }
+
+    @Bean
+    PaymentChannels paymentChannels(List<PaymentChannel> adapters) {
+        return new PaymentChannels(adapters);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CitizenDirectory citizenDirectory(WebClient.Builder builder, PaymentsProperties properties) {
+        if (properties.identity() == null || properties.identity().tokenUri() == null) {
+            throw new IllegalStateException("civicstack.payments.identity.* (token-uri, base-url, client-id, "
+                    + "client-secret) must be set: payments resolves agencies' citizen subjects through identity");
+        }
+        return new IdentityCitizenDirectory(builder, properties.identity(), properties.channels().timeout());
+    }
+}
