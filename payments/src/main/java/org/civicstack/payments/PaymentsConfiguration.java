@@ -23,8 +23,20 @@ public class PaymentsConfiguration {
         return Clock.systemUTC();
     }
 
+    /** The base of every outbound HTTP client of this service (channels, identity, webhooks). */
+    @Bean
+    @ConditionalOnMissingBean
+    WebClient.Builder webClientBuilder() {
+        return WebClient.builder();
+    }
+
     @Bean
     SecretBox secretBox(PaymentsProperties properties) {
+        if ("development".equals(properties.secrets().currentKeyId())) {
+            org.slf4j.LoggerFactory.getLogger(PaymentsConfiguration.class).warn("Merchant secrets are sealed with the "
+                    + "publicly known development key: fine for a local all-in-one run, never anywhere else "
+                    + "(set civicstack.payments.secrets.*)");
+        }
         return new SecretBox(properties.secrets().keys(), properties.secrets().currentKeyId());
     }
 
