@@ -32,6 +32,8 @@ public final class PaymentTransitions {
         allow(PENDING, CHANNEL_FAILED, FAILED);
         allow(PENDING, CHANNEL_CLOSED, CLOSED);
         allow(PENDING, CLAIM_CLOSE, CLOSING);
+        // the citizen opens the same channel again after an unknown prepay outcome: prepay is idempotent per order
+        allow(PENDING, START, STARTING);
 
         allow(CLOSING, CLOSED_FOR_EXPIRY, EXPIRED);
         allow(CLOSING, CLOSED_FOR_CANCEL, CLOSED);
