@@ -102,7 +102,7 @@ public final class AlipayChannel implements PaymentChannel {
     private final Clock clock;
     private final Duration timeout;
     private final WebClient http;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = GatewayAnswer.jsonMapper();
     private final AlipayNotifications notifications;
 
     /**

@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 record GatewayAnswer(JsonNode node, boolean signed) {
 
     static final String SUCCESS = "10000";
+
+    /** Bare JSON decimals are read as BigDecimal, so no amount ever passes through a double. */
+    static JsonMapper jsonMapper() {
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
+    }
 
     String code() {
         return text("code");
@@ -48,7 +56,15 @@ record GatewayAnswer(JsonNode node, boolean signed) {
         if (value == null || value.isNull()) {
             return null;
         }
-        String text = value.isString() ? value.stringValue() : value.toString();
+        String text;
+        if (value.isString()) {
+            text = value.stringValue();
+        } else if (value.isNumber()) {
+            // Alipay quotes its amounts; should one come bare, it is read as a decimal, never through a double
+            text = value.decimalValue().toPlainString();
+        } else {
+            text = value.toString();
+        }
         return text.isEmpty() ? null : text;
     }
 
