@@ -20,7 +20,7 @@ class GatewayAnswerTest {
     @Test
     void signatureIsOverTheNodesExactCharactersWhereverTheSignStands() {
         String node = "{ \"code\" : \"10000\",\n \"msg\":\"Success\", \"nested\": {\"sign\": \"not this one\"},"
-                + " \"total_amount\": 12345678901234.57 }";
+                + " \"total_amount\": 90071992547409.93 }";
         String body = "{\"sign\":\"" + sign(node, ALIPAY.getPrivate()) + "\", \"other\": [1, {\"a\": 2}], \"" + ROOT
                 + "\" :  " + node + " }";
 
@@ -28,8 +28,8 @@ class GatewayAnswerTest {
 
         assertThat(answer.signed()).isTrue();
         assertThat(answer.succeeded()).isTrue();
-        // a bare number, which through a double would come out as 1.234567890123457E13
-        assertThat(Yuan.parse(answer.text("total_amount"))).isEqualTo(1_234_567_890_123_457L);
+        // a bare number, which a double cannot hold to the fen (2^53 + 1 fen)
+        assertThat(Yuan.parse(answer.text("total_amount"))).isEqualTo(9_007_199_254_740_993L);
     }
 
     @Test
