@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -497,7 +498,7 @@ public final class AlipayChannel implements PaymentChannel {
         }
     }
 
-    private static java.time.Instant time(GatewayAnswer answer, String field) {
+    private static Instant time(GatewayAnswer answer, String field) {
         try {
             return AlipayTimes.parse(required(answer, field));
         } catch (IllegalArgumentException e) {
@@ -505,7 +506,7 @@ public final class AlipayChannel implements PaymentChannel {
         }
     }
 
-    private static java.time.Instant timeOrNull(GatewayAnswer answer, String field) {
+    private static Instant timeOrNull(GatewayAnswer answer, String field) {
         return answer.text(field) == null ? null : time(answer, field);
     }
 

@@ -67,6 +67,7 @@ final class AlipayNotifications {
         String notificationId = required(params, "notify_id");
         String paymentId = required(params, "out_trade_no");
         if (REFUND_FIELDS.stream().anyMatch(field -> present(params, field))) {
+            amount(params, "refund_fee"); // not this refund's amount (see above), but it must still be exact
             ChannelRefund refund = new ChannelRefund(required(params, "out_biz_no"), paymentId,
                     ChannelRefund.State.SUCCEEDED, null, null, AlipayChannel.CURRENCY, time(params, "gmt_refund", true));
             return new RefundNotification(notificationId, refund);

@@ -597,6 +597,27 @@ class AlipayChannelTest {
         }
 
         @Test
+        void partialRefundOfAStillPaidTradeIsARefund() {
+            Map<String, String> params = refundNotification();
+            params.put("trade_status", "TRADE_SUCCESS");
+            params.put("refund_fee", "5.00");
+
+            ChannelNotification notification = channel.verifyNotification(account(),
+                    signedNotification(params, ALIPAY.getPrivate())).block();
+
+            assertThat(notification).isInstanceOfSatisfying(RefundNotification.class,
+                    refund -> assertThat(refund.refund().refundId()).isEqualTo("rfd_9Kp1"));
+        }
+
+        @Test
+        void refundNotificationWithoutOurRefundIdIsRejected() {
+            Map<String, String> params = refundNotification();
+            params.remove("out_biz_no");
+
+            assertRejected(signedNotification(params, ALIPAY.getPrivate()), "out_biz_no");
+        }
+
+        @Test
         void signatureByAnotherKeyIsRejected() {
             assertRejected(signedNotification(paymentNotification(), STRANGER.getPrivate()), "signature");
         }
