@@ -29,6 +29,7 @@ final class WechatPayTradeBill {
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final java.util.regex.Pattern YUAN = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
     private static final String SUMMARY_HEADER = "总交易单数";
     private static final String TIME_COLUMN = "交易时间";
     private static final String TRANSACTION_ID = "微信订单号";
@@ -133,6 +134,9 @@ final class WechatPayTradeBill {
 
     /** Yuan text ({@code 12.34}, {@code 0.0}, {@code -0.01}) to fen, exactly. */
     static long fen(String yuan) {
+        if (!YUAN.matcher(yuan).matches()) {
+            throw new NumberFormatException("not a plain decimal: " + yuan);
+        }
         BigDecimal value = new BigDecimal(yuan);
         BigDecimal fen = value.movePointRight(2);
         if (fen.stripTrailingZeros().scale() > 0) {
