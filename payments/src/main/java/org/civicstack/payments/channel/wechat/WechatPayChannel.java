@@ -80,7 +80,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <li>Every successful answer is verified (platform key by serial, signature, and a timestamp within five minutes
  *     of our clock) before anything in it is used; an answer that fails is {@link ChannelException.InvalidResponse}.
  *     Error answers are verified when signed; WeChat's gateway sends some errors (such as {@code SIGN_ERROR})
- *     unsigned, and those are mapped by their status and code as WeChat's own SDK does.</li>
+ *     unsigned, and those are mapped by their status and code as WeChat's own SDK does. An unsigned answer can
+ *     only make a call fail: the error codes that mean an outcome ({@code ORDER_NOT_EXIST} → not found,
+ *     {@code ORDER_CLOSED} → closed, {@code NO_STATEMENT_EXIST} → empty statement) count only when signed.</li>
  * <li>Notifications get the same verification, timestamp window included (WeChat's SDK omits the window; without
  *     it a captured notification could be replayed forever), then AES-GCM authentication of the resource.</li>
  * <li>{@code 429}/{@code FREQUENCY_LIMITED} is {@link ChannelException.Unavailable} (WeChat refused it before
@@ -107,6 +109,7 @@ public final class WechatPayChannel implements PaymentChannel {
     private static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
     private static final byte[] NO_BODY = new byte[0];
     private static final String AEAD = "AEAD_AES_256_GCM";
+    private static final String SIGNATURE_TYPE = "Wechatpay-Signature-Type";
 
     private final URI baseUrl;
     private final Clock clock;
@@ -264,7 +267,7 @@ public final class WechatPayChannel implements PaymentChannel {
     }
 
     private ChannelPayment queriedPayment(Answer answer, String paymentId) {
-        if (answer.status() == 404 && "ORDER_NOT_EXIST".equals(errorCode(answer))) {
+        if (answer.isSignedError(404, "ORDER_NOT_EXIST", json)) {
             return new ChannelPayment(paymentId, ChannelPayment.State.NOT_FOUND, null, null, null, null, null, null);
         }
         ChannelPayment payment = payment(success(answer, "query"));
@@ -288,7 +291,7 @@ public final class WechatPayChannel implements PaymentChannel {
 
     /** 204 is closed; {@code ORDER_CLOSED} means it already was, which the SPI counts as success. */
     private void closed(Answer answer) {
-        if (answer.status() / 100 != 2 && !"ORDER_CLOSED".equals(errorCode(answer))) {
+        if (answer.status() / 100 != 2 && !answer.isSignedError(400, "ORDER_CLOSED", json)) {
             throw failure(answer, "close");
         }
     }
@@ -328,7 +331,7 @@ public final class WechatPayChannel implements PaymentChannel {
     }
 
     private ChannelRefund queriedRefund(Answer answer, String paymentId, String refundId) {
-        if (answer.status() == 404 && "RESOURCE_NOT_EXISTS".equals(errorCode(answer))) {
+        if (answer.isSignedError(404, "RESOURCE_NOT_EXISTS", json)) {
             return new ChannelRefund(refundId, paymentId, ChannelRefund.State.NOT_FOUND, null, null, null, null);
         }
         return refundOf(success(answer, "refund query"), "status", paymentId, refundId, this::invalid);
@@ -339,15 +342,15 @@ public final class WechatPayChannel implements PaymentChannel {
     @Override
     public Mono<ChannelNotification> verifyNotification(ChannelAccount channelAccount, NotificationRequest request) {
         return Mono.fromCallable(() -> notification(channelAccount, request))
-                .onErrorMap(error -> !(error instanceof ChannelException),
-                        error -> rejected("the notification could not be read: " + error));
+                .onErrorMap(error -> !(error instanceof ChannelException.NotificationRejected),
+                        error -> rejected("the notification could not be read: " + error.getMessage()));
     }
 
     private ChannelNotification notification(ChannelAccount channelAccount, NotificationRequest request) {
         WechatPayAccount account = WechatPayAccount.parse(channelAccount.merchantId(), channelAccount.properties(),
                 json).account().orElseThrow(() -> rejected("the account's properties do not validate"));
         byte[] body = request.body();
-        signatureProblem(account, request.header("Wechatpay-Timestamp"), request.header("Wechatpay-Nonce"),
+        signatureProblem(account, request.header(SIGNATURE_TYPE), request.header("Wechatpay-Timestamp"), request.header("Wechatpay-Nonce"),
                 request.header("Wechatpay-Signature"), request.header("Wechatpay-Serial"), body)
                 .ifPresent(problem -> {
                     throw rejected(problem);
@@ -433,7 +436,7 @@ public final class WechatPayChannel implements PaymentChannel {
 
     /** {@code NO_STATEMENT_EXIST} is WeChat's answer for a day without a successful trade: an empty statement. */
     private Mono<List<StatementLine>> bill(WechatPayAccount account, Answer answer) {
-        if (answer.status() == 400 && "NO_STATEMENT_EXIST".equals(errorCode(answer))) {
+        if (answer.isSignedError(400, "NO_STATEMENT_EXIST", json)) {
             return Mono.just(List.of());
         }
         JsonNode bill = success(answer, "trade bill");
@@ -574,10 +577,6 @@ public final class WechatPayChannel implements PaymentChannel {
         return parse(answer.body()).orElseThrow(() -> invalid(operation + " answered something that is not JSON"));
     }
 
-    private String errorCode(Answer answer) {
-        return parse(answer.body()).flatMap(error -> text(error, "code")).orElse(null);
-    }
-
     private ChannelException failure(Answer answer, String operation) {
         Optional<JsonNode> error = parse(answer.body());
         String code = error.flatMap(node -> text(node, "code")).orElse(null);
@@ -608,7 +607,20 @@ public final class WechatPayChannel implements PaymentChannel {
     // ---------------------------------------------------------------- signing, sending, verifying
 
     /** An answer as it arrived; nothing of it is used before {@link #verified} passes it. */
-    private record Answer(int status, HttpHeaders headers, byte[] body) {
+    private record Answer(int status, HttpHeaders headers, byte[] body, boolean signed) {
+
+        /** WeChat's error code, believed only from a signed answer (an unsigned one may only make a call fail). */
+        boolean isSignedError(int expectedStatus, String code, JsonMapper json) {
+            if (!signed || status != expectedStatus) {
+                return false;
+            }
+            try {
+                JsonNode error = json.readTree(body);
+                return error != null && code.equals(error.path("code").asString(""));
+            } catch (JacksonException e) {
+                return false;
+            }
+        }
     }
 
     private Mono<Answer> call(WechatPayAccount account, HttpMethod method, URI uri, byte[] body) {
@@ -633,11 +645,12 @@ public final class WechatPayChannel implements PaymentChannel {
                 : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         return withBody.exchangeToMono(response -> response.bodyToMono(byte[].class)
                 .defaultIfEmpty(NO_BODY)
-                .map(bytes -> new Answer(response.statusCode().value(), response.headers().asHttpHeaders(), bytes)));
+                .map(bytes -> new Answer(response.statusCode().value(), response.headers().asHttpHeaders(), bytes,
+                        false)));
     }
 
     /** {@code WECHATPAY2-SHA256-RSA2048 mchid=…} over {@code METHOD\nURL\ntimestamp\nnonce\nbody\n}. */
-    String authorization(WechatPayAccount account, HttpMethod method, URI uri, byte[] body) {
+    private String authorization(WechatPayAccount account, HttpMethod method, URI uri, byte[] body) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         String nonce = WechatPayCrypto.nonce();
         String canonicalUrl = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
@@ -674,16 +687,20 @@ public final class WechatPayChannel implements PaymentChannel {
         if (unsigned && answer.status() / 100 != 2) {
             return answer;
         }
-        signatureProblem(account, timestamp, nonce, signature, serial, answer.body())
+        signatureProblem(account, headers.getFirst(SIGNATURE_TYPE), timestamp, nonce, signature, serial,
+                answer.body())
                 .ifPresent(problem -> {
                     throw invalid("answer " + answer.status() + " refused: " + problem);
                 });
-        return answer;
+        return new Answer(answer.status(), headers, answer.body(), true);
     }
 
     /** Why a signed message (answer or notification) must not be believed, or empty when it verifies. */
-    private Optional<String> signatureProblem(WechatPayAccount account, String timestamp, String nonce,
-            String signature, String serial, byte[] body) {
+    private Optional<String> signatureProblem(WechatPayAccount account, String signatureType, String timestamp,
+            String nonce, String signature, String serial, byte[] body) {
+        if (signatureType != null && !SCHEMA.equals(signatureType)) {
+            return Optional.of("Wechatpay-Signature-Type " + signatureType + " is not " + SCHEMA);
+        }
         if (timestamp == null || nonce == null || signature == null || serial == null) {
             return Optional.of("a Wechatpay-Timestamp, -Nonce, -Signature or -Serial header is missing");
         }

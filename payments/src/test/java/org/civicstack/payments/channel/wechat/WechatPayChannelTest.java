@@ -3,7 +3,6 @@ package org.civicstack.payments.channel.wechat;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -249,6 +248,18 @@ class WechatPayChannelTest {
 
             assertThat(payment.state()).isEqualTo(ChannelPayment.State.NOT_FOUND);
             assertThat(payment.paymentId()).isEqualTo("pay_9");
+        }
+
+        @Test
+        void anUnsignedOrderNotExistIsNotBelievedAsNotFound() {
+            stub(get(urlEqualTo("/v3/pay/transactions/out-trade-no/pay_9?mchid=" + WechatPayTestKit.MCHID))
+                    .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                            .withBody("{\"code\":\"ORDER_NOT_EXIST\",\"message\":\"订单不存在\"}")
+                            .withTransformerParameter("unsigned", true)));
+
+            assertThatThrownBy(() -> channel.query(WechatPayTestKit.account(), "pay_9").block())
+                    .isInstanceOfSatisfying(ChannelException.Rejected.class,
+                            rejected -> assertThat(rejected.code()).isEqualTo("ORDER_NOT_EXIST"));
         }
 
         @Test
@@ -659,6 +670,5 @@ class WechatPayChannelTest {
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
-        assertThat(equalTo("x").match("x").isExactMatch()).isTrue();
     }
 }

@@ -122,6 +122,25 @@ class WechatPayNotificationTest {
         }
 
         @Test
+        void anotherSignatureTypeIsRejected() {
+            NotificationRequest good = signed(body);
+            Map<String, String> headers = new HashMap<>(good.headers());
+            headers.put("Wechatpay-Signature-Type", "WECHATPAY2-SM2-WITH-SM3");
+
+            assertRejected(new NotificationRequest(headers, good.body(), good.contentType()), "Signature-Type");
+        }
+
+        @Test
+        void theDocumentedSignatureTypeIsAccepted() {
+            NotificationRequest good = signed(body);
+            Map<String, String> headers = new HashMap<>(good.headers());
+            headers.put("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
+
+            assertThat(verify(new NotificationRequest(headers, good.body(), good.contentType())))
+                    .isInstanceOf(ChannelNotification.PaymentNotification.class);
+        }
+
+        @Test
         void anUnknownSerialIsRejected() {
             assertRejected(signed(body, WechatPayTestKit.PLATFORM.getPrivate(), "PUB_KEY_ID_RETIRED",
                     WechatPayTestKit.NOW), "unknown platform key serial PUB_KEY_ID_RETIRED");

@@ -1,7 +1,7 @@
 package org.civicstack.payments.channel.wechat;
 
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.util.Arrays;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.extension.Parameters;
@@ -42,9 +42,7 @@ final class WechatSigningTransformer implements ResponseTransformerV2 {
         }
         byte[] sent = body;
         if (Boolean.TRUE.equals(options.get("tamper"))) {
-            sent = Arrays.copyOf(body, body.length);
-            String text = new String(sent, java.nio.charset.StandardCharsets.UTF_8).replace("1250", "1");
-            sent = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            sent = new String(body, StandardCharsets.UTF_8).replace("1250", "1").getBytes(StandardCharsets.UTF_8);
         }
         return Response.Builder.like(response).but().headers(headers).body(sent).build();
     }
