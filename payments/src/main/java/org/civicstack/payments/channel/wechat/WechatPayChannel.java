@@ -729,7 +729,8 @@ public final class WechatPayChannel implements PaymentChannel {
 
     private WechatPayAccount account(ChannelAccount account) {
         if (account.kind() != KIND) {
-            throw new IllegalArgumentException(account + " is not a WeChat Pay account");
+            throw new ChannelException.Rejected(KIND, "wrong_channel_account",
+                    account + " is not a WeChat Pay account; no request was sent");
         }
         return WechatPayAccount.parse(account.merchantId(), account.properties(), json).account()
                 .orElseThrow(() -> new ChannelException.Rejected(KIND, "invalid_account",
