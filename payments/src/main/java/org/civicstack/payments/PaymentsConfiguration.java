@@ -5,10 +5,13 @@ import java.util.List;
 
 import org.civicstack.payments.channel.PaymentChannel;
 import org.civicstack.payments.channel.PaymentChannels;
+import org.civicstack.payments.channel.alipay.AlipayChannel;
+import org.civicstack.payments.channel.wechat.WechatPayChannel;
 import org.civicstack.payments.citizen.CitizenDirectory;
 import org.civicstack.payments.citizen.IdentityCitizenDirectory;
 import org.civicstack.payments.merchant.SecretBox;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,6 +41,20 @@ public class PaymentsConfiguration {
                     + "(set civicstack.payments.secrets.*)");
         }
         return new SecretBox(properties.secrets().keys(), properties.secrets().currentKeyId());
+    }
+
+    /** WeChat Pay API v3, offered when its base URL is set (the default: WeChat's production API). */
+    @Bean
+    @ConditionalOnProperty("civicstack.payments.channels.wechat-pay-base-url")
+    WechatPayChannel wechatPayChannel(PaymentsProperties properties, Clock clock) {
+        return new WechatPayChannel(properties.channels().wechatPayBaseUrl(), clock, properties.channels().timeout());
+    }
+
+    /** Alipay's open platform gateway, offered when its URL is set (the default: Alipay's production gateway). */
+    @Bean
+    @ConditionalOnProperty("civicstack.payments.channels.alipay-gateway-url")
+    AlipayChannel alipayChannel(PaymentsProperties properties, Clock clock) {
+        return new AlipayChannel(properties.channels().alipayGatewayUrl(), clock, properties.channels().timeout());
     }
 
     @Bean
