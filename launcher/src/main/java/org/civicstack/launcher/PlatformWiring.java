@@ -15,21 +15,30 @@ final class PlatformWiring {
     static final String GATEWAY_CLIENT_ID = "civicstack-gateway";
     /** The launcher's own entry in {@code civicstack.identity.bootstrap-clients}. */
     static final String GATEWAY_CLIENT_ENTRY = "launcher-gateway";
+    static final String PAYMENTS_CLIENT_ID = "civicstack-payments";
+    /** The launcher's entry for payments' own client (it resolves agencies' citizen subjects through identity). */
+    static final String PAYMENTS_CLIENT_ENTRY = "launcher-payments";
     /** Names the SMS provider for identity; when set, the all-in-one run does not switch to the console adapter. */
     static final String SMS_PROVIDER_VARIABLE = "CIVICSTACK_IDENTITY_SMS_PROVIDER";
 
     private final LauncherSettings settings;
     private final String gatewaySecret;
+    private final String paymentsSecret;
 
-    private PlatformWiring(LauncherSettings settings, String gatewaySecret) {
+    private PlatformWiring(LauncherSettings settings, String gatewaySecret, String paymentsSecret) {
         this.settings = settings;
         this.gatewaySecret = gatewaySecret;
+        this.paymentsSecret = paymentsSecret;
     }
 
     static PlatformWiring of(LauncherSettings settings) {
+        return new PlatformWiring(settings, randomSecret(), randomSecret());
+    }
+
+    private static String randomSecret() {
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
-        return new PlatformWiring(settings, HexFormat.of().formatHex(secret));
+        return HexFormat.of().formatHex(secret);
     }
 
     private String url(ServiceSpec spec) {
@@ -60,6 +69,11 @@ final class PlatformWiring {
                 // routing: the registry's routing feed; token exchange: upstream assertions for citizen services
                 args.add(entry + ".scopes=registry:routing,identity:token-exchange");
                 args.add(entry + ".client-type=platform");
+                String payments = "--civicstack.identity.bootstrap-clients[" + PAYMENTS_CLIENT_ENTRY + "]";
+                args.add(payments + ".client-id=" + PAYMENTS_CLIENT_ID);
+                args.add(payments + ".secret=" + paymentsSecret);
+                args.add(payments + ".scopes=identity:resolve");
+                args.add(payments + ".client-type=platform");
                 // login codes go to the console instead of an SMS provider: the all-in-one run is the one place
                 // identity accepts the local adapter, and this flag (set nowhere else) is how it knows. Unless the
                 // environment names a provider (an all-in-one run with a real SMS account, or a test's stand-in)
@@ -75,6 +89,15 @@ final class PlatformWiring {
                 args.add("--civicstack.gateway.routing.token-uri=" + identity + "/oauth2/token");
                 args.add("--civicstack.gateway.routing.client-id=" + GATEWAY_CLIENT_ID);
                 args.add("--civicstack.gateway.routing.client-secret=" + gatewaySecret);
+            }
+            case "payments" -> {
+                args.add("--civicstack.payments.public-base-url=" + issuer);
+                args.add("--civicstack.payments.identity.token-uri=" + identity + "/oauth2/token");
+                args.add("--civicstack.payments.identity.base-url=" + identity);
+                args.add("--civicstack.payments.identity.client-id=" + PAYMENTS_CLIENT_ID);
+                args.add("--civicstack.payments.identity.client-secret=" + paymentsSecret);
+                // the all-in-one run takes money through the sandbox provider, started beside payments
+                args.add("--civicstack.payments.sandbox.embedded=true");
             }
             default -> {
             }
