@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,18 +113,18 @@ public final class SandboxProvider implements AutoCloseable {
                         .post("/v1/behaviour", (request, response) -> plain(request, response, this::changeBehaviour))
                         .post("/v1/orders", (request, response) ->
                                 merchantCall(request, response, Operation.CREATE_ORDER, this::createOrder))
-                        .get("/v1/orders/{out_trade_no}", (request, response) ->
+                        .get("/v1/orders/{outTradeNo}", (request, response) ->
                                 merchantCall(request, response, Operation.QUERY_ORDER, this::queryOrder))
-                        .post("/v1/orders/{out_trade_no}/close", (request, response) ->
+                        .post("/v1/orders/{outTradeNo}/close", (request, response) ->
                                 merchantCall(request, response, Operation.CLOSE_ORDER, this::closeOrder))
                         .post("/v1/refunds", (request, response) ->
                                 merchantCall(request, response, Operation.CREATE_REFUND, this::createRefund))
-                        .get("/v1/refunds/{out_refund_no}", (request, response) ->
+                        .get("/v1/refunds/{outRefundNo}", (request, response) ->
                                 merchantCall(request, response, Operation.QUERY_REFUND, this::queryRefund))
                         .get("/v1/statements/{day}", (request, response) ->
                                 merchantCall(request, response, Operation.STATEMENT, this::statement))
-                        .get("/v1/checkout/{order_id}", (request, response) -> plain(request, response, this::checkout))
-                        .post("/v1/checkout/{order_id}/pay", (request, response) -> plain(request, response, this::pay)))
+                        .get("/v1/checkout/{orderId}", (request, response) -> plain(request, response, this::checkout))
+                        .post("/v1/checkout/{orderId}/pay", (request, response) -> plain(request, response, this::pay)))
                 .bindNow(Duration.ofSeconds(10));
         String host = "0.0.0.0".equals(settings.host()) || "::".equals(settings.host()) ? "127.0.0.1" : settings.host();
         baseUri = URI.create("http://" + host + ":" + server.port());
@@ -354,8 +353,12 @@ public final class SandboxProvider implements AutoCloseable {
         out.put("drop", current.drop());
         out.put("refund_delay_ms", current.refundDelay().toMillis());
         Map<String, Object> faultsOut = new LinkedHashMap<>();
-        new EnumMap<>(current.faults()).forEach((operation, fault) ->
-                faultsOut.put(operation.wire(), Map.of("kind", fault.kind().wire(), "count", fault.count())));
+        for (Operation operation : Operation.values()) {
+            Fault fault = current.faults().get(operation);
+            if (fault != null) {
+                faultsOut.put(operation.wire(), Map.of("kind", fault.kind().wire(), "count", fault.count()));
+            }
+        }
         out.put("faults", faultsOut);
         return out;
     }
@@ -374,11 +377,11 @@ public final class SandboxProvider implements AutoCloseable {
     }
 
     private Reply queryOrder(Merchant merchant, HttpServerRequest request, byte[] body) {
-        return ok(ledger.order(merchant, request.param("out_trade_no")).json());
+        return ok(ledger.order(merchant, request.param("outTradeNo")).json());
     }
 
     private Reply closeOrder(Merchant merchant, HttpServerRequest request, byte[] body) {
-        return ok(ledger.close(merchant, request.param("out_trade_no")).json());
+        return ok(ledger.close(merchant, request.param("outTradeNo")).json());
     }
 
     private Reply createRefund(Merchant merchant, HttpServerRequest request, byte[] body) {
@@ -422,7 +425,7 @@ public final class SandboxProvider implements AutoCloseable {
     }
 
     private Reply queryRefund(Merchant merchant, HttpServerRequest request, byte[] body) {
-        return ok(ledger.refund(merchant, request.param("out_refund_no")).json());
+        return ok(ledger.refund(merchant, request.param("outRefundNo")).json());
     }
 
     /** The CSV statement; see {@code docs/sandbox-payment-provider.md} for its columns. */
@@ -456,7 +459,7 @@ public final class SandboxProvider implements AutoCloseable {
 
     /** What the citizen's checkout page shows; the order id is the capability, so no merchant data beyond it. */
     private Reply checkout(HttpServerRequest request, byte[] body) {
-        OrderView view = ledger.orderById(request.param("order_id"));
+        OrderView view = ledger.orderById(request.param("orderId"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("order_id", view.orderId());
         out.put("amount", view.amount());
@@ -474,7 +477,7 @@ public final class SandboxProvider implements AutoCloseable {
         if (!"succeed".equals(outcome) && !"fail".equals(outcome)) {
             throw ProviderError.malformed("outcome must be succeed or fail");
         }
-        PayOutcome paid = ledger.pay(request.param("order_id"), "succeed".equals(outcome));
+        PayOutcome paid = ledger.pay(request.param("orderId"), "succeed".equals(outcome));
         OrderView view = paid.order();
         Merchant merchant = ledger.merchant(view.merchantId()).orElseThrow();
         notify(merchant, view.outTradeNo(), paid.notifyUrl(),
