@@ -310,6 +310,10 @@ public final class SandboxChannel implements PaymentChannel {
         if (data == null || !data.isObject()) {
             throw rejected("the notification has no data");
         }
+        if (!account.merchantId().equals(text(data, "merchant_id"))) {
+            // one provider key signs every merchant's notifications: one sent to the wrong account is not ours
+            throw rejected("the notification is for another merchant");
+        }
         String type = text(event, "type");
         return switch (type) {
             case "payment.succeeded", "payment.failed" ->

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.civicstack.payments.channel.ChannelAccount;
 import org.civicstack.payments.channel.ChannelException;
@@ -168,6 +167,21 @@ class SandboxChannelTest {
             assertThat(refused.statusCode()).isEqualTo(409);
             assertThat(refused.body()).contains("\"order_expired\"");
             assertThat(query(order.paymentId()).state()).isEqualTo(ChannelPayment.State.CLOSED);
+        }
+
+        @Test
+        void browserCheckoutPageShowsTheOrderEscaped() {
+            PrepayRequest order = new PrepayRequest(SandboxHarness.newId("pay_"), 1250, "CNY",
+                    "<script>alert(1)</script>", sandbox.clock.instant().plusSeconds(600),
+                    sandbox.receiver.url("mca_test").toString(), "app", Map.of());
+            Prepay prepay = prepay(order);
+
+            HttpResponse<String> page = sandbox.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create(prepay.appParameters().get("checkout_url"))).header("Accept", "text/html").GET().build());
+
+            assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+            assertThat(page.body()).contains("12.50 CNY").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                    .doesNotContain("<script>alert(1)");
         }
 
         @Test
@@ -368,7 +382,7 @@ class SandboxChannelTest {
             assertThat(verify(delivered)).isNotNull();
 
             Clock later = Clock.offset(sandbox.clock, Duration.ofMinutes(6));
-            SandboxChannel laterAdapter = new SandboxChannel(sandbox.baseUri(), later, Duration.ofSeconds(2));
+            SandboxChannel laterAdapter = new SandboxChannel(sandbox.baseUri(), later, Duration.ofSeconds(10));
             assertThatThrownBy(() -> laterAdapter.verifyNotification(sandbox.account, delivered).block())
                     .isInstanceOf(ChannelException.NotificationRejected.class)
                     .hasMessageContaining("window");
@@ -389,12 +403,25 @@ class SandboxChannelTest {
         }
 
         @Test
+        void notificationAboutAnotherMerchantIsRejected() throws InterruptedException {
+            ChannelAccount other = sandbox.onboard("mca_other");
+            Prepay prepay = sandbox.channel.prepay(other, sandbox.order(300)).block();
+            sandbox.pay(prepay.channelReference(), "succeed");
+            NotificationRequest forOther = sandbox.receiver.next(WAIT);
+
+            assertThat(sandbox.channel.verifyNotification(other, forOther).block()).isNotNull();
+            assertThatThrownBy(() -> verify(forOther))
+                    .isInstanceOf(ChannelException.NotificationRejected.class)
+                    .hasMessageContaining("another merchant");
+        }
+
+        @Test
         void tamperedAnswerIsInvalid() {
             PrepayRequest order = sandbox.order(4200);
             prepay(order);
             try (TamperingProxy proxy = new TamperingProxy(sandbox.baseUri(),
                     body -> body.replace("\"status\":\"pending\"", "\"status\":\"succeeded\""), null)) {
-                SandboxChannel throughProxy = new SandboxChannel(proxy.baseUri(), sandbox.clock, Duration.ofSeconds(2));
+                SandboxChannel throughProxy = new SandboxChannel(proxy.baseUri(), sandbox.clock, Duration.ofSeconds(10));
 
                 assertThatThrownBy(() -> throughProxy.query(sandbox.account, order.paymentId()).block())
                         .isInstanceOf(ChannelException.InvalidResponse.class)
@@ -407,7 +434,7 @@ class SandboxChannelTest {
             PrepayRequest order = sandbox.order(4200);
             prepay(order);
             try (TamperingProxy proxy = new TamperingProxy(sandbox.baseUri(), body -> body, null)) {
-                SandboxChannel throughProxy = new SandboxChannel(proxy.baseUri(), sandbox.clock, Duration.ofSeconds(2));
+                SandboxChannel throughProxy = new SandboxChannel(proxy.baseUri(), sandbox.clock, Duration.ofSeconds(10));
 
                 assertThat(throughProxy.query(sandbox.account, order.paymentId()).block().state())
                         .isEqualTo(ChannelPayment.State.PENDING);
@@ -420,7 +447,7 @@ class SandboxChannelTest {
             prepay(order);
             String stale = Long.toString(sandbox.clock.instant().minus(Duration.ofMinutes(6)).getEpochSecond());
             try (TamperingProxy proxy = new TamperingProxy(sandbox.baseUri(), body -> body, stale)) {
-                SandboxChannel throughProxy = new SandboxChannel(proxy.baseUri(), sandbox.clock, Duration.ofSeconds(2));
+                SandboxChannel throughProxy = new SandboxChannel(proxy.baseUri(), sandbox.clock, Duration.ofSeconds(10));
 
                 assertThatThrownBy(() -> throughProxy.query(sandbox.account, order.paymentId()).block())
                         .isInstanceOf(ChannelException.InvalidResponse.class)
@@ -458,7 +485,7 @@ class SandboxChannelTest {
         @Test
         void requestWithAStaleTimestampIsRefused() {
             Clock behind = Clock.offset(sandbox.clock, Duration.ofMinutes(-6));
-            SandboxChannel lateAdapter = new SandboxChannel(sandbox.baseUri(), behind, Duration.ofSeconds(2));
+            SandboxChannel lateAdapter = new SandboxChannel(sandbox.baseUri(), behind, Duration.ofSeconds(10));
 
             // the provider refuses the request; its (fresh) answer is then also outside this adapter's window
             assertThatThrownBy(() -> lateAdapter.query(sandbox.account, "pay_any").block())
@@ -510,8 +537,7 @@ class SandboxChannelTest {
 
             assertThatThrownBy(() -> impatient.query(sandbox.account, order.paymentId()).block())
                     .isInstanceOf(ChannelException.Timeout.class);
-            assertThat(impatient.query(sandbox.account, order.paymentId()).block().state())
-                    .isEqualTo(ChannelPayment.State.PENDING);
+            assertThat(query(order.paymentId()).state()).isEqualTo(ChannelPayment.State.PENDING); // one call only
         }
 
         @Test
@@ -598,7 +624,10 @@ class SandboxChannelTest {
             sandbox.pay(prepay.channelReference(), "succeed");
 
             // five attempts (the harness's maximum) at 50, 100, 200, 200 ms apart, then silence
-            assertThat(sandbox.receiver.drain(Duration.ofMillis(1500))).hasSize(5);
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                sandbox.receiver.next(WAIT);
+            }
+            assertThat(sandbox.receiver.drain(Duration.ofMillis(800))).isEmpty();
         }
 
         @Test
@@ -613,6 +642,16 @@ class SandboxChannelTest {
             NotificationRequest second = sandbox.receiver.next(WAIT);
             assertThat(verify(first)).isInstanceOf(RefundNotification.class);
             assertThat(verify(second)).isInstanceOf(PaymentNotification.class);
+        }
+
+        @Test
+        void reorderWithNothingLaterStillSendsAfterTheWindow() throws InterruptedException {
+            sandbox.behave("{\"reorder\":true}");
+            Prepay prepay = prepay(sandbox.order(1000));
+            sandbox.pay(prepay.channelReference(), "succeed");
+
+            assertThat(sandbox.receiver.drain(Duration.ofMillis(1000))).isEmpty(); // held for the 2 s window
+            assertThat(verify(sandbox.receiver.next(WAIT))).isInstanceOf(PaymentNotification.class);
         }
 
         @Test
@@ -714,10 +753,5 @@ class SandboxChannelTest {
             assertThatThrownBy(() -> query("pay/../x")).isInstanceOfSatisfying(ChannelException.Rejected.class,
                     rejected -> assertThat(rejected.code()).isEqualTo("invalid_merchant_number"));
         }
-    }
-
-    static Map<String, Long> countById(List<NotificationRequest> notes) {
-        return notes.stream().collect(Collectors.groupingBy(note -> note.header("Sandbox-Notification-Id"),
-                Collectors.counting()));
     }
 }

@@ -40,8 +40,8 @@ final class SandboxHarness implements AutoCloseable {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         provider = SandboxProvider.start(settings.apply(SandboxProviderSettings.defaults()
                 .withClock(clock)
-                .withDelivery(Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(200), 5)
-                .withReorderWindow(Duration.ofSeconds(1))
+                .withDelivery(Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(200), 5)
+                .withReorderWindow(Duration.ofSeconds(2))
                 .withFaultHold(Duration.ofSeconds(3))));
         receiver = new NotificationReceiver();
         channel = new SandboxChannel(provider.baseUri(), clock, adapterTimeout);
@@ -49,7 +49,7 @@ final class SandboxHarness implements AutoCloseable {
     }
 
     static SandboxHarness start() {
-        return new SandboxHarness(UnaryOperator.identity(), Duration.ofSeconds(2));
+        return new SandboxHarness(UnaryOperator.identity(), Duration.ofSeconds(10));
     }
 
     static SandboxHarness start(UnaryOperator<SandboxProviderSettings> settings, Duration adapterTimeout) {
@@ -96,6 +96,7 @@ final class SandboxHarness implements AutoCloseable {
     HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(provider.baseUri().resolve(path))
                 .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());
     }

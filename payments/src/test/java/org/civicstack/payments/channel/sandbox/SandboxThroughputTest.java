@@ -27,7 +27,9 @@ class SandboxThroughputTest {
 
     @Test
     void manyConcurrentOrdersEachNotifiedThreeTimesAllVerify() throws InterruptedException {
-        try (SandboxHarness sandbox = SandboxHarness.start(settings -> settings, Duration.ofSeconds(10))) {
+        try (SandboxHarness sandbox = SandboxHarness.start(
+                settings -> settings.withDelivery(Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(200),
+                        5), Duration.ofSeconds(30))) {
             sandbox.behave("{\"duplicates\":3}");
             WebClient checkout = WebClient.create(sandbox.baseUri().toString());
 
@@ -47,8 +49,9 @@ class SandboxThroughputTest {
 
             List<NotificationRequest> delivered = new java.util.ArrayList<>();
             for (int i = 0; i < ORDERS * 3; i++) {
-                delivered.add(sandbox.receiver.next(Duration.ofSeconds(30)));
+                delivered.add(sandbox.receiver.next(Duration.ofSeconds(60)));
             }
+            delivered.addAll(sandbox.receiver.drain(Duration.ofMillis(200)));
             List<ChannelNotification> verified = Flux.fromIterable(delivered)
                     .flatMap(note -> sandbox.channel.verifyNotification(sandbox.account, note))
                     .collectList()
@@ -57,7 +60,9 @@ class SandboxThroughputTest {
             Map<String, Long> copies = verified.stream().collect(Collectors.groupingBy(
                     ChannelNotification::notificationId, Collectors.counting()));
             assertThat(copies).hasSize(ORDERS);
-            assertThat(copies.values()).containsOnly(3L);
+            // three copies each; a copy whose acknowledgement was slower than the delivery timeout on a loaded
+            // machine is sent again, which is the at-least-once promise, so more is allowed, fewer never
+            assertThat(copies.values()).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(3L));
             Set<String> notifiedPayments = verified.stream()
                     .map(note -> ((ChannelNotification.PaymentNotification) note).payment())
                     .peek(payment -> assertThat(payment.state()).isEqualTo(ChannelPayment.State.SUCCEEDED))

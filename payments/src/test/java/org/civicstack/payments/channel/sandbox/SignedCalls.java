@@ -42,7 +42,8 @@ final class SignedCalls {
                 .header("Sandbox-Merchant", account.merchantId())
                 .header("Sandbox-Timestamp", timestamp)
                 .header("Sandbox-Nonce", nonce)
-                .header("Sandbox-Signature", signature);
+                .header("Sandbox-Signature", signature)
+                .timeout(java.time.Duration.ofSeconds(10));
         if ("GET".equals(method)) {
             request.GET();
         } else {

@@ -102,6 +102,8 @@ final class NotificationDispatcher {
 
     private Mono<Boolean> deliverWithRetries(Notification notification) {
         return Mono.defer(() -> deliverOnce(notification))
+                .doOnError(error -> log.debug("notification {} to {} not acknowledged: {}", notification.id(),
+                        notification.notifyUrl(), error.toString()))
                 .retryWhen(Retry.backoff(settings.notifyMaxAttempts() - 1L, settings.retryInitialBackoff())
                         .maxBackoff(settings.retryMaxBackoff())
                         .jitter(0))

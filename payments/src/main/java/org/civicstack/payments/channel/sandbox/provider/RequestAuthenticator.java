@@ -18,7 +18,8 @@ import org.civicstack.payments.channel.sandbox.provider.SandboxLedger.Merchant;
  * Who is calling: {@code Sandbox-Signature} must be Base64 of HMAC-SHA256, keyed with the merchant's API key (the
  * 32 bytes its base64url text decodes to), over {@code merchant_id.timestamp.nonce.METHOD.path.body}. The timestamp
  * (Unix seconds) must be within {@link #WINDOW} of the provider's clock, and a nonce is accepted once per merchant:
- * nonces are remembered for twice the window, after which the timestamp alone refuses the request. The nonce is
+ * a nonce is remembered until its request's timestamp leaves the window, after which the timestamp alone refuses a
+ * replay (so memory is bounded by five minutes of requests, not the provider's lifetime). The nonce is
  * recorded only after the signature verifies, so nobody without the key can use up a merchant's nonces.
  */
 final class RequestAuthenticator {
@@ -75,7 +76,7 @@ final class RequestAuthenticator {
 
     /** Drop nonces whose timestamps the window refuses anyway; run periodically. */
     void forgetOldNonces() {
-        long oldest = clock.instant().getEpochSecond() - 2 * WINDOW.toSeconds();
+        long oldest = clock.instant().getEpochSecond() - WINDOW.toSeconds() - 1;
         seenNonces.values().removeIf(seconds -> seconds < oldest);
     }
 

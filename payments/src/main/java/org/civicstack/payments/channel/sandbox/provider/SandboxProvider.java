@@ -92,7 +92,7 @@ public final class SandboxProvider implements AutoCloseable {
         this.authenticator = new RequestAuthenticator(ledger, settings.clock());
         behave(settings.behaviour());
         this.notifications = new NotificationDispatcher(signer, settings, this::currentBehaviour);
-        this.nonceSweeper = Flux.interval(Duration.ofMinutes(1)).subscribe(tick -> authenticator.forgetOldNonces());
+        this.nonceSweeper = Flux.interval(Duration.ofSeconds(10)).subscribe(tick -> authenticator.forgetOldNonces());
     }
 
     /** Start a provider; returns once it accepts connections. */
@@ -457,9 +457,16 @@ public final class SandboxProvider implements AutoCloseable {
                 + orderId);
     }
 
-    /** What the citizen's checkout page shows; the order id is the capability, so no merchant data beyond it. */
+    /**
+     * What the citizen's checkout page shows; the order id is the capability, so no merchant data beyond it. A
+     * browser ({@code Accept: text/html}) gets a page with the two buttons, for trying the all-in-one run by hand.
+     */
     private Reply checkout(HttpServerRequest request, byte[] body) {
         OrderView view = ledger.orderById(request.param("orderId"));
+        String accept = request.requestHeaders().get(HttpHeaderNames.ACCEPT);
+        if (accept != null && accept.contains("text/html")) {
+            return new Reply(200, "text/html; charset=utf-8", checkoutPage(view).getBytes(StandardCharsets.UTF_8));
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("order_id", view.orderId());
         out.put("amount", view.amount());
@@ -468,6 +475,33 @@ public final class SandboxProvider implements AutoCloseable {
         out.put("status", view.status());
         out.put("expires_at", SandboxLedger.text(view.expiresAt()));
         return ok(out);
+    }
+
+    private static String checkoutPage(OrderView view) {
+        String amount = BigDecimal.valueOf(view.amount(), 2).toPlainString();
+        return "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Sandbox checkout</title>"
+                + "<h1>Sandbox checkout</h1><p>" + escape(view.description()) + "</p><p>" + amount + " "
+                + escape(view.currency()) + " &middot; status <b id=\"status\">" + escape(view.status())
+                + "</b></p><button onclick=\"pay('succeed')\">Pay</button> "
+                + "<button onclick=\"pay('fail')\">Fail the payment</button>"
+                + "<script>function pay(o){fetch(location.pathname+'/pay',{method:'POST',headers:{'Content-Type':"
+                + "'application/json'},body:JSON.stringify({outcome:o})}).then(r=>r.json()).then(j=>{"
+                + "document.getElementById('status').textContent=j.status||j.code;});}</script></html>";
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** The citizen's "pay" button: {@code outcome} succeed or fail; expired, closed and settled orders refuse. */
