@@ -262,6 +262,8 @@ class SandboxChannelTest {
         @Test
         void concurrentRefundsNeverExceedThePayment() throws InterruptedException {
             PrepayRequest order = paid(100);
+            // refunds stay processing for a while, so the limit must count accepted refunds, not completed ones
+            sandbox.behave("{\"refund_delay_ms\":300}");
 
             List<Object> outcomes = Flux.range(0, 2)
                     .flatMap(i -> sandbox.channel.refund(sandbox.account, refundOf(order, 60))
@@ -281,6 +283,7 @@ class SandboxChannelTest {
                     .collectList()
                     .block();
             assertThat(many).filteredOn(ChannelRefund.class::isInstance).hasSize(4); // 60 + 4 × 10 = 100
+            assertThat(sandbox.receiver.drain(Duration.ofMillis(800))).hasSize(5); // every accepted refund completes
             assertThat(query(order.paymentId()).state()).isEqualTo(ChannelPayment.State.REFUNDED);
         }
 
