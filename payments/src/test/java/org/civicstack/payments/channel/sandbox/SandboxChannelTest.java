@@ -185,6 +185,19 @@ class SandboxChannelTest {
         }
 
         @Test
+        void anotherMerchantCannotSeeCloseOrRefundTheOrder() throws InterruptedException {
+            PrepayRequest order = paid(900);
+            ChannelAccount other = sandbox.onboard("mca_other");
+
+            assertThat(sandbox.channel.query(other, order.paymentId()).block().state())
+                    .isEqualTo(ChannelPayment.State.NOT_FOUND);
+            assertThatThrownBy(() -> sandbox.channel.refund(other, refundOf(order, 100)).block())
+                    .isInstanceOfSatisfying(ChannelException.Rejected.class,
+                            rejected -> assertThat(rejected.code()).isEqualTo("order_not_found"));
+            assertThat(query(order.paymentId()).state()).isEqualTo(ChannelPayment.State.SUCCEEDED);
+        }
+
+        @Test
         void unknownOrderQueriesAsNotFound() {
             ChannelPayment unknown = query("pay_never_made");
 
