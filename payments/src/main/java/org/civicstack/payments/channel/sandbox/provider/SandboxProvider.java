@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -32,6 +33,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -82,7 +84,7 @@ public final class SandboxProvider implements AutoCloseable {
     private final AtomicReference<SandboxBehaviour> behaviour = new AtomicReference<>();
     private final Map<Operation, Fault> faults = new ConcurrentHashMap<>();
     private final Disposable nonceSweeper;
-    private final Disposable.Composite timers = reactor.core.Disposables.composite();
+    private final Disposable.Composite timers = Disposables.composite();
     private DisposableServer server;
     private URI baseUri;
 
@@ -247,7 +249,7 @@ public final class SandboxProvider implements AutoCloseable {
         return Mono.just(reply);
     }
 
-    private Reply guarded(java.util.function.Supplier<Reply> work) {
+    private Reply guarded(Supplier<Reply> work) {
         try {
             return work.get();
         } catch (ProviderError refused) {
