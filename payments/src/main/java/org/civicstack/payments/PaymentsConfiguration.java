@@ -6,6 +6,11 @@ import java.util.List;
 import org.civicstack.payments.channel.PaymentChannel;
 import org.civicstack.payments.channel.PaymentChannels;
 import org.civicstack.payments.channel.alipay.AlipayChannel;
+import org.civicstack.payments.channel.sandbox.SandboxChannel;
+import org.civicstack.payments.channel.sandbox.provider.SandboxProvider;
+import org.civicstack.payments.channel.sandbox.provider.SandboxProviderSettings;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.civicstack.payments.channel.wechat.WechatPayChannel;
 import org.civicstack.payments.citizen.CitizenDirectory;
 import org.civicstack.payments.citizen.IdentityCitizenDirectory;
@@ -55,6 +60,26 @@ public class PaymentsConfiguration {
     @ConditionalOnProperty("civicstack.payments.channels.alipay-gateway-url")
     AlipayChannel alipayChannel(PaymentsProperties properties, Clock clock) {
         return new AlipayChannel(properties.channels().alipayGatewayUrl(), clock, properties.channels().timeout());
+    }
+
+    /** The all-in-one run's payment provider: a real HTTP provider of its own, in this process, on its own port. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("civicstack.payments.sandbox.embedded")
+    SandboxProvider embeddedSandboxProvider(PaymentsProperties properties) {
+        SandboxProvider provider = SandboxProvider.start(SandboxProviderSettings.defaults()
+                .withPort(properties.sandbox().port()));
+        org.slf4j.LoggerFactory.getLogger(PaymentsConfiguration.class).info("Sandbox payment provider listening at {}"
+                + " (onboard a merchant: POST {}/v1/merchants)", provider.baseUri(), provider.baseUri());
+        return provider;
+    }
+
+    /** The sandbox channel, against the embedded provider or the one {@code channels.sandbox-base-url} names. */
+    @Bean
+    @ConditionalOnExpression("'${civicstack.payments.channels.sandbox-base-url:}' != '' or ${civicstack.payments.sandbox.embedded:false}")
+    SandboxChannel sandboxChannel(PaymentsProperties properties, ObjectProvider<SandboxProvider> embedded, Clock clock) {
+        java.net.URI base = properties.channels().sandboxBaseUrl() != null ? properties.channels().sandboxBaseUrl()
+                : embedded.getObject().baseUri();
+        return new SandboxChannel(base, clock, properties.channels().timeout());
     }
 
     @Bean

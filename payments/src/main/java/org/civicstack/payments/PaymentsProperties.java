@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often the sweeper looks for due payments and refunds
  * @param identity how payments resolves an agency's pairwise citizen subject through identity
  * @param channels where the channel adapters call
+ * @param sandbox the embedded sandbox provider of the all-in-one run
  */
 @Validated
 @ConfigurationProperties("civicstack.payments")
@@ -35,7 +36,8 @@ public record PaymentsProperties(
         @DefaultValue("60s") Duration checkInterval,
         @DefaultValue("1s") Duration sweepInterval,
         Identity identity,
-        Channels channels) {
+        Channels channels,
+        Sandbox sandbox) {
 
     public PaymentsProperties {
         if (idempotencyRetention.compareTo(Duration.ofHours(24)) < 0) {
@@ -47,6 +49,17 @@ public record PaymentsProperties(
         if (channels == null) {
             channels = new Channels(null, null, null, Duration.ofSeconds(10));
         }
+        if (sandbox == null) {
+            sandbox = new Sandbox(false, 8089);
+        }
+    }
+
+    /**
+     * @param embedded start the sandbox provider beside this service (the all-in-one run) and offer the sandbox
+     *                 channel against it
+     * @param port where the embedded provider listens (0: any free port)
+     */
+    public record Sandbox(boolean embedded, @DefaultValue("8089") int port) {
     }
 
     /**

@@ -43,8 +43,19 @@ public abstract class PaymentsTestSupport {
                         .withBody("{\"status\":404,\"code\":\"unknown_subject\"}")));
     }
 
+    /**
+     * The port this service listens on, chosen before it starts: channels (the sandbox provider) send their
+     * notifications to {@code public-base-url}, which must therefore name this server.
+     */
+    public static final int SERVER_PORT = org.civicstack.infra.InfraProvisioner.freePort();
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> String.valueOf(SERVER_PORT));
+        registry.add("civicstack.payments.public-base-url", () -> "http://localhost:" + SERVER_PORT);
+        // settle unnotified payments quickly in tests (the default waits 30 s before the first query)
+        registry.add("civicstack.payments.first-check", () -> "1s");
+        registry.add("civicstack.payments.check-interval", () -> "1s");
         registry.add("civicstack.security.jwks-uri", tokens::jwksUri);
         registry.add("civicstack.payments.identity.token-uri", () -> identity.baseUrl() + "/oauth2/token");
         registry.add("civicstack.payments.identity.base-url", identity::baseUrl);
