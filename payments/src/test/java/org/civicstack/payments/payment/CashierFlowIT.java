@@ -258,9 +258,13 @@ class CashierFlowIT extends PaymentsTestSupport {
     }
 
     static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        await(condition, Duration.ofSeconds(20));
+    }
+
+    static void await(BooleanSupplier condition, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("condition within %s", within).isLessThan(deadline);
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
