@@ -96,8 +96,12 @@ final class PlatformWiring {
                 args.add("--civicstack.payments.identity.base-url=" + identity);
                 args.add("--civicstack.payments.identity.client-id=" + PAYMENTS_CLIENT_ID);
                 args.add("--civicstack.payments.identity.client-secret=" + paymentsSecret);
-                // the all-in-one run takes money through the sandbox provider, started beside payments
+                // the all-in-one run takes money through the sandbox provider, started beside payments: on 8089 in
+                // the default run; where ports were chosen (tests, a second platform) on any free port, which
+                // payments logs ("Sandbox payment provider listening at …")
                 args.add("--civicstack.payments.sandbox.embedded=true");
+                boolean defaultPorts = settings.port(spec) == spec.defaultPort();
+                args.add("--civicstack.payments.sandbox.port=" + (defaultPorts ? 8089 : 0));
             }
             default -> {
             }
