@@ -119,9 +119,13 @@ class AllInOneSmokeIT {
     @Test
     @Order(4)
     void unknownPathUnderAServiceIsThatServiceProblem() {
-        HttpResponse<String> response = get("/v1/payments/nothing-here");
+        HttpResponse<String> response = get("/v1/certificates/nothing-here");
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(response.body()).path("instance").asString()).isEqualTo("/v1/payments/nothing-here");
+        assertThat(json.readTree(response.body()).path("instance").asString()).isEqualTo("/v1/certificates/nothing-here");
+        // payments' APIs all need a token: it does not reveal which of its paths exist
+        HttpResponse<String> payments = get("/v1/payments/nothing-here");
+        assertThat(payments.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(payments.body()).path("code").asString()).isEqualTo("unauthorized");
     }
 
     @Test

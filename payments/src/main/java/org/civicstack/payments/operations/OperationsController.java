@@ -1,6 +1,9 @@
 package org.civicstack.payments.operations;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +12,16 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.civicstack.payments.common.Caller;
 import org.civicstack.payments.common.CallerResolver;
 import org.civicstack.payments.ledger.Ledger;
+import org.civicstack.payments.reconciliation.Reconciler;
+import org.civicstack.platform.api.LenientJson;
 import org.civicstack.platform.api.Sql;
+import org.civicstack.platform.error.FieldViolation;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import tools.jackson.databind.JsonNode;
 import org.civicstack.platform.error.ApiProblem;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,16 +32,21 @@ import reactor.core.publisher.Mono;
 /** What operators watch: the proof that the ledger balances, and the alerts that need a person. */
 @RestController
 @RequestMapping("/v1/payments")
-@Tag(name = "operations", description = "Ledger check and alerts (operators)")
+@Tag(name = "operations", description = "Ledger check, alerts and reconciliation (operators)")
 public class OperationsController {
 
     private final Ledger ledger;
+    private final Reconciler reconciler;
     private final CallerResolver callers;
+    private final LenientJson lenient;
     private final DatabaseClient db;
 
-    public OperationsController(Ledger ledger, CallerResolver callers, DatabaseClient db) {
+    public OperationsController(Ledger ledger, Reconciler reconciler, CallerResolver callers, LenientJson lenient,
+            DatabaseClient db) {
         this.ledger = ledger;
+        this.reconciler = reconciler;
         this.callers = callers;
+        this.lenient = lenient;
         this.db = db;
     }
 
@@ -62,6 +79,43 @@ public class OperationsController {
                     return out;
                 })
                 .all().collectList().map(data -> Map.of("data", data)));
+    }
+
+    /** The body of POST /v1/payments/reconciliations. */
+    public record ReconcileRequest(String channelAccountId, String day) {
+    }
+
+    @PostMapping("/reconciliations")
+    @Operation(operationId = "reconcile", summary = "Reconcile one channel account's statement for one day (Asia/Shanghai)")
+    public Mono<ResponseEntity<Map<String, Object>>> reconcile(@RequestBody JsonNode body) {
+        return operator().flatMap(caller -> {
+            LenientJson.Read<ReconcileRequest> read = lenient.read(body, ReconcileRequest.class);
+            List<FieldViolation> rules = new ArrayList<>();
+            if (read.value().channelAccountId() == null) {
+                rules.add(new FieldViolation("channel_account_id", "required", "the account (mca_…) to reconcile"));
+            }
+            LocalDate day = null;
+            try {
+                day = read.value().day() == null ? null : LocalDate.parse(read.value().day());
+            } catch (java.time.format.DateTimeParseException e) {
+                day = null;
+            }
+            if (day == null) {
+                rules.add(new FieldViolation("day", "invalid_format", "a day, yyyy-MM-dd"));
+            }
+            List<FieldViolation> all = read.merge(rules);
+            if (!all.isEmpty()) {
+                return Mono.error(ApiProblem.validation(all));
+            }
+            return reconciler.reconcile(read.value().channelAccountId(), day).flatMap(reconciler::report)
+                    .map(report -> ResponseEntity.status(HttpStatus.CREATED).body(report));
+        });
+    }
+
+    @GetMapping("/reconciliations/{id}")
+    @Operation(operationId = "getReconciliation", summary = "A reconciliation report with every difference found")
+    public Mono<Map<String, Object>> reconciliation(@PathVariable String id) {
+        return operator().then(reconciler.report(id));
     }
 
     private Mono<Caller> operator() {
