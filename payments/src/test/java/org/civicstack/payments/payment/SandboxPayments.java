@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What an agency and a citizen do at the sandbox provider (onboarding, the checkout's "pay" button), over HTTP. */
-final class SandboxPayments {
+public final class SandboxPayments {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -37,7 +37,7 @@ final class SandboxPayments {
     }
 
     /** The agency's merchant account with payments, and its sandbox account (onboarded at the provider). */
-    static void enableSandbox(WebTestClient client, Agency agency) {
+    public static void enableSandbox(WebTestClient client, Agency agency) {
         client.put().uri("/v1/payments/merchant").headers(h -> h.setBearerAuth(agency.token()))
                 .bodyValue(Map.of("display_name", "深圳市人民医院 Shenzhen People's Hospital",
                         "settlement", Map.of("account_name", "深圳市人民医院", "bank_name", "中国银行深圳分行",
@@ -52,7 +52,7 @@ final class SandboxPayments {
     }
 
     /** The citizen presses "pay" (or "fail") on the sandbox checkout page. */
-    static int checkout(String orderId, String outcome) {
+    public static int checkout(String orderId, String outcome) {
         return post("/v1/checkout/" + orderId + "/pay", "{\"outcome\":\"" + outcome + "\"}").get("http_status").asInt();
     }
 }
