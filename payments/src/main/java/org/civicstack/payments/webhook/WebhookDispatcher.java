@@ -75,7 +75,7 @@ public class WebhookDispatcher implements SmartLifecycle {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Sinks.Many<Boolean> wake = Sinks.many().multicast().directBestEffort();
-    private final Disposable.Composite deliveries = Disposables.composite();
+    private volatile Disposable.Composite deliveries = Disposables.composite();
     private volatile Disposable polling;
 
     public WebhookDispatcher(WebhookEventStore events, MerchantStore merchants, WebClient.Builder webClients,
@@ -107,7 +107,7 @@ public class WebhookDispatcher implements SmartLifecycle {
         if (current != null) {
             current.dispose();
         }
-        deliveries.dispose();
+        cancelDeliveries();
     }
 
     /** Stops claiming at once; lets attempts in flight finish for up to the attempt timeout, then cancels them. */
@@ -124,10 +124,17 @@ public class WebhookDispatcher implements SmartLifecycle {
                 .take(properties.attemptTimeout().plusSeconds(1))
                 .then()
                 .doFinally(signal -> {
-                    deliveries.dispose();
+                    cancelDeliveries();
                     callback.run();
                 })
                 .subscribe();
+    }
+
+    /** Cancels the attempts in flight (their leases run out and they are retried); a later start begins afresh. */
+    private void cancelDeliveries() {
+        Disposable.Composite current = deliveries;
+        deliveries = Disposables.composite();
+        current.dispose();
     }
 
     @Override
@@ -166,6 +173,7 @@ public class WebhookDispatcher implements SmartLifecycle {
     private void startAttempt(Claim claim) {
         inFlight.incrementAndGet();
         Disposable[] self = new Disposable[1];
+        Disposable.Composite tracked = deliveries;
         self[0] = attempt(claim)
                 .onErrorResume(error -> {
                     log.warn("Recording webhook attempt {} of {} failed; it is retried when its lease runs out",
@@ -175,13 +183,13 @@ public class WebhookDispatcher implements SmartLifecycle {
                 .doFinally(signal -> {
                     inFlight.decrementAndGet();
                     if (self[0] != null) {
-                        deliveries.remove(self[0]);
+                        tracked.remove(self[0]);
                     }
                     wake.tryEmitNext(true);
                 })
                 .subscribe();
         if (!self[0].isDisposed()) {
-            deliveries.add(self[0]);
+            tracked.add(self[0]);
         }
     }
 
