@@ -50,7 +50,7 @@ class PlatformClientTest {
             assertThatThrownBy(() -> PlatformClient.of("some-client", ClientType.AGENCY, null,
                     Set.of("registry:everything"), null))
                     .hasMessageContaining("unknown scope 'registry:everything'")
-                    .hasMessageContaining("identity:token-exchange, registry:read, registry:review, registry:routing, registry:write");
+                    .hasMessageContaining("identity:token-exchange, payments:create, payments:merchant, payments:operate, payments:read, payments:refund, registry:read, registry:review, registry:routing, registry:write");
         }
 
         @Test
