@@ -85,7 +85,10 @@ public class WebhookDispatcher implements SmartLifecycle {
         this.http = webClients.clone().build();
         this.properties = properties;
         this.clock = clock;
-        this.retries = RetrySchedule.of(properties, RandomGenerator.getDefault());
+        this.retries = RetrySchedule.of(properties,
+                // not RandomGenerator.getDefault(): its service lookup fails in the all-in-one run's isolated class
+                // loaders; ThreadLocalRandom is safe from every delivery thread
+                (RandomGenerator) () -> java.util.concurrent.ThreadLocalRandom.current().nextLong());
         this.metrics = new DeliveryMetrics(meters, clock);
     }
 
