@@ -104,6 +104,25 @@ public abstract class PaymentsTestSupport {
     public record Agency(String id, String token) {
     }
 
+    /** Polls {@code condition} until it holds, failing after 20 s. */
+    public static void await(java.util.function.BooleanSupplier condition) {
+        await(condition, Duration.ofSeconds(20));
+    }
+
+    public static void await(java.util.function.BooleanSupplier condition, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("condition within %s", within)
+                    .isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public static String operatorToken() {
         return tokens.operator("ops-console", "payments:operate");
     }

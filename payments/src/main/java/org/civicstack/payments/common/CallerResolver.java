@@ -1,12 +1,11 @@
 package org.civicstack.payments.common;
 
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.security.TokenClaims;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -55,14 +54,8 @@ public class CallerResolver {
     }
 
     static Caller caller(Jwt jwt) {
-        Set<String> scopes = new HashSet<>();
-        Object scope = jwt.getClaims().get("scope");
-        if (scope instanceof String s) {
-            scopes.addAll(Arrays.asList(s.split(" ")));
-        } else if (scope instanceof Collection<?> c) {
-            c.forEach(x -> scopes.add(String.valueOf(x)));
-        }
-        String clientId = jwt.getClaimAsString("client_id") != null ? jwt.getClaimAsString("client_id") : jwt.getSubject();
+        Set<String> scopes = TokenClaims.scopes(jwt);
+        String clientId = TokenClaims.clientId(jwt);
         boolean citizen = CITIZEN_APP.equals(jwt.getClaimAsString("client_type")) && jwt.getSubject() != null;
         Optional<String> agency = citizen ? Optional.empty() : Optional.ofNullable(jwt.getClaimAsString("agency_id"));
         return new Caller(clientId, agency, citizen ? Optional.of(jwt.getSubject()) : Optional.empty(), scopes);

@@ -1,10 +1,11 @@
 package org.civicstack.payments.merchant;
 
+import static org.civicstack.platform.api.Sql.instant;
+import static org.civicstack.platform.api.Sql.utc;
+
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,13 +184,5 @@ public class MerchantStore {
                 instant(row, "created_at"), instant(row, "updated_at"));
     }
 
-    static Instant instant(Readable row, String column) {
-        OffsetDateTime value = row.get(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 
 }

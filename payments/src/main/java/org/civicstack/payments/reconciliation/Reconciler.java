@@ -22,6 +22,7 @@ import org.civicstack.payments.payment.persistence.PaymentStore;
 import org.civicstack.payments.refund.app.RefundOutcomes;
 import org.civicstack.payments.refund.persistence.RefundStore;
 import org.civicstack.platform.api.Ids;
+import org.civicstack.platform.api.Sql;
 import org.civicstack.platform.error.ApiProblem;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -247,13 +248,13 @@ public class Reconciler {
                             + " settled, resolution) values (:report, :kind, :payment, :refund, :ours, :theirs,"
                             + " :settled, :resolution)")
                     .bind("report", id).bind("kind", item.kind()).bind("settled", item.settled());
-            spec = org.civicstack.platform.api.Sql.bind(spec, "payment", item.paymentId(), String.class);
-            spec = org.civicstack.platform.api.Sql.bind(spec, "refund", item.refundId(), String.class);
-            spec = org.civicstack.platform.api.Sql.bindJson(spec, "ours", item.ours() == null ? null
+            spec = Sql.bind(spec, "payment", item.paymentId(), String.class);
+            spec = Sql.bind(spec, "refund", item.refundId(), String.class);
+            spec = Sql.bindJson(spec, "ours", item.ours() == null ? null
                     : json.writeValueAsString(item.ours()));
-            spec = org.civicstack.platform.api.Sql.bindJson(spec, "theirs", item.theirs() == null ? null
+            spec = Sql.bindJson(spec, "theirs", item.theirs() == null ? null
                     : json.writeValueAsString(item.theirs()));
-            spec = org.civicstack.platform.api.Sql.bind(spec, "resolution", item.resolution(), String.class);
+            spec = Sql.bind(spec, "resolution", item.resolution(), String.class);
             return spec.fetch().rowsUpdated();
         });
         Flux<Void> alerts = Flux.fromIterable(items).filter(item -> !item.settled()).concatMap(item ->
@@ -291,8 +292,8 @@ public class Reconciler {
                     out.put("kind", row.get("kind", String.class));
                     put(out, "payment_id", row.get("payment_id", String.class));
                     put(out, "refund_id", row.get("refund_id", String.class));
-                    String ours = org.civicstack.platform.api.Sql.json(row.get("ours"));
-                    String theirs = org.civicstack.platform.api.Sql.json(row.get("theirs"));
+                    String ours = Sql.json(row.get("ours"));
+                    String theirs = Sql.json(row.get("theirs"));
                     put(out, "ours", ours == null ? null : json.readTree(ours));
                     put(out, "theirs", theirs == null ? null : json.readTree(theirs));
                     out.put("settled", row.get("settled", Boolean.class));

@@ -1,8 +1,9 @@
 package org.civicstack.payments.webhook;
 
+import static org.civicstack.platform.api.Sql.instant;
+import static org.civicstack.platform.api.Sql.utc;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -239,14 +240,7 @@ public class WebhookEventStore {
                 instant(row, "delivered_at"));
     }
 
-    static Instant instant(Readable row, String column) {
-        OffsetDateTime value = row.get(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 
     static List<String> statuses() {
         return List.of("pending", "delivered", "failed");

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 
 import org.civicstack.payments.PaymentsTestChannels;
 import org.civicstack.payments.PaymentsTestSupport;
@@ -255,22 +254,5 @@ class CashierFlowIT extends PaymentsTestSupport {
         Map<String, Object> body = new java.util.HashMap<>(result.getResponseBody());
         body.put("status", result.getStatus().value());
         return body;
-    }
-
-    static void await(BooleanSupplier condition) {
-        await(condition, Duration.ofSeconds(20));
-    }
-
-    static void await(BooleanSupplier condition, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within %s", within).isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -44,7 +44,7 @@ class ThousandPaymentsIT extends PaymentsTestSupport {
                 .blockLast(Duration.ofMinutes(5));
         assertThat(ids).hasSize(ORDERS).doesNotHaveDuplicates();
 
-        CashierFlowIT.await(() -> count("select count(*) from payment where agency_id = '" + agency.id()
+        await(() -> count("select count(*) from payment where agency_id = '" + agency.id()
                 + "' and status = 'succeeded'") == ORDERS, Duration.ofMinutes(2));
         assertThat(count("select count(*) from webhook_event where agency_id = '" + agency.id()
                 + "' and type = 'payment.succeeded'")).isEqualTo(ORDERS);
@@ -54,7 +54,7 @@ class ThousandPaymentsIT extends PaymentsTestSupport {
                 + " where p.agency_id = '" + agency.id() + "' and t.kind = 'payment_captured'")).isEqualTo(ORDERS);
         assertThat(count("select count(*) from payment_transition t join payment p on p.id = t.payment_id"
                 + " where p.agency_id = '" + agency.id() + "' and t.event = 'channel_succeeded'")).isEqualTo(ORDERS);
-        CashierFlowIT.await(() -> count("select count(*) from channel_notification n join payment p on p.id = n.payment_id"
+        await(() -> count("select count(*) from channel_notification n join payment p on p.id = n.payment_id"
                 + " where p.agency_id = '" + agency.id() + "'") >= 3L * ORDERS, Duration.ofMinutes(1));
         assertThat(count("select count(*) from channel_notification n join payment p on p.id = n.payment_id"
                 + " where p.agency_id = '" + agency.id() + "' and n.outcome = 'applied'"))

@@ -9,7 +9,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import org.civicstack.payments.PaymentsTestChannels;
 import org.civicstack.payments.PaymentsTestSupport;
@@ -138,18 +137,5 @@ class ReconciliationIT extends PaymentsTestSupport {
 
     static void sql(String statement) {
         TestInfrastructure.execute("civicstack_payments", statement);
-    }
-
-    static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

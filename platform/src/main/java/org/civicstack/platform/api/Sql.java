@@ -1,9 +1,14 @@
 package org.civicstack.platform.api;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
 import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 
-/** Binding helpers for nullable values and jsonb, so statements read as one chain. */
+/** Binding and reading helpers for nullable values, jsonb and timestamps, so statements read as one chain. */
 public final class Sql {
 
     private Sql() {
@@ -15,6 +20,17 @@ public final class Sql {
 
     public static GenericExecuteSpec bindJson(GenericExecuteSpec spec, String name, String json) {
         return json == null ? spec.bindNull(name, Json.class) : spec.bind(name, Json.of(json));
+    }
+
+    /** A {@code timestamptz} column as an instant, {@code null} when the column is. */
+    public static Instant instant(Readable row, String column) {
+        OffsetDateTime value = row.get(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** An instant as the {@code timestamptz} value R2DBC binds, in UTC. */
+    public static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     public static String json(Object column) {

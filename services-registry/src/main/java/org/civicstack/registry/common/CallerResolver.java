@@ -1,11 +1,10 @@
 package org.civicstack.registry.common;
 
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 import org.civicstack.platform.error.ApiProblem;
+import org.civicstack.platform.security.TokenClaims;
 import org.civicstack.registry.agency.AgencyStore;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -69,18 +68,10 @@ public class CallerResolver {
     }
 
     static String clientId(Jwt jwt) {
-        String clientId = jwt.getClaimAsString("client_id");
-        return clientId != null ? clientId : jwt.getSubject();
+        return TokenClaims.clientId(jwt);
     }
 
     static Caller caller(Jwt jwt, Optional<String> agencyId) {
-        Set<String> scopes = new HashSet<>();
-        Object scope = jwt.getClaims().get("scope");
-        if (scope instanceof String s) {
-            scopes.addAll(Arrays.asList(s.split(" ")));
-        } else if (scope instanceof java.util.Collection<?> c) {
-            c.forEach(x -> scopes.add(String.valueOf(x)));
-        }
-        return new Caller(clientId(jwt), agencyId, scopes);
+        return new Caller(clientId(jwt), agencyId, TokenClaims.scopes(jwt));
     }
 }

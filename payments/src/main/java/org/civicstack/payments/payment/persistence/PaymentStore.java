@@ -1,12 +1,13 @@
 package org.civicstack.payments.payment.persistence;
 
+import static org.civicstack.platform.api.Sql.instant;
+import static org.civicstack.platform.api.Sql.utc;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import org.civicstack.payments.channel.ChannelKind;
 import org.civicstack.payments.payment.domain.IllegalTransition;
@@ -208,16 +209,5 @@ public class PaymentStore {
                 instant(row, "updated_at"), instant(row, "paid_at"), row.get("version", Integer.class));
     }
 
-    static Instant instant(Readable row, String column) {
-        OffsetDateTime value = row.get(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    static Json jsonOf(String text) {
-        return Json.of(text);
-    }
 }

@@ -1,8 +1,10 @@
 package org.civicstack.payments.refund.persistence;
 
+import static org.civicstack.platform.api.Sql.instant;
+import static org.civicstack.platform.api.Sql.utc;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 import io.r2dbc.spi.Readable;
 import org.civicstack.payments.payment.persistence.PaymentStore;
@@ -95,12 +97,4 @@ public class RefundStore {
                 instant(row, "updated_at"), instant(row, "completed_at"), row.get("version", Integer.class));
     }
 
-    static Instant instant(Readable row, String column) {
-        OffsetDateTime value = row.get(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 }
