@@ -56,6 +56,39 @@ class ClientAgencyBindingIT extends RegistryTestSupport {
         assertThat(status).isBetween(400, 499);
     }
 
+    @Test
+    void anOperatorChosenAgencyIdIsKeptSoIdentityCanCarryItBeforeTheFirstCall() {
+        String clientId = "sz-chosen-id-" + suffix();
+        String chosen = "agy_sz_chosen_" + suffix();
+        client.post().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(operator))
+                .bodyValue(agency(clientId, chosen)).exchange()
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.id").isEqualTo(chosen);
+        // a token whose claim and column agree acts for it
+        assertThat(create(tokens.agency(clientId, chosen, "registry:write", "registry:read"), "sz-chosen-" + suffix()))
+                .isEqualTo(201);
+
+        // the same id again (another client) is a conflict naming the id, and nothing is written
+        client.post().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(operator))
+                .bodyValue(agency("sz-other-" + suffix(), chosen)).exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("agency_id_taken");
+        // an id not in identity's agency-id form is a field error
+        client.post().uri("/v1/registry/agencies").headers(h -> h.setBearerAuth(operator))
+                .bodyValue(agency("sz-bad-id-" + suffix(), "health commission")).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("id");
+        client.get().uri("/v1/registry/agencies?limit=200").headers(h -> h.setBearerAuth(operator)).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).doesNotContain("sz-other-", "sz-bad-id-"));
+    }
+
+    private static Map<String, Object> agency(String clientId, String id) {
+        return Map.of("id", id, "name_zh_cn", "深圳市卫生健康委员会", "name_en", "Shenzhen Health Commission",
+                "unit_type", "municipal_unit", "contact_name", "王工", "contact_email", "it@wjw.sz.gov.cn",
+                "oauth_client_id", clientId);
+    }
+
     private int create(String token, String code) {
         return client.post().uri("/v1/registry/services")
                 .headers(h -> h.setBearerAuth(token))

@@ -71,13 +71,15 @@ public class AgencyController {
                 violations.sort(Violations.ORDER);
                 return Mono.error(ApiProblem.validation(violations));
             }
-            Agency agency = request.value().withId(Ids.newId("agy"));
+            Agency agency = request.value().id() != null ? request.value() : request.value().withId(Ids.newId("agy"));
             return agencies.insert(agency)
                     .then(audit.record(caller.subject(), "agency.register", "agency", agency.id(), null,
                             json.writeValueAsString(agency), null))
                     .as(tx::transactional)
-                    .onErrorMap(DuplicateKeyException.class, e -> ApiProblem.conflict("oauth_client_taken",
-                            "OAuth client '" + agency.oauthClientId() + "' already belongs to an agency."))
+                    .onErrorMap(DuplicateKeyException.class, e -> String.valueOf(e.getMessage()).contains("agency_pkey")
+                            ? ApiProblem.conflict("agency_id_taken", "Agency id '" + agency.id() + "' is taken.")
+                            : ApiProblem.conflict("oauth_client_taken",
+                                    "OAuth client '" + agency.oauthClientId() + "' already belongs to an agency."))
                     .thenReturn(agency);
         });
     }
