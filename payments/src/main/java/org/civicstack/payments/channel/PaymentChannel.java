@@ -20,6 +20,12 @@ public interface PaymentChannel {
 
     ChannelKind kind();
 
+    /**
+     * Where an agency opens its merchant account at this channel and gets the merchant id and keys it then enters
+     * with {@code PUT /v1/payments/merchant/channels/{channel}}.
+     */
+    java.net.URI merchantPortal();
+
     /** Property names whose values are secrets (private keys, API keys); stored encrypted, never shown again. */
     Set<String> secretProperties();
 

@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.civicstack.platform.api.Sql;
 import org.civicstack.platform.error.ApiProblem;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -124,7 +123,7 @@ public class IdempotencyKeys {
                                 "A request with this Idempotency-Key is still being processed; retry shortly.",
                                 java.util.List.of(), Map.of("Retry-After", "1"));
                     }
-                    return (Claim) new Replay(row.get("response_status", Integer.class), Sql.json(row.get("response_body")));
+                    return (Claim) new Replay(row.get("response_status", Integer.class), row.get("response_body", String.class));
                 })
                 .one();
     }
@@ -134,7 +133,7 @@ public class IdempotencyKeys {
         var spec = db.sql("update idempotency_key set status = 'done', response_status = :status,"
                         + " response_body = :body where caller = :caller and key = :key")
                 .bind("status", status).bind("caller", scope).bind("key", key);
-        return Sql.bindJson(spec, "body", responseJson).fetch().rowsUpdated().then();
+        return spec.bind("body", responseJson).fetch().rowsUpdated().then();
     }
 
     /** Forgets keys past their retention. */

@@ -153,6 +153,28 @@ public class MerchantController {
         });
     }
 
+    @GetMapping("/channels")
+    @Operation(operationId = "listChannels", summary = "The channels this platform offers, where to open an account at each, and the agency's account there if any")
+    public Mono<Map<String, Object>> listChannels() {
+        return callers.agency(Caller.MERCHANT, Caller.READ).flatMap(caller -> merchants.accounts(caller.requireAgency())
+                .collectMap(MerchantStore.AccountSummary::channel)
+                .map(accounts -> {
+                    List<Map<String, Object>> data = new ArrayList<>();
+                    for (ChannelKind kind : ChannelKind.values()) {
+                        channels.find(kind).ifPresent(adapter -> {
+                            Map<String, Object> item = new LinkedHashMap<>();
+                            item.put("channel", kind.wire());
+                            item.put("merchant_portal", adapter.merchantPortal().toString());
+                            item.put("secret_properties", adapter.secretProperties().stream().sorted().toList());
+                            MerchantStore.AccountSummary account = accounts.get(kind);
+                            item.put("account", account == null ? null : accountView(account));
+                            data.add(item);
+                        });
+                    }
+                    return Map.<String, Object>of("data", data);
+                }));
+    }
+
     @PutMapping("/channels/{channel}")
     @Operation(operationId = "putChannelAccount", summary = "Enable or update the agency's account at a channel")
     public Mono<Map<String, Object>> putChannel(@PathVariable String channel, @RequestBody JsonNode body) {

@@ -88,6 +88,29 @@ class CashierFlowIT extends PaymentsTestSupport {
     }
 
     @Test
+    void theAgencySeesTheChannelsOnOfferWhereToOpenAnAccountAndItsOwnAccount() {
+        Map<?, ?> answer = client.get().uri("/v1/payments/merchant/channels").headers(h -> h.setBearerAuth(agency.token()))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        List<?> data = (List<?>) answer.get("data");
+        Map<?, ?> sandbox = data.stream().map(Map.class::cast).filter(c -> "sandbox".equals(c.get("channel")))
+                .findFirst().orElseThrow();
+        assertThat(String.valueOf(sandbox.get("merchant_portal")).replaceAll("/+$", ""))
+                .isEqualTo(PaymentsTestChannels.sandbox.baseUri().toString().replaceAll("/+$", ""));
+        assertThat(sandbox.get("secret_properties")).isEqualTo(List.of("api_key"));
+        Map<?, ?> account = (Map<?, ?>) sandbox.get("account");
+        assertThat(account.get("enabled")).isEqualTo(true);
+        assertThat(String.valueOf(account.get("notification_url"))).contains("/v1/payments/notifications/sandbox/");
+        assertThat(account.toString()).doesNotContain("api_key=");
+        // another agency has no account there yet, and a citizen may not look
+        Map<?, ?> other = client.get().uri("/v1/payments/merchant/channels").headers(h -> h.setBearerAuth(anAgency().token()))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(((List<?>) other.get("data")).stream().map(Map.class::cast)
+                .filter(c -> "sandbox".equals(c.get("channel"))).findFirst().orElseThrow().get("account")).isNull();
+        client.get().uri("/v1/payments/merchant/channels").headers(h -> h.setBearerAuth(citizen.token()))
+                .exchange().expectStatus().isForbidden();
+    }
+
+    @Test
     void theCitizenPaysAndTheNotificationSettlesItOnceWithABalancedLedger() {
         String id = order(2500);
         Map<?, ?> mine = client.get().uri("/v1/payments/me/orders/" + id).headers(h -> h.setBearerAuth(citizen.token()))

@@ -131,6 +131,12 @@ public final class AlipayChannel implements PaymentChannel {
         return ChannelKind.ALIPAY;
     }
 
+    /** Alipay's open platform (开放平台): app id, application keys, Alipay's public key. */
+    @Override
+    public java.net.URI merchantPortal() {
+        return java.net.URI.create("https://open.alipay.com/");
+    }
+
     @Override
     public Set<String> secretProperties() {
         return Set.of(AlipayAccount.APP_PRIVATE_KEY);

@@ -117,6 +117,12 @@ public final class SandboxChannel implements PaymentChannel {
         return KIND;
     }
 
+    /** The provider itself: {@code POST /v1/merchants} there opens an account (docs/sandbox-payment-provider.md). */
+    @Override
+    public URI merchantPortal() {
+        return URI.create(origin);
+    }
+
     @Override
     public Set<String> secretProperties() {
         return Set.of(API_KEY);

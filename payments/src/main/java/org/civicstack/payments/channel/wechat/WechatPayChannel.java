@@ -141,6 +141,12 @@ public final class WechatPayChannel implements PaymentChannel {
         return KIND;
     }
 
+    /** WeChat Pay's merchant platform (商户平台): merchant id, API v3 key, certificates. */
+    @Override
+    public java.net.URI merchantPortal() {
+        return java.net.URI.create("https://pay.weixin.qq.com/");
+    }
+
     @Override
     public Set<String> secretProperties() {
         return Set.of(WechatPayAccount.MERCHANT_PRIVATE_KEY, WechatPayAccount.API_V3_KEY);
