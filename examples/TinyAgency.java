@@ -13,8 +13,10 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A tiny agency system for the walkthrough: answers every request with JSON saying what it received — method, path,
- * query, body size and the headers the gateway sets (X-Request-Id, X-Forwarded-*, Forwarded, Host), plus whether an
- * Authorization or Cookie header arrived (it never should). Listens on 127.0.0.1 only.
+ * query, body size and the headers the gateway sets (X-Request-Id, X-Forwarded-*, Forwarded, Host), whether an
+ * Authorization or Cookie header arrived, and for a citizen service the pairwise {@code sub} of the gateway's
+ * assertion (what this agency knows the citizen by). Platform webhooks it receives are acknowledged and printed.
+ * Listens on 127.0.0.1 only.
  *
  * <pre>java examples/TinyAgency.java 18490</pre>
  *
@@ -60,6 +62,23 @@ public final class TinyAgency {
             json.append(",\"body_bytes\":").append(bodyBytes);
             json.append(",\"authorization_received\":").append(exchange.getRequestHeaders().containsKey("Authorization"));
             json.append(",\"cookie_received\":").append(exchange.getRequestHeaders().containsKey("Cookie"));
+            // the citizen as this agency knows them: the pairwise sub of the gateway's assertion (decoded, NOT verified
+            // here — a real agency verifies it against the platform's JWKS first: docs/agency-identity.md §5)
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization != null && authorization.startsWith("Bearer ") && authorization.split("\\.").length == 3) {
+                String claims = new String(java.util.Base64.getUrlDecoder().decode(authorization.split("\\.")[1]),
+                        StandardCharsets.UTF_8);
+                java.util.regex.Matcher sub = java.util.regex.Pattern.compile("\"sub\"\\s*:\\s*\"([^\"]+)\"").matcher(claims);
+                if (sub.find()) {
+                    field(json, "assertion_sub", sub.group(1));
+                }
+            }
+            // a platform webhook (Standard Webhooks headers): say so on the console
+            String webhookId = exchange.getRequestHeaders().getFirst("webhook-id");
+            if (webhookId != null) {
+                System.out.println("webhook " + webhookId + " received (" + bodyBytes + " bytes)");
+                System.out.flush();
+            }
             json.append(",\"headers\":{");
             boolean first = true;
             for (Map.Entry<String, String> header : received.entrySet()) {

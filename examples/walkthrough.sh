@@ -23,13 +23,8 @@ ENV_FILE=${CIVICSTACK_WALKTHROUGH_ENV:-$HERE/walkthrough.env}
 WAIT_SECONDS=${CIVICSTACK_WALKTHROUGH_WAIT_SECONDS:-60}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/civicstack-walkthrough.XXXXXX")
-TINY_PID=""
 cleanup() {
-  if [ -n "$TINY_PID" ] && kill -0 "$TINY_PID" 2>/dev/null; then
-    kill "$TINY_PID" 2>/dev/null || true
-    wait "$TINY_PID" 2>/dev/null || true
-    echo "(stopped the tiny agency)"
-  fi
+  stop_tiny_agency
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -82,40 +77,11 @@ AGENCY=$(token "$AGENCY_N")
 
 # ---------------------------------------------------------------------------------------------------- 2. upstream
 step "Start a tiny agency system on 127.0.0.1:$UPSTREAM_PORT (examples/TinyAgency.java)"
-req "java $HERE/TinyAgency.java $UPSTREAM_PORT"
-if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$UPSTREAM_PORT/" 2>/dev/null; then
-  fail "something already listens on 127.0.0.1:$UPSTREAM_PORT; stop it (an earlier walkthrough?) and run again"
-fi
-java "$HERE/TinyAgency.java" "$UPSTREAM_PORT" >"$WORK/tiny.log" 2>&1 &
-TINY_PID=$!
-deadline=$((SECONDS + WAIT_SECONDS))
-until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$UPSTREAM_PORT/ready" 2>/dev/null; do
-  if ! kill -0 "$TINY_PID" 2>/dev/null; then
-    TINY_PID=""
-    fail "the tiny agency did not start" "$(cat "$WORK/tiny.log")"
-  fi
-  if [ "$SECONDS" -ge "$deadline" ]; then fail "the tiny agency did not answer within $WAIT_SECONDS s" "$(cat "$WORK/tiny.log")"; fi
-  sleep 0.2
-done
-ans "$(cat "$WORK/tiny.log")"
+start_tiny_agency "$UPSTREAM_PORT"
 
 # ---------------------------------------------------------------------------------------------------- 3. agency
 step "The operator registers the agency and binds it to the OAuth client $AGENCY_CLIENT"
-AGENCY_BODY=$(cat <<EOF
-{"name_zh_cn": "深圳市卫生健康委员会", "name_en": "Shenzhen Health Commission", "unit_type": "municipal_unit",
- "contact_name": "王工", "contact_email": "it@wjw.sz.gov.cn", "contact_phone": "+86 755 8888 0000",
- "oauth_client_id": "$AGENCY_CLIENT"}
-EOF
-)
-req "POST /v1/registry/agencies  (operator token)"
-printf '%s\n' "$AGENCY_BODY" | sed 's/^/     /'
-send POST /v1/registry/agencies "$OPERATOR" "201 409" "$AGENCY_BODY"
-if [ "$STATUS" = 201 ]; then
-  ans "$STATUS id=$(json_string id "$BODY") name_en=\"$(json_string name_en "$BODY")\""
-else
-  [ "$(json_string code "$BODY")" = oauth_client_taken ] || fail "unexpected conflict" "$BODY"
-  ans "$STATUS code=oauth_client_taken: registered by an earlier run, so it stays as it is"
-fi
+register_agency "$OPERATOR" "$AGENCY_N"
 say "The agency looks itself up with its own token (registry:read):"
 req "GET /v1/registry/agencies  (agency token)"
 send GET /v1/registry/agencies "$AGENCY" 200

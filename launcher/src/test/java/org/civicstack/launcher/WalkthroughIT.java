@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import org.civicstack.testkit.AliyunSmsStandIn;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,7 +44,8 @@ class WalkthroughIT {
 
         // re-runnable against the same platform: the agency is registered once, the service code is new
         String second = runWalkthrough();
-        assertThat(second).contains("code=oauth_client_taken").contains("Walkthrough complete");
+        assertThat(second).containsPattern("code=(agency_id_taken|oauth_client_taken): registered by an earlier run")
+                .contains("Walkthrough complete");
     }
 
     /** {@code examples/auditor-walkthrough.sh}, as the README tells a security auditor to run it. */
@@ -63,11 +65,63 @@ class WalkthroughIT {
                 .contains("Auditor walkthrough complete.");
     }
 
+    /**
+     * {@code examples/citizen-walkthrough.sh}: the script asks for the SMS code on standard input, and the test
+     * answers with the code the SMS provider's stand-in received, as a citizen reads it off their phone.
+     */
+    @Test
+    void theCitizenWalkthroughRunsAsWritten() throws Exception {
+        String log = runScript("examples/citizen-walkthrough.sh", "13800138020");
+        assertThat(log)
+                .contains("\"code_challenge_methods_supported\":[\"S256\"]")
+                .contains("< 302 signed in; back at the app: http://127.0.0.1:18491/callback?code=…&state=(unchanged)")
+                .contains("\"acr\":\"urn:civicstack:acr:1\"")
+                .contains("\"type\":\"signed_in\"")
+                .contains("< 200 rotated: the old refresh token is spent")
+                .contains("the newest refresh token is dead too")
+                .contains("Done: signed in with code + PKCE");
+    }
+
+    /**
+     * {@code examples/payments-walkthrough.sh} (issue #10 end to end through the gateway, with real identity): an
+     * agency's citizen service gives it the citizen's pairwise sub; the agency's merchant account, a sandbox account,
+     * an idempotent order for that sub; the citizen pays in the cashier and at the provider's checkout; receipt,
+     * webhook, refund, over-refund refused, balanced ledger.
+     */
+    @Test
+    void thePaymentsWalkthroughRunsAsWritten() throws Exception {
+        String log = runScript("examples/payments-walkthrough.sh", "13800138010");
+        assertThat(log)
+                .contains("agency_id=agy_sz_health_commission")
+                .containsPattern("the agency knows this citizen as sub=[A-Za-z0-9_-]{22} ")
+                .contains("sandbox accounts at http://127.0.0.1:")
+                .containsPattern("< 201 id=pay_[a-z0-9]+ status=created amount=2500")
+                .contains("(the same order) Idempotent-Replayed: true")
+                .contains("< 422 code=idempotency_key_reused")
+                .contains("\"channels\":[\"sandbox\"]")
+                .contains("< 200 status=succeeded")
+                .contains("receipt: 25.00 CNY via sandbox")
+                .contains("\"type\":\"payment.succeeded\" status=delivered")
+                .containsPattern("the tiny agency's console: webhook [^ ]+ received")
+                .contains("< 422 code=refund_exceeds_payment")
+                .containsPattern("refund rfd_[a-z0-9]+ succeeded at the channel")
+                .contains("\"balanced\":true")
+                .contains("Payments walkthrough complete");
+    }
+
     private static String runWalkthrough() throws IOException, InterruptedException {
         return runScript("examples/walkthrough.sh");
     }
 
     private static String runScript(String path) throws IOException, InterruptedException {
+        return runScript(path, null);
+    }
+
+    /**
+     * Runs a walkthrough script; with {@code mobile}, answers its question for the SMS code (one line on standard
+     * input) with the latest code the SMS provider's stand-in received for that number.
+     */
+    private static String runScript(String path, String mobile) throws IOException, InterruptedException {
         Path root = SharedPlatform.repositoryRoot();
         Path output = Files.createTempFile("walkthrough", ".log");
         try {
@@ -76,7 +130,14 @@ class WalkthroughIT {
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             script.environment().put("CIVICSTACK_GATEWAY_URL", "http://localhost:" + SharedPlatform.gatewayPort());
+            if (mobile != null) {
+                script.environment().put("CIVICSTACK_WALKTHROUGH_MOBILE", mobile);
+                script.environment().remove("CIVICSTACK_WALKTHROUGH_CODE");
+            }
             Process process = script.start();
+            if (mobile != null) {
+                answerTheCodeQuestion(process, output, mobile);
+            }
             boolean ended = process.waitFor(5, TimeUnit.MINUTES);
             if (!ended) {
                 process.descendants().forEach(ProcessHandle::destroy);
@@ -90,6 +151,22 @@ class WalkthroughIT {
             return log;
         } finally {
             Files.deleteIfExists(output);
+        }
+    }
+
+    private static void answerTheCodeQuestion(Process process, Path output, String mobile)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.readString(output, StandardCharsets.UTF_8).contains("Type the 6-digit code")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                return; // the script failed before asking; its exit code and log say why
+            }
+            Thread.onSpinWait();
+            process.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        String code = AliyunSmsStandIn.latestCodeFor(mobile).orElseThrow(() -> new AssertionError("no SMS to " + mobile));
+        try (var stdin = process.getOutputStream()) {
+            stdin.write((code + "\n").getBytes(StandardCharsets.US_ASCII));
         }
     }
 }
