@@ -125,7 +125,8 @@ class WalkthroughIT {
         Path root = SharedPlatform.repositoryRoot();
         Path output = Files.createTempFile("walkthrough", ".log");
         try {
-            ProcessBuilder script = new ProcessBuilder("bash", path)
+            // run as the README does (examples/….sh), not through `bash`: a script that lost its execute bit fails here
+            ProcessBuilder script = new ProcessBuilder(root.resolve(path).toString())
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
