@@ -56,6 +56,8 @@ public abstract class PaymentsTestSupport {
         // settle unnotified payments quickly in tests (the default waits 30 s before the first query)
         registry.add("civicstack.payments.first-check", () -> "1s");
         registry.add("civicstack.payments.check-interval", () -> "1s");
+        // the daily run is driven by its test (DailyReconciliation.runDue at a chosen instant), not the wall clock
+        registry.add("civicstack.payments.reconciliation.enabled", () -> "false");
         registry.add("civicstack.security.jwks-uri", tokens::jwksUri);
         registry.add("civicstack.payments.identity.token-uri", () -> identity.baseUrl() + "/oauth2/token");
         registry.add("civicstack.payments.identity.base-url", identity::baseUrl);

@@ -40,6 +40,45 @@ class ReconciliationIT extends PaymentsTestSupport {
         PaymentsTestChannels.sandbox.behave(SandboxBehaviour.normal());
     }
 
+    @Autowired
+    DailyReconciliation daily;
+
+    @Test
+    void eachEnabledAccountIsReconciledOnceADayAfterTheChannelsPublishTheirStatements() {
+        Agency first = anAgency();
+        Agency second = anAgency();
+        SandboxPayments.enableSandbox(client, first);
+        SandboxPayments.enableSandbox(client, second);
+        paid(first, aCitizen(first.id()), 1200);
+        String a = merchants.enabledAccount(first.id(), ChannelKind.SANDBOX).block(Duration.ofSeconds(5)).accountId();
+        String b = merchants.enabledAccount(second.id(), ChannelKind.SANDBOX).block(Duration.ofSeconds(5)).accountId();
+        LocalDate today = LocalDate.now(Reconciler.CHANNEL_DAY);
+        Instant beforeTen = today.plusDays(1).atTime(9, 59).atZone(Reconciler.CHANNEL_DAY).toInstant();
+        Instant afterTen = today.plusDays(1).atTime(10, 5).atZone(Reconciler.CHANNEL_DAY).toInstant();
+
+        assertThat(daily.runDue(beforeTen).block(Duration.ofSeconds(30))).as("statements are not out before 10:00").isZero();
+        assertThat(reports(a, today)).isZero();
+
+        daily.runDue(afterTen).block(Duration.ofSeconds(60));
+        assertThat(reports(a, today)).isEqualTo(1);
+        assertThat(reports(b, today)).isEqualTo(1);
+        assertThat(query("select matched || '/' || mismatches from reconciliation_report where channel_account_id = '"
+                + a + "'")).containsExactly("1/0");
+        assertThat(query("select count(*) from reconciliation_run where channel_account_id in ('" + a + "', '" + b
+                + "') and finished_at is not null and report_id is not null")).containsExactly("2");
+
+        // later checks that day, or another instance: nothing runs twice
+        daily.runDue(afterTen.plusSeconds(600)).block(Duration.ofSeconds(60));
+        daily.runDue(afterTen.plusSeconds(7200)).block(Duration.ofSeconds(60));
+        assertThat(reports(a, today)).isEqualTo(1);
+        assertThat(reports(b, today)).isEqualTo(1);
+    }
+
+    long reports(String account, LocalDate day) {
+        return Long.parseLong(query("select count(*) from reconciliation_report where channel_account_id = '" + account
+                + "' and day = '" + day + "'").get(0));
+    }
+
     @Test
     void everyKindOfDifferenceIsReportedAndALostNotificationIsSettled() {
         Agency agency = anAgency();
@@ -133,6 +172,10 @@ class ReconciliationIT extends PaymentsTestSupport {
 
     static String orderAtProvider(Map<?, ?> paid) {
         return String.valueOf(((Map<?, ?>) paid.get("app_parameters")).get("order_id"));
+    }
+
+    static List<String> query(String statement) {
+        return TestInfrastructure.query("civicstack_payments", statement);
     }
 
     static void sql(String statement) {
