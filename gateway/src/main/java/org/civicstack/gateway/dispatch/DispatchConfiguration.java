@@ -11,6 +11,7 @@ import org.civicstack.gateway.routing.GatewayProperties;
 import org.civicstack.gateway.routing.PlatformService;
 import org.civicstack.gateway.routing.UpstreamClients;
 import org.civicstack.gateway.usage.UsageRecorder;
+import org.civicstack.platform.net.GuardedAddressResolverGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

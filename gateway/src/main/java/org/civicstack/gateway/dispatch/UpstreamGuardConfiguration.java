@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.civicstack.gateway.routing.GatewayProperties;
+import org.civicstack.platform.net.GuardedAddressResolverGroup;
 import org.civicstack.platform.net.LoopbackUpstreams;
 import org.civicstack.platform.net.UpstreamAddressGuard;
 import org.civicstack.platform.net.UpstreamNetworkHealthIndicator;

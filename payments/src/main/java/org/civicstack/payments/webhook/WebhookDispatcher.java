@@ -16,12 +16,16 @@ import org.civicstack.payments.merchant.MerchantStore;
 import org.civicstack.payments.webhook.WebhookEventStore.Claim;
 import org.civicstack.payments.webhook.WebhookEventStore.Delivery;
 import org.civicstack.payments.webhook.WebhookEventStore.Outcome;
+import org.civicstack.platform.net.GuardedAddressResolverGroup;
+import org.civicstack.platform.net.UnsafeUpstreamException;
+import org.civicstack.platform.net.UpstreamAddressGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -32,6 +36,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Delivers the agency webhook events the {@link WebhookOutbox} recorded: signed POSTs of the event JSON to the
@@ -79,10 +84,15 @@ public class WebhookDispatcher implements SmartLifecycle {
     private volatile Disposable polling;
 
     public WebhookDispatcher(WebhookEventStore events, MerchantStore merchants, WebClient.Builder webClients,
-            WebhookProperties properties, Clock clock, MeterRegistry meters) {
+            WebhookProperties properties, Clock clock, MeterRegistry meters, UpstreamAddressGuard guard) {
         this.events = events;
         this.merchants = merchants;
-        this.http = webClients.clone().build();
+        // every address a delivery connects to passes the SSRF policy again (the URL was checked when the agency set
+        // it, but its DNS may point elsewhere now): a refused address fails the attempt before a byte is sent
+        this.http = webClients.clone()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+                        .resolver(new GuardedAddressResolverGroup(guard, java.util.Set.of()))))
+                .build();
         this.properties = properties;
         this.clock = clock;
         this.retries = RetrySchedule.of(properties,
@@ -222,10 +232,19 @@ public class WebhookDispatcher implements SmartLifecycle {
                 .timeout(properties.attemptTimeout())
                 .onErrorResume(TimeoutException.class, e -> Mono.just(Result.failure("timeout",
                         "no response within " + properties.attemptTimeout().toMillis() + " ms")))
-                .onErrorResume(WebClientRequestException.class, e -> Mono.just(Result.failure("connection_error",
-                        rootMessage(e))))
+                .onErrorResume(WebClientRequestException.class, e -> Mono.just(Result.failure(
+                        unsafe(e) ? "unsafe_address" : "connection_error", rootMessage(e))))
                 .onErrorResume(IllegalArgumentException.class, e -> Mono.just(Result.failure("invalid_url",
                         e.getMessage())));
+    }
+
+    private static boolean unsafe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnsafeUpstreamException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<Result> result(ClientResponse response) {

@@ -67,6 +67,22 @@ class WebhookDeliveryIT extends WebhookTestSupport {
     }
 
     @Test
+    void aDeliveryToAnAddressThePolicyRefusesIsNeverSentEvenIfTheUrlOnceWasFine() {
+        // what a DNS rebinding looks like from here: a name (localhost) or a literal that now resolves to an address
+        // the SSRF policy refuses (loopback on a port not allowed); the URL was stored when it was acceptable
+        int notAllowed = closedPort();
+        for (String url : List.of("http://localhost:" + notAllowed + "/hooks",
+                "http://127.0.0.1:" + notAllowed + "/hooks", "http://169.254.169.254/latest/meta-data")) {
+            String agency = newAgency();
+            merchant(agency, url);
+            String id = event(agency);
+            List<String> logged = pollUntil(() -> log(id), l -> !l.isEmpty(), Duration.ofSeconds(10));
+            assertThat(logged.get(0)).as(url).startsWith("1||unsafe_address");
+            assertThat(status(id)).isEqualTo("pending");
+        }
+    }
+
+    @Test
     void duringRotationEverySigningSecretSignsAndEitherVerifies() throws Exception {
         String agency = newAgency();
         String oldSecret = merchant(agency, url(agency));
@@ -163,7 +179,7 @@ class WebhookDeliveryIT extends WebhookTestSupport {
     @Test
     void aConnectionErrorIsLoggedAndRetried() {
         String agency = newAgency();
-        merchant(agency, "http://127.0.0.1:1/hooks");
+        merchant(agency, "http://127.0.0.1:" + CLOSED_PORT + "/hooks");
         String id = event(agency);
 
         pollUntil(() -> log(id).size(), n -> n >= 2, Duration.ofSeconds(20));

@@ -18,6 +18,7 @@ import org.civicstack.payments.webhook.WebhookEventStore.Delivery;
 import org.civicstack.payments.webhook.WebhookEventStore.Outcome;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.Test;
+import org.civicstack.platform.net.UpstreamAddressGuard;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -30,6 +31,8 @@ class WebhookDispatchConcurrencyIT extends WebhookTestSupport {
     WebhookEventStore events;
     @Autowired
     WebClient.Builder webClients;
+    @Autowired
+    UpstreamAddressGuard guard;
     @Autowired
     WebhookProperties properties;
 
@@ -74,7 +77,7 @@ class WebhookDispatchConcurrencyIT extends WebhookTestSupport {
     @Test
     void twoDispatcherInstancesDeliverEveryEventExactlyOnce() throws Exception {
         WebhookDispatcher second = new WebhookDispatcher(events, merchants, webClients, properties, clock,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), guard);
         List<String> agencies = List.of(newAgency(), newAgency(), newAgency(), newAgency());
         List<String> ids = new ArrayList<>();
         for (String agency : agencies) {

@@ -44,6 +44,17 @@ abstract class WebhookTestSupport {
 
     static final String DATABASE = "civicstack_payments";
     static final TestTokens tokens = new TestTokens();
+    /** A loopback port the policy allows where nothing listens: deliveries there fail to connect. */
+    static final int CLOSED_PORT = closedPort();
+
+    static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static final WireMockServer receiver = new WireMockServer(WireMockConfiguration.options().dynamicPort()
             .containerThreads(40));
     /** The per-attempt timeout of these tests; a hanging endpoint answers much later. */
@@ -72,6 +83,8 @@ abstract class WebhookTestSupport {
         registry.add("civicstack.payments.webhooks.backoff-base", () -> BACKOFF_BASE.toMillis() + "ms");
         registry.add("civicstack.payments.webhooks.backoff-max", () -> "1s");
         registry.add("civicstack.payments.webhooks.give-up-after", () -> "24h");
+        // deliveries pass the SSRF policy at connect time: the receiver's loopback port is the one allowed
+        registry.add("civicstack.upstream-network.loopback-ports", () -> receiver.port() + "," + CLOSED_PORT);
     }
 
     @LocalServerPort

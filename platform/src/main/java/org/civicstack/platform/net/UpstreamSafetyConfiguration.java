@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Registration-time SSRF check with the platform's upstream network policy ({@code civicstack.upstream-network.*}).
+ * Registration-time SSRF check with the platform's upstream network policy ({@code civicstack.upstream-network.*}),
+ * and the policy ({@link UpstreamAddressGuard}) for connect-time re-checks.
  * The host is resolved (a blocking DNS lookup, so off the event loop) and every address must be allowed. The
  * local-development loopback ports are announced at start and shown in health ({@code upstream_network}).
  */
@@ -24,13 +25,18 @@ public class UpstreamSafetyConfiguration {
         return HostResolver.system();
     }
 
+    /** The address policy itself, also for connect-time re-checks ({@link GuardedAddressResolverGroup}). */
     @Bean
-    UpstreamUrlPolicy upstreamUrlPolicy(UpstreamNetworkProperties properties, HostResolver resolver,
-            Environment environment) {
+    UpstreamAddressGuard upstreamAddressGuard(UpstreamNetworkProperties properties, Environment environment) {
         Map<String, Integer> ownPorts = LoopbackUpstreams.ownPorts(environment);
         LoopbackUpstreams.announce(environment.getProperty("spring.application.name", "service"), properties,
                 ownPorts);
-        return new UpstreamUrlPolicy(new UpstreamAddressGuard(properties), resolver);
+        return new UpstreamAddressGuard(properties);
+    }
+
+    @Bean
+    UpstreamUrlPolicy upstreamUrlPolicy(UpstreamAddressGuard guard, HostResolver resolver) {
+        return new UpstreamUrlPolicy(guard, resolver);
     }
 
     @Bean

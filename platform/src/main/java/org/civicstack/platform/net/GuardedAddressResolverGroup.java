@@ -1,4 +1,4 @@
-package org.civicstack.gateway.dispatch;
+package org.civicstack.platform.net;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -12,13 +12,12 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
-import org.civicstack.platform.net.UnsafeUpstreamException;
-import org.civicstack.platform.net.UpstreamAddressGuard;
 
 /**
- * The gateway's connect-time SSRF re-check: every address the gateway's HTTP client is about to connect to goes
- * through the platform's {@link UpstreamAddressGuard}, because an agency's DNS can change after registration.
- * Only the platform's own services (the configured upstream {@code host:port}s) are exempt. A refused address
+ * The connect-time SSRF re-check (a Reactor Netty {@code HttpClient.resolver(...)}): every address an HTTP client to
+ * agency-given URLs is about to connect to goes through the platform's {@link UpstreamAddressGuard}, because an
+ * agency's DNS can change after its URL was checked (DNS rebinding). The gateway's dispatch uses it with the
+ * platform's own services (the configured upstream {@code host:port}s) exempt; payments' webhook deliveries with none. A refused address
  * fails the connection with {@link UnsafeUpstreamException} before any byte is sent.
  */
 public final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketAddress> {
