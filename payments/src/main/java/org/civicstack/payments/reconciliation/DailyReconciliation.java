@@ -8,15 +8,13 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
+import org.civicstack.platform.schedule.PeriodicJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,7 +26,7 @@ import reactor.core.publisher.Mono;
  * {@code POST /v1/payments/reconciliations} writes.
  */
 @Component
-public class DailyReconciliation implements SmartLifecycle {
+public class DailyReconciliation extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(DailyReconciliation.class);
 
@@ -51,9 +49,9 @@ public class DailyReconciliation implements SmartLifecycle {
     private final DatabaseClient db;
     private final Clock clock;
     private final Settings settings;
-    private volatile Disposable running;
 
     public DailyReconciliation(Reconciler reconciler, DatabaseClient db, Clock clock, Settings settings) {
+        super("Daily reconciliation check", Duration.ofSeconds(5), settings.checkInterval());
         this.reconciler = reconciler;
         this.db = db;
         this.clock = clock;
@@ -119,30 +117,12 @@ public class DailyReconciliation implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!settings.enabled()) {
-            return;
-        }
-        running = Flux.interval(Duration.ofSeconds(5), settings.checkInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> runDue(clock.instant()).onErrorResume(e -> {
-                    log.warn("Daily reconciliation check failed: {}", e.toString());
-                    return Mono.just(0);
-                }), 1)
-                .subscribe();
+    protected boolean enabled() {
+        return settings.enabled();
     }
 
     @Override
-    public void stop() {
-        Disposable current = running;
-        running = null;
-        if (current != null) {
-            current.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
+    protected Mono<?> runOnce() {
+        return runDue(clock.instant());
     }
 }

@@ -22,12 +22,11 @@ import org.civicstack.payments.refund.app.RefundOutcomes;
 import org.civicstack.payments.refund.domain.RefundStatus;
 import org.civicstack.payments.refund.domain.Refund;
 import org.civicstack.payments.refund.persistence.RefundStore;
+import org.civicstack.platform.schedule.PeriodicJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,7 +39,7 @@ import reactor.core.publisher.Mono;
  * writes become no-ops.
  */
 @Component
-public class PaymentSweeper implements SmartLifecycle {
+public class PaymentSweeper extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentSweeper.class);
     static final int BATCH = 200;
@@ -55,11 +54,11 @@ public class PaymentSweeper implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final PaymentsProperties properties;
     private final Clock clock;
-    private volatile Disposable running;
 
     public PaymentSweeper(PaymentStore payments, RefundStore refunds, MerchantStore merchants, PaymentChannels channels,
             PaymentOutcomes outcomes, RefundOutcomes refundOutcomes, RefundCommands refundCommands, TransactionalOperator tx,
             PaymentsProperties properties, Clock clock) {
+        super("Payment sweep", properties.sweepInterval(), properties.sweepInterval());
         this.payments = payments;
         this.refunds = refunds;
         this.merchants = merchants;
@@ -188,27 +187,7 @@ public class PaymentSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(properties.sweepInterval(), properties.sweepInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> sweepOnce().onErrorResume(e -> {
-                    log.warn("Payment sweep failed: {}", e.toString());
-                    return Mono.just(0);
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = running;
-        running = null;
-        if (current != null) {
-            current.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
+    protected Mono<?> runOnce() {
+        return sweepOnce();
     }
 }
