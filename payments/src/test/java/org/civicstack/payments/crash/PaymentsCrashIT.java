@@ -3,32 +3,20 @@ package org.civicstack.payments.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import com.sun.net.httpserver.HttpServer;
 import org.civicstack.infra.InfraProvisioner;
-import org.civicstack.payments.PaymentsApplication;
 import org.civicstack.payments.PaymentsTestSupport;
 import org.civicstack.payments.PaymentsTestSupport.Agency;
 import org.civicstack.payments.PaymentsTestSupport.Citizen;
@@ -43,6 +31,8 @@ import org.civicstack.payments.channel.sandbox.provider.SandboxBehaviour.FaultKi
 import org.civicstack.payments.channel.sandbox.provider.SandboxBehaviour.Operation;
 import org.civicstack.payments.channel.sandbox.provider.SandboxProvider;
 import org.civicstack.payments.channel.sandbox.provider.SandboxProviderSettings;
+import org.civicstack.payments.process.PaymentsProcess;
+import org.civicstack.payments.process.WebhookReceiver;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,15 +66,23 @@ class PaymentsCrashIT {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static SandboxProvider provider;
-    static Receiver receiver;
+    static WebhookReceiver receiver;
     static PaymentsProcess payments;
 
     @BeforeAll
     static void start() throws IOException {
         provider = SandboxProvider.start(SandboxProviderSettings.defaults().withPort(0)
                 .withDelivery(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2), 8));
-        receiver = Receiver.start();
-        payments = new PaymentsProcess(InfraProvisioner.freePort(), receiver.port(), provider.baseUri());
+        receiver = WebhookReceiver.start();
+        payments = new PaymentsProcess(DATABASE, InfraProvisioner.freePort(), List.of(
+                "--civicstack.payments.channels.sandbox-base-url=" + provider.baseUri(),
+                "--civicstack.payments.channels.timeout=3s",
+                "--civicstack.payments.first-check=1s",
+                "--civicstack.payments.check-interval=1s",
+                "--civicstack.payments.webhooks.poll-interval=200ms",
+                "--civicstack.payments.webhooks.backoff-base=200ms",
+                "--civicstack.payments.webhooks.backoff-max=1s",
+                "--civicstack.upstream-network.loopback-ports=" + receiver.port()), "-Xmx384m", "-XX:TieredStopAtLevel=1");
         payments.start();
     }
 
@@ -191,7 +189,7 @@ class PaymentsCrashIT {
                 .header("Authorization", "Bearer " + PaymentsTestSupport.operatorToken()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(JSON.readTree(ledger.body()).path("balanced").asBoolean()).as(ledger.body()).isTrue();
-        assertThat(payments.kills).isEqualTo(3);
+        assertThat(payments.kills()).isEqualTo(3);
     }
 
     // ------------------------------------------------------------------------------------------- the agency, citizen
@@ -199,7 +197,7 @@ class PaymentsCrashIT {
     /** The agency's merchant account with its webhook URL at the receiver, and its account at the provider. */
     ChannelAccount merchant(Agency agency) throws Exception {
         send(HttpRequest.newBuilder(payments.uri("/v1/payments/merchant")).PUT(json(Map.of(
-                "display_name", "深圳市人民医院", "webhook_url", "http://127.0.0.1:" + receiver.port() + "/hooks",
+                "display_name", "深圳市人民医院", "webhook_url", receiver.url(),
                 "settlement", Map.of("account_name", "深圳市人民医院", "bank_name", "中国银行深圳分行",
                         "account_number", "6216601234567890")))), agency.token(), 201);
         HttpResponse<String> opened = HTTP.send(HttpRequest.newBuilder(URI.create(provider.baseUri() + "/v1/merchants"))
@@ -288,7 +286,7 @@ class PaymentsCrashIT {
             if (done) {
                 return;
             }
-            assertThat(System.nanoTime()).as("%s within 60 s (payments log: %s)", what, payments.log).isLessThan(deadline);
+            assertThat(System.nanoTime()).as("%s within 60 s (payments log: %s)", what, payments.log()).isLessThan(deadline);
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -298,136 +296,4 @@ class PaymentsCrashIT {
         }
     }
 
-    // ------------------------------------------------------------------------------------------- the parts
-
-    /** Payments in a JVM of its own: started with this test's settings, killed with {@code kill -9}. */
-    static final class PaymentsProcess {
-        final int port;
-        final List<String> arguments = new ArrayList<>();
-        final Path log;
-        Process process;
-        int kills;
-
-        PaymentsProcess(int port, int receiverPort, URI sandbox) throws IOException {
-            this.port = port;
-            this.log = Files.createTempFile(Path.of("target"), "payments-crash-", ".log");
-            TestInfrastructure.shared().serviceProperties().forEach((k, v) -> arguments.add("--" + k + "=" + v));
-            arguments.addAll(List.of("--civicstack.postgres.database=" + DATABASE,
-                    "--server.port=" + port,
-                    "--civicstack.payments.public-base-url=http://localhost:" + port,
-                    "--civicstack.payments.first-check=1s",
-                    "--civicstack.payments.check-interval=1s",
-                    "--civicstack.payments.reconciliation.enabled=false",
-                    "--civicstack.payments.channels.sandbox-base-url=" + sandbox,
-                    "--civicstack.payments.channels.timeout=3s",
-                    "--civicstack.payments.webhooks.poll-interval=200ms",
-                    "--civicstack.payments.webhooks.backoff-base=200ms",
-                    "--civicstack.payments.webhooks.backoff-max=1s",
-                    "--civicstack.security.jwks-uri=" + PaymentsTestSupport.tokens.jwksUri(),
-                    "--civicstack.payments.identity.token-uri=" + PaymentsTestSupport.identity.baseUrl() + "/oauth2/token",
-                    "--civicstack.payments.identity.base-url=" + PaymentsTestSupport.identity.baseUrl(),
-                    "--civicstack.payments.identity.client-secret=test-secret",
-                    "--civicstack.upstream-network.allow-public-internet=true",
-                    "--civicstack.upstream-network.loopback-ports=" + receiverPort));
-        }
-
-        URI uri(String path) {
-            return URI.create("http://localhost:" + port + path);
-        }
-
-        void start() throws IOException {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    PaymentsApplication.class.getName()));
-            command.addAll(arguments);
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!healthy()) {
-                assertThat(process.isAlive()).as("payments started (log: %s)", log).isTrue();
-                assertThat(System.nanoTime()).as("payments up within 90 s (log: %s)", log).isLessThan(deadline);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
-        }
-
-        boolean healthy() {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(uri("/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-
-        /** {@code kill -9}: no shutdown hook, no graceful stop, whatever was in flight is lost. */
-        void kill() {
-            if (process == null || !process.isAlive()) {
-                return;
-            }
-            try {
-                Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).inheritIO().start();
-                assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("payments died").isTrue();
-                assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
-                kills++;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    /** The agency's webhook endpoint: answers 503 while {@code failing}, else 204; remembers every delivery. */
-    static final class Receiver {
-        record Delivery(String webhookId, String body, int answered) {
-        }
-
-        final HttpServer server;
-        final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-        final AtomicBoolean failing = new AtomicBoolean();
-
-        private Receiver(HttpServer server) {
-            this.server = server;
-        }
-
-        static Receiver start() throws IOException {
-            Receiver receiver = new Receiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
-            receiver.server.createContext("/hooks", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                int status = receiver.failing.get() ? 503 : 204;
-                receiver.deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("webhook-id"), body, status));
-                exchange.sendResponseHeaders(status, -1);
-                exchange.close();
-            });
-            receiver.server.start();
-            return receiver;
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        long acknowledgedFor(String payment) {
-            return deliveries.stream().filter(d -> d.answered() == 204 && d.body().contains("\"payment.succeeded\"")
-                    && d.body().contains("\"" + payment + "\"")).count();
-        }
-
-        long refusedFor(String payment) {
-            return deliveries.stream().filter(d -> d.answered() == 503 && d.body().contains("\"" + payment + "\"")).count();
-        }
-
-        void stop() {
-            server.stop(0);
-        }
-    }
 }
