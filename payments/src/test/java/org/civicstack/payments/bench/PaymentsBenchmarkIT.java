@@ -68,7 +68,8 @@ class PaymentsBenchmarkIT {
         payments = new PaymentsProcess(DATABASE, InfraProvisioner.freePort(), List.of(
                 "--civicstack.payments.channels.sandbox-base-url=" + provider.baseUri(),
                 "--civicstack.upstream-network.loopback-ports=" + receiver.port(),
-                "--logging.level.root=WARN"), jvmOptions());
+                "--logging.level.root=WARN",
+                "--spring.r2dbc.pool.max-size=" + Integer.getInteger("civicstack.bench.pool", 10)), jvmOptions());
         try {
             payments.start();
             Agency agency = PaymentsTestSupport.anAgency();
