@@ -6,6 +6,7 @@
 #   bench/payments/run.sh
 #   WORKERS=32 DURATION=60 bench/payments/run.sh    (DURATION: seconds of the payments phase)
 #   JFR=/tmp/payments.jfr bench/payments/run.sh       (a JFR profile of the payments JVM)
+#   ARGS="--some.setting=value" bench/payments/run.sh (more settings for the payments JVM)
 # Needs a JDK and pgbench (Debian postgresql-client; /usr/bin/pgbench). Run on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +14,7 @@ command -v pgbench >/dev/null || { echo "pgbench is missing: apt-get install -y 
 ./mvnw -B -o -q -pl platform,testkit,infra-provisioning install -DskipTests >/dev/null
 ./mvnw -B -o -q -pl payments verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=PaymentsBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false -Dcivicstack.bench=true -Dnetty.leak.level=disabled \
-  -Dcivicstack.bench.workers="${WORKERS:-16}" -Dcivicstack.bench.seconds="${DURATION:-30}" -Dcivicstack.bench.jfr="${JFR:-}" -Dcivicstack.bench.pool="${POOL:-10}" >/dev/null 2>&1 || true
+  -Dcivicstack.bench.workers="${WORKERS:-16}" -Dcivicstack.bench.seconds="${DURATION:-30}" -Dcivicstack.bench.jfr="${JFR:-}" -Dcivicstack.bench.pool="${POOL:-10}" -Dcivicstack.bench.args="${ARGS:-}" >/dev/null 2>&1 || true
 out=bench/payments/results/$(date -u +%Y-%m-%d).txt
 grep -ho "payments-bench [^<]*" payments/target/failsafe-reports/TEST-*PaymentsBenchmarkIT.xml | sed 's/&gt;/>/g' | tee "$out"
 [ -s "$out" ] || { echo "no results: see payments/target/failsafe-reports/*PaymentsBenchmarkIT*" >&2; exit 1; }

@@ -65,11 +65,13 @@ class PaymentsBenchmarkIT {
     void paymentsPerSecondBesidePgbenchAndWebhookDeliveriesPerSecond() throws Exception {
         provider = SandboxProvider.start(SandboxProviderSettings.defaults().withPort(0));
         WebhookReceiver receiver = WebhookReceiver.start();
-        payments = new PaymentsProcess(DATABASE, InfraProvisioner.freePort(), List.of(
+        List<String> extra = Arrays.stream(System.getProperty("civicstack.bench.args", "").split(" "))
+                .filter(a -> !a.isBlank()).toList();
+        payments = new PaymentsProcess(DATABASE, InfraProvisioner.freePort(), concat(extra, List.of(
                 "--civicstack.payments.channels.sandbox-base-url=" + provider.baseUri(),
                 "--civicstack.upstream-network.loopback-ports=" + receiver.port(),
                 "--logging.level.root=WARN",
-                "--spring.r2dbc.pool.max-size=" + Integer.getInteger("civicstack.bench.pool", 10)), jvmOptions());
+                "--spring.r2dbc.pool.max-size=" + Integer.getInteger("civicstack.bench.pool", 10))), jvmOptions());
         try {
             payments.start();
             Agency agency = PaymentsTestSupport.anAgency();
