@@ -79,7 +79,7 @@ class PaymentsBenchmarkIT {
             for (int i = 0; i < WORKERS; i++) {
                 citizens.add(PaymentsTestSupport.aCitizen(agency.id()));
             }
-            merchant(agency, receiver);
+            payments.openSandboxMerchant(agency.token(), provider.baseUri(), receiver.url());
 
             // warm-up (JIT, connection pools), its webhooks delivered
             runPayments(agency, citizens, WARMUP, 0);
@@ -187,14 +187,14 @@ class PaymentsBenchmarkIT {
 
     void payOne(Agency agency, Citizen citizen) throws Exception {
         long t0 = System.nanoTime();
-        String id = call(HttpRequest.newBuilder(payments.uri("/v1/payments/orders"))
+        String id = payments.call(HttpRequest.newBuilder(payments.uri("/v1/payments/orders"))
                 .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(json(Map.of("reference", "B-" + UUID.randomUUID().toString().substring(0, 18),
+                .POST(PaymentsProcess.json(Map.of("reference", "B-" + UUID.randomUUID().toString().substring(0, 18),
                         "citizen_subject", citizen.subject(), "amount", 2500, "currency", "CNY",
                         "description", "挂号费 registration fee"))), agency.token(), 201).path("id").asString();
         long t1 = System.nanoTime();
-        JsonNode opened = call(HttpRequest.newBuilder(payments.uri("/v1/payments/me/orders/" + id + "/pay"))
-                .POST(json(Map.of("channel", "sandbox"))), citizen.token(), 200);
+        JsonNode opened = payments.call(HttpRequest.newBuilder(payments.uri("/v1/payments/me/orders/" + id + "/pay"))
+                .POST(PaymentsProcess.json(Map.of("channel", "sandbox"))), citizen.token(), 200);
         long t2 = System.nanoTime();
         String order = opened.path("app_parameters").path("order_id").asString();
         HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(provider.baseUri() + "/v1/checkout/"
@@ -203,32 +203,6 @@ class PaymentsBenchmarkIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
         STEPS.add(new long[] {t1 - t0, t2 - t1, System.nanoTime() - t2});
-    }
-
-    void merchant(Agency agency, WebhookReceiver receiver) throws Exception {
-        call(HttpRequest.newBuilder(payments.uri("/v1/payments/merchant")).PUT(json(Map.of(
-                "display_name", "深圳市人民医院", "webhook_url", receiver.url(),
-                "settlement", Map.of("account_name", "深圳市人民医院", "bank_name", "中国银行深圳分行",
-                        "account_number", "6216601234567890")))), agency.token(), 201);
-        JsonNode merchant = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(provider.baseUri() + "/v1/merchants"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        call(HttpRequest.newBuilder(payments.uri("/v1/payments/merchant/channels/sandbox")).PUT(json(Map.of(
-                "merchant_id", merchant.path("merchant_id").asString(),
-                "properties", Map.of("api_key", merchant.path("api_key").asString(),
-                        "provider_public_key", merchant.path("provider_public_key").asString())))), agency.token(), 200);
-    }
-
-    static JsonNode call(HttpRequest.Builder request, String token, int expected) throws Exception {
-        HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
-        return JSON.readTree(response.body());
-    }
-
-    static HttpRequest.BodyPublisher json(Object body) {
-        return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
     }
 
     static long count(String sql) {

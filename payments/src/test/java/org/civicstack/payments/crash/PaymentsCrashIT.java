@@ -21,7 +21,6 @@ import org.civicstack.payments.PaymentsTestSupport;
 import org.civicstack.payments.PaymentsTestSupport.Agency;
 import org.civicstack.payments.PaymentsTestSupport.Citizen;
 import org.civicstack.payments.channel.ChannelAccount;
-import org.civicstack.payments.channel.ChannelKind;
 import org.civicstack.payments.channel.ChannelPayment;
 import org.civicstack.payments.channel.ChannelRefund;
 import org.civicstack.payments.channel.StatementLine;
@@ -103,7 +102,7 @@ class PaymentsCrashIT {
     void killedBetweenChannelCallsAndStateUpdatesItEndsRightWithNothingLostOrDoubled() throws Exception {
         Agency agency = PaymentsTestSupport.anAgency();
         Citizen citizen = PaymentsTestSupport.aCitizen(agency.id());
-        ChannelAccount account = merchant(agency);
+        ChannelAccount account = payments.openSandboxMerchant(agency.token(), provider.baseUri(), receiver.url());
         SandboxChannel channel = new SandboxChannel(provider.baseUri(), Clock.systemUTC(), Duration.ofSeconds(5));
 
         // 1. killed during the prepay: claimed, the provider has the order, its answer held back
@@ -194,29 +193,10 @@ class PaymentsCrashIT {
 
     // ------------------------------------------------------------------------------------------- the agency, citizen
 
-    /** The agency's merchant account with its webhook URL at the receiver, and its account at the provider. */
-    ChannelAccount merchant(Agency agency) throws Exception {
-        send(HttpRequest.newBuilder(payments.uri("/v1/payments/merchant")).PUT(json(Map.of(
-                "display_name", "深圳市人民医院", "webhook_url", receiver.url(),
-                "settlement", Map.of("account_name", "深圳市人民医院", "bank_name", "中国银行深圳分行",
-                        "account_number", "6216601234567890")))), agency.token(), 201);
-        HttpResponse<String> opened = HTTP.send(HttpRequest.newBuilder(URI.create(provider.baseUri() + "/v1/merchants"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode merchant = JSON.readTree(opened.body());
-        Map<String, String> properties = Map.of(SandboxChannel.API_KEY, merchant.path("api_key").asString(),
-                SandboxChannel.PROVIDER_PUBLIC_KEY, merchant.path("provider_public_key").asString());
-        JsonNode account = send(HttpRequest.newBuilder(payments.uri("/v1/payments/merchant/channels/sandbox"))
-                .PUT(json(Map.of("merchant_id", merchant.path("merchant_id").asString(), "properties", properties))),
-                agency.token(), 200);
-        return new ChannelAccount(account.path("id").asString(), ChannelKind.SANDBOX,
-                merchant.path("merchant_id").asString(), properties);
-    }
-
     String order(Agency agency, Citizen citizen, long amount) throws Exception {
-        return send(HttpRequest.newBuilder(payments.uri("/v1/payments/orders"))
+        return payments.call(HttpRequest.newBuilder(payments.uri("/v1/payments/orders"))
                 .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(json(Map.of("reference", "REG-" + UUID.randomUUID().toString().substring(0, 12),
+                .POST(PaymentsProcess.json(Map.of("reference", "REG-" + UUID.randomUUID().toString().substring(0, 12),
                         "citizen_subject", citizen.subject(), "amount", amount, "currency", "CNY",
                         "description", "深圳市人民医院 挂号费"))), agency.token(), 201).path("id").asString();
     }
@@ -242,18 +222,6 @@ class PaymentsCrashIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"outcome\":\"succeed\"}")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    static JsonNode send(HttpRequest.Builder request, String token, int expected) throws Exception {
-        HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
-        return JSON.readTree(response.body());
-    }
-
-    static HttpRequest.BodyPublisher json(Object body) {
-        return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
     }
 
     // ------------------------------------------------------------------------------------------- the database

@@ -13,11 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.civicstack.payments.PaymentsApplication;
 import org.civicstack.payments.PaymentsTestSupport;
+import org.civicstack.payments.channel.ChannelAccount;
+import org.civicstack.payments.channel.ChannelKind;
+import org.civicstack.payments.channel.sandbox.SandboxChannel;
 import org.civicstack.testkit.TestInfrastructure;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Payments in a JVM of its own (the crash proof kills it, the benchmark measures it without the test JVM's load): the
@@ -27,6 +33,7 @@ import org.civicstack.testkit.TestInfrastructure;
  */
 public final class PaymentsProcess {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final int port;
@@ -71,6 +78,42 @@ public final class PaymentsProcess {
 
     public int kills() {
         return kills;
+    }
+
+    /** An authorised JSON call to it that must answer {@code expected}; the answer's body. */
+    public JsonNode call(HttpRequest.Builder request, String token, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
+        return JSON.readTree(response.body());
+    }
+
+    public static HttpRequest.BodyPublisher json(Object body) {
+        return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+    }
+
+    /**
+     * What an agency does to take money through the sandbox: its merchant account here (webhooks to
+     * {@code webhookUrl}), an account opened at the provider, and that account entered here; the account as the
+     * channel adapter sees it.
+     */
+    public ChannelAccount openSandboxMerchant(String agencyToken, URI provider, String webhookUrl)
+            throws IOException, InterruptedException {
+        call(HttpRequest.newBuilder(uri("/v1/payments/merchant")).PUT(json(Map.of(
+                "display_name", "深圳市人民医院", "webhook_url", webhookUrl,
+                "settlement", Map.of("account_name", "深圳市人民医院", "bank_name", "中国银行深圳分行",
+                        "account_number", "6216601234567890")))), agencyToken, 201);
+        JsonNode merchant = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(provider + "/v1/merchants"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        Map<String, String> properties = Map.of(SandboxChannel.API_KEY, merchant.path("api_key").asString(),
+                SandboxChannel.PROVIDER_PUBLIC_KEY, merchant.path("provider_public_key").asString());
+        JsonNode account = call(HttpRequest.newBuilder(uri("/v1/payments/merchant/channels/sandbox"))
+                .PUT(json(Map.of("merchant_id", merchant.path("merchant_id").asString(), "properties", properties))),
+                agencyToken, 200);
+        return new ChannelAccount(account.path("id").asString(), ChannelKind.SANDBOX,
+                merchant.path("merchant_id").asString(), properties);
     }
 
     /** Starts it and waits until its health answers UP. */
