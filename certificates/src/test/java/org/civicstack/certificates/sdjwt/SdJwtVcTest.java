@@ -364,4 +364,96 @@ class SdJwtVcTest {
             assertFails(VerificationFailure.STATUS_UNAVAILABLE, () -> verify(outside));
         }
     }
+
+    /** Credentials a (trusted but buggy or hostile) issuer could sign: re-signed with the issuer's key after a change. */
+    @Nested
+    class IssuerSignedAnomalies {
+
+        private String resign(IssuedCredential credential, String typ, java.util.function.Consumer<Map<String, Object>> change) throws Exception {
+            String serialized = credential.serialized();
+            SignedJWT original = SignedJWT.parse(serialized.substring(0, serialized.indexOf('~')));
+            Map<String, Object> payload = new java.util.LinkedHashMap<>(original.getPayload().toJSONObject());
+            change.accept(payload);
+            SignedJWT jwt = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(Es256.ALGORITHM)
+                    .type(new com.nimbusds.jose.JOSEObjectType(typ)).keyID(issuerKeys.current().keyId()).build(),
+                    com.nimbusds.jwt.JWTClaimsSet.parse(payload));
+            jwt.sign(issuerKeys.current().signer());
+            return jwt.serialize() + serialized.substring(serialized.indexOf('~'));
+        }
+
+        private String presentAll(String issued, String... claims) {
+            return SdJwtPresenter.present(issued, Set.of(claims), holder, AUDIENCE, NONCE, NOW);
+        }
+
+        @Test
+        void theUnchangedResignedCredentialVerifies() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt", payload -> { });
+            assertThat(verify(presentAll(issued, "given_name")).claims()).containsEntry("given_name", "Li");
+        }
+
+        @Test
+        void aJwtThatIsNotAnSdJwtVcIsRefused() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "JWT", payload -> { });
+            assertFails(VerificationFailure.WRONG_TYPE, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void anotherDigestAlgorithmIsRefused() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt", payload -> payload.put("_sd_alg", "sha-512"));
+            assertFails(VerificationFailure.DISCLOSURE_INVALID, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void aDigestListedTwiceIsRefused() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt", payload -> {
+                List<Object> digests = new java.util.ArrayList<>((List<?>) payload.get("_sd"));
+                digests.add(digests.get(0));
+                payload.put("_sd", digests);
+            });
+            assertFails(VerificationFailure.DISCLOSURE_INVALID, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void aDisclosureOverwritingAVisibleClaimIsRefused() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt", payload -> payload.put("given_name", "Visible"));
+            assertFails(VerificationFailure.DISCLOSURE_INVALID, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void aCredentialWithoutExpiryIsRefused() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt", payload -> payload.remove("exp"));
+            assertFails(VerificationFailure.MALFORMED, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void aCredentialWithoutHolderKeyCannotBePresented() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt", payload -> payload.remove("cnf"));
+            assertFails(VerificationFailure.KEY_BINDING_INVALID, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void aCredentialIssuedInTheFutureIsRefused() throws Exception {
+            String issued = resign(issuer.issue(aResidentPermit().build()), "dc+sd-jwt",
+                    payload -> payload.put("iat", NOW.plus(Duration.ofHours(1)).getEpochSecond()));
+            assertFails(VerificationFailure.NOT_YET_VALID, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void aCredentialSignedWithAnotherAlgorithmIsRefused() throws Exception {
+            String serialized = issuer.issue(aResidentPermit().build()).serialized();
+            SignedJWT original = SignedJWT.parse(serialized.substring(0, serialized.indexOf('~')));
+            SignedJWT hmac = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256)
+                    .type(new com.nimbusds.jose.JOSEObjectType("dc+sd-jwt")).keyID(issuerKeys.current().keyId()).build(),
+                    original.getJWTClaimsSet());
+            hmac.sign(new com.nimbusds.jose.crypto.MACSigner(new byte[32]));
+            String issued = hmac.serialize() + serialized.substring(serialized.indexOf('~'));
+            assertFails(VerificationFailure.SIGNATURE_INVALID, () -> verify(presentAll(issued, "given_name")));
+        }
+
+        @Test
+        void notAnSdJwtAtAllIsMalformed() {
+            assertFails(VerificationFailure.MALFORMED, () -> verify("not-a-jwt~"));
+            assertFails(VerificationFailure.MALFORMED, () -> verify("no separator"));
+        }
+    }
 }

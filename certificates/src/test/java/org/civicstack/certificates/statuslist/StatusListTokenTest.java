@@ -114,4 +114,32 @@ class StatusListTokenTest {
             return SignedJWT.parse(jwt).getHeader().getKeyID();
         }
     }
+
+    private String signRaw(String payloadJson) throws Exception {
+        SignedJWT jwt = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+                .type(new com.nimbusds.jose.JOSEObjectType("statuslist+jwt")).keyID(keys.current().keyId()).build(),
+                com.nimbusds.jwt.JWTClaimsSet.parse(payloadJson));
+        jwt.sign(keys.current().signer());
+        return jwt.serialize();
+    }
+
+    @Test
+    void aTokenWithoutIatOrWithAnUnreadableListIsMalformed() throws Exception {
+        String noIat = signRaw("{\"sub\":\"" + LIST + "\",\"status_list\":{\"bits\":1,\"lst\":\"eNrbuRgAAhcBXQ\"}}");
+        assertThatThrownBy(() -> verifierAt(NOW).verify(noIat, LIST)).extracting("code").isEqualTo("malformed");
+        String badBits = signRaw("{\"sub\":\"" + LIST + "\",\"iat\":" + NOW.getEpochSecond() + ",\"status_list\":{\"bits\":3,\"lst\":\"eNrbuRgAAhcBXQ\"}}");
+        assertThatThrownBy(() -> verifierAt(NOW).verify(badBits, LIST)).extracting("code").isEqualTo("malformed");
+        String badLst = signRaw("{\"sub\":\"" + LIST + "\",\"iat\":" + NOW.getEpochSecond() + ",\"status_list\":{\"bits\":1,\"lst\":\"AAAA\"}}");
+        assertThatThrownBy(() -> verifierAt(NOW).verify(badLst, LIST)).extracting("code").isEqualTo("malformed");
+        String badTtl = signRaw("{\"sub\":\"" + LIST + "\",\"iat\":" + NOW.getEpochSecond() + ",\"ttl\":-5,\"status_list\":{\"bits\":1,\"lst\":\"eNrbuRgAAhcBXQ\"}}");
+        assertThatThrownBy(() -> verifierAt(NOW).verify(badTtl, LIST)).extracting("code").isEqualTo("malformed");
+        String fine = signRaw("{\"sub\":\"" + LIST + "\",\"iat\":" + NOW.getEpochSecond() + ",\"status_list\":{\"bits\":1,\"lst\":\"eNrbuRgAAhcBXQ\"}}");
+        assertThat(verifierAt(NOW).verify(fine, LIST).expiresAt()).isNull();
+    }
+
+    @Test
+    void aTokenIssuedInTheFutureIsRefused() {
+        StatusListToken future = new StatusListToken(LIST, NOW.plus(Duration.ofHours(1)), null, null, exampleToken().list());
+        assertThatThrownBy(() -> verifierAt(NOW).verify(signer.sign(future), LIST)).extracting("code").isEqualTo("malformed");
+    }
 }
