@@ -17,6 +17,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ES256 (ECDSA on P-256 with SHA-256) for credentials, status lists and key-binding JWTs
@@ -30,6 +32,8 @@ public final class Es256 {
     /** The one JWS algorithm credentials are signed with. */
     public static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
 
+    private static final Logger log = LoggerFactory.getLogger(Es256.class);
+
     private static final Provider PROVIDER = choose();
 
     private Es256() {
@@ -37,12 +41,15 @@ public final class Es256 {
 
     private static Provider choose() {
         try {
-            if (AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError() == null) {
+            Throwable loading = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
+            if (loading == null) {
                 selfTest(AmazonCorrettoCryptoProvider.INSTANCE);
+                log.info("ES256 through {} (native AWS-LC)", AmazonCorrettoCryptoProvider.INSTANCE.getName());
                 return AmazonCorrettoCryptoProvider.INSTANCE;
             }
+            log.warn("ES256 falls back to the JDK's provider (about 10x slower): AWS-LC did not load here: {}", loading.toString());
         } catch (LinkageError | RuntimeException | JOSEException e) {
-            // the JDK's provider below is correct, only slower
+            log.warn("ES256 falls back to the JDK's provider (about 10x slower): {}", e.toString());
         }
         return null;
     }

@@ -36,6 +36,9 @@ public final class StatusList {
             throw new IllegalArgumentException("a status list has at least one entry");
         }
         long totalBits = (long) size * bits;
+        if (totalBits > (long) Integer.MAX_VALUE * 8) {
+            throw new IllegalArgumentException("status list too large: " + size + " x " + bits + " bits");
+        }
         return new StatusList(bits, new byte[(int) ((totalBits + 7) / 8)]);
     }
 
@@ -112,14 +115,14 @@ public final class StatusList {
 
     /** Number of entries (the packed bytes times 8 over {@link #bits()}). */
     public int size() {
-        return bytes.length * 8 / bits;
+        return (int) Math.min(Integer.MAX_VALUE, (long) bytes.length * 8 / bits);
     }
 
     /** The value of entry {@code index} (0 … 2<sup>bits</sup>−1). */
     public int get(int index) {
         checkIndex(index);
-        int bitPosition = index * bits;
-        return (bytes[bitPosition >>> 3] >>> (bitPosition & 7)) & mask();
+        long bitPosition = (long) index * bits;
+        return (bytes[(int) (bitPosition >>> 3)] >>> (int) (bitPosition & 7)) & mask();
     }
 
     /** The status of entry {@code index}, empty for an application-specific value. */
@@ -133,9 +136,9 @@ public final class StatusList {
         if (value < 0 || value > mask()) {
             throw new IllegalArgumentException("value " + value + " does not fit in " + bits + " bits");
         }
-        int bitPosition = index * bits;
-        int shift = bitPosition & 7;
-        int at = bitPosition >>> 3;
+        long bitPosition = (long) index * bits;
+        int shift = (int) (bitPosition & 7);
+        int at = (int) (bitPosition >>> 3);
         bytes[at] = (byte) ((bytes[at] & ~(mask() << shift)) | (value << shift));
     }
 

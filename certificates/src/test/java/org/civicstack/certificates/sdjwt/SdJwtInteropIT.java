@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * crypto-nodejs, jwt-status-list; exact versions from {@code src/test/sdjwt-peer/package-lock.json}, installed by
  * {@code .ci/install-test-tools}) run by {@code peer.mjs}, one JSON request on stdin, one JSON answer on stdout.
  * Both directions: npm verifies what Java issued (credential, presentation, KB-JWT, status list token) and Java
- * verifies what npm issued.
+ * verifies what npm issued. Run alone: {@code ./mvnw -B -o -q -pl certificates verify -Dit.test=SdJwtInteropIT}.
  */
 class SdJwtInteropIT {
 
