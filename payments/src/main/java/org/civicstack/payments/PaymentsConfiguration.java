@@ -82,6 +82,13 @@ public class PaymentsConfiguration {
         return new SandboxChannel(base, clock, properties.channels().timeout());
     }
 
+    /** Stripe-style idempotency keys for orders and refunds (the table is V2's {@code idempotency_key}). */
+    @Bean
+    org.civicstack.platform.idempotency.IdempotencyKeys idempotencyKeys(
+            org.springframework.r2dbc.core.DatabaseClient db, tools.jackson.databind.json.JsonMapper json) {
+        return new org.civicstack.platform.idempotency.IdempotencyKeys(db, json);
+    }
+
     @Bean
     PaymentChannels paymentChannels(List<PaymentChannel> adapters) {
         return new PaymentChannels(adapters);

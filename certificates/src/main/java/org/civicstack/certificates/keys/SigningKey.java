@@ -32,6 +32,11 @@ public final class SigningKey {
         return new SigningKey(Es256.generate(keyId));
     }
 
+    /** The private key as a JWK JSON text, for sealing it at rest; never log or return it. */
+    public String privateJwkJson() {
+        return jwk.toJSONString();
+    }
+
     public String keyId() {
         return jwk.getKeyID();
     }

@@ -1,11 +1,8 @@
 package org.civicstack.payments.common;
 
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.Set;
 
 import org.civicstack.platform.error.ApiProblem;
-import org.civicstack.platform.security.TokenClaims;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -19,8 +16,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class CallerResolver {
-
-    static final String CITIZEN_APP = "citizen_app";
 
     public Mono<Caller> current() {
         return ReactiveSecurityContextHolder.getContext()
@@ -54,10 +49,7 @@ public class CallerResolver {
     }
 
     static Caller caller(Jwt jwt) {
-        Set<String> scopes = TokenClaims.scopes(jwt);
-        String clientId = TokenClaims.clientId(jwt);
-        boolean citizen = CITIZEN_APP.equals(jwt.getClaimAsString("client_type")) && jwt.getSubject() != null;
-        Optional<String> agency = citizen ? Optional.empty() : Optional.ofNullable(jwt.getClaimAsString("agency_id"));
-        return new Caller(clientId, agency, citizen ? Optional.of(jwt.getSubject()) : Optional.empty(), scopes);
+        var caller = org.civicstack.platform.security.PlatformCaller.of(jwt);
+        return new Caller(caller.clientId(), caller.agencyId(), caller.citizenRef(), caller.scopes());
     }
 }

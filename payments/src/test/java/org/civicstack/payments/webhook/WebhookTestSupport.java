@@ -1,4 +1,5 @@
 package org.civicstack.payments.webhook;
+import org.civicstack.testkit.MutableClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

@@ -12,7 +12,7 @@ import org.civicstack.payments.PaymentsProperties;
 import org.civicstack.payments.citizen.CitizenDirectory;
 import org.civicstack.payments.common.Caller;
 import org.civicstack.payments.common.Money;
-import org.civicstack.payments.idempotency.IdempotencyKeys;
+import org.civicstack.platform.idempotency.IdempotencyKeys;
 import org.civicstack.payments.payment.domain.Payment;
 import org.civicstack.payments.payment.domain.PaymentStatus;
 import org.civicstack.payments.payment.persistence.PaymentStore;

@@ -11,7 +11,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.civicstack.payments.PaymentsProperties;
 import org.civicstack.payments.common.Caller;
 import org.civicstack.payments.common.CallerResolver;
-import org.civicstack.payments.idempotency.IdempotencyKeys;
+import org.civicstack.platform.idempotency.IdempotencyKeys;
 import org.civicstack.payments.merchant.MerchantStore;
 import org.civicstack.payments.payment.app.OrderCommands;
 import org.civicstack.payments.payment.app.PaymentOutcomes;

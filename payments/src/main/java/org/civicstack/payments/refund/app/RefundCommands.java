@@ -10,7 +10,7 @@ import org.civicstack.payments.channel.ChannelException;
 import org.civicstack.payments.channel.PaymentChannels;
 import org.civicstack.payments.channel.RefundRequest;
 import org.civicstack.payments.common.Caller;
-import org.civicstack.payments.idempotency.IdempotencyKeys;
+import org.civicstack.platform.idempotency.IdempotencyKeys;
 import org.civicstack.payments.merchant.MerchantController;
 import org.civicstack.payments.merchant.MerchantStore;
 import org.civicstack.payments.payment.domain.Payment;

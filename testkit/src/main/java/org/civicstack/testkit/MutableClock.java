@@ -1,4 +1,4 @@
-package org.civicstack.payments.webhook;
+package org.civicstack.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,15 +8,15 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The system clock moved by an offset a test sets: real time passes, and a test can jump ahead (give-up ages). */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         offset.updateAndGet(current -> current.plus(by));
     }
 
-    void reset() {
+    public void reset() {
         offset.set(Duration.ZERO);
     }
 

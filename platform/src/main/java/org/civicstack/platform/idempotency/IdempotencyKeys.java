@@ -1,8 +1,8 @@
-package org.civicstack.payments.idempotency;
+package org.civicstack.platform.idempotency;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,7 +13,6 @@ import java.util.TreeMap;
 
 import org.civicstack.platform.error.ApiProblem;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,8 +24,11 @@ import tools.jackson.databind.node.ObjectNode;
  * first transaction ends — then it finds the stored response and replays it (or, if the first rolled back, does the
  * work itself). Never two orders for one key, and a client that retries while the first is still running simply
  * waits for its answer. The same key with a different request (or for another operation) is a 422 problem.
+ *
+ * <p>Each service that uses it has the {@code idempotency_key} table (payments' V2 and V21 migrations give its shape)
+ * and declares the bean. A service whose requests carry personal data (certificates: claim values, ID numbers) gives a
+ * secret, and the request fingerprint is then an HMAC that cannot be matched against guessed requests.
  */
-@Component
 public class IdempotencyKeys {
 
     public static final String HEADER = "Idempotency-Key";
@@ -45,17 +47,25 @@ public class IdempotencyKeys {
 
     private final DatabaseClient db;
     private final JsonMapper json;
+    private final byte[] fingerprintKey;
 
+    /** Fingerprints requests with SHA-256. */
     public IdempotencyKeys(DatabaseClient db, JsonMapper json) {
+        this(db, json, null);
+    }
+
+    /** Fingerprints requests with HMAC-SHA256 under {@code fingerprintKey} (when not {@code null}). */
+    public IdempotencyKeys(DatabaseClient db, JsonMapper json, byte[] fingerprintKey) {
         this.db = db;
         this.json = json;
+        this.fingerprintKey = fingerprintKey == null ? null : fingerprintKey.clone();
     }
 
     /** The header's value, checked: 1-255 printable ASCII characters. */
     public static String requireKey(String header) {
         if (header == null) {
             throw ApiProblem.badRequest("idempotency_key_required",
-                    "This request creates money movements: send an Idempotency-Key header (1-255 characters).");
+                    "This request must be safe to retry: send an Idempotency-Key header (1-255 characters).");
         }
         if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             throw ApiProblem.badRequest("invalid_idempotency_key",
@@ -64,14 +74,21 @@ public class IdempotencyKeys {
         return header;
     }
 
-    /** SHA-256 of the request's canonical JSON (object keys sorted, recursively), plus what it acts on. */
+    /** SHA-256 (or HMAC) of the request's canonical JSON (object keys sorted, recursively), plus what it acts on. */
     public byte[] hash(String operation, String target, JsonNode body) {
+        byte[] head = (operation + "\n" + target + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] canonical = json.writeValueAsBytes(canonical(body));
         try {
+            if (fingerprintKey != null) {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(fingerprintKey, "HmacSHA256"));
+                mac.update(head);
+                return mac.doFinal(canonical);
+            }
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((operation + "\n" + target + "\n").getBytes(StandardCharsets.UTF_8));
-            digest.update(json.writeValueAsBytes(canonical(body)));
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
+            digest.update(head);
+            return digest.digest(canonical);
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

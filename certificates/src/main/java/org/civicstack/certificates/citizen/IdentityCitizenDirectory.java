@@ -1,0 +1,69 @@
+package org.civicstack.certificates.citizen;
+
+import java.util.Map;
+
+import org.civicstack.certificates.CertificatesProperties;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@link CitizenDirectory} over identity's {@code POST /v1/identity/citizen-references/resolve}, as this service's
+ * platform client (client credentials, scope {@code identity:resolve}; Spring Security's OAuth2 client caches the
+ * token until it expires).
+ */
+public final class IdentityCitizenDirectory implements CitizenDirectory {
+
+    private final WebClient identity;
+    private final CertificatesProperties.Identity settings;
+
+    public IdentityCitizenDirectory(WebClient.Builder builder, CertificatesProperties.Identity settings) {
+        ClientRegistration registration = ClientRegistration.withRegistrationId("identity")
+                .tokenUri(settings.tokenUri().toString())
+                .clientId(settings.clientId())
+                .clientSecret(settings.clientSecret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scope("identity:resolve")
+                .build();
+        var registrations = new InMemoryReactiveClientRegistrationRepository(registration);
+        var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations,
+                new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
+        var oauth = new ServerOAuth2AuthorizedClientExchangeFilterFunction(manager);
+        oauth.setDefaultClientRegistrationId("identity");
+        this.identity = builder.clone().baseUrl(settings.baseUrl().toString()).filter(oauth).build();
+        this.settings = settings;
+    }
+
+    @Override
+    public Mono<String> bySubject(String agencyId, String pairwiseSubject) {
+        return resolve(Map.of("agency_id", agencyId, "subject", pairwiseSubject));
+    }
+
+    @Override
+    public Mono<String> byResidentIdNumber(String residentIdNumber) {
+        return resolve(Map.of("resident_id_number", residentIdNumber));
+    }
+
+    private Mono<String> resolve(Map<String, String> body) {
+        return identity.post()
+                .uri("/v1/identity/citizen-references/resolve")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .retrieve()
+                .bodyToMono(Map.class)
+                .map(answer -> String.valueOf(answer.get("citizen_ref")))
+                .timeout(settings.timeout())
+                .onErrorResume(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
+                        || e.getStatusCode() == HttpStatus.BAD_REQUEST ? Mono.empty() : Mono.error(e));
+    }
+}

@@ -1,0 +1,135 @@
+package org.civicstack.certificates.status;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.civicstack.certificates.CertificatesProperties;
+import org.civicstack.certificates.statuslist.StatusList;
+import org.civicstack.certificates.statuslist.StatusListToken;
+import org.civicstack.certificates.statuslist.StatusListTokenSigner;
+import org.civicstack.certificates.statuslist.StatusReference;
+import org.civicstack.certificates.statuslist.TokenStatus;
+import org.civicstack.platform.api.Ids;
+import org.civicstack.platform.api.Sql;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Token Status Lists credentials point at ({@code status.status_list}): 2 bits per credential, VALID 0,
+ * INVALID 1 (revoked or superseded), SUSPENDED 2. The packed bytes live in {@code status_list.lst} and a status change
+ * is one {@code set_bit} update in the transaction that changes the credential, so the published list is never
+ * behind the database. Indices are drawn at random from an open list (the draft's advice against correlating
+ * credentials by issuance order); a collision is retried by the caller with another index, and a list that keeps
+ * colliding is closed and a new one opened.
+ */
+@Component
+public class StatusLists {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    public static final String MEDIA_TYPE = "application/statuslist+jwt";
+
+    private final DatabaseClient db;
+    private final StatusListTokenSigner signer;
+    private final CertificatesProperties properties;
+    private final Clock clock;
+    private final Map<String, Published> published = new ConcurrentHashMap<>();
+    private volatile String openList;
+
+    public StatusLists(DatabaseClient db, StatusListTokenSigner signer, CertificatesProperties properties, Clock clock) {
+        this.db = db;
+        this.signer = signer;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Where a credential's status will live: an open list and a random index in it (not yet taken for sure). */
+    public Mono<StatusReference> candidate() {
+        return openList().map(id -> new StatusReference(RANDOM.nextInt(properties.statusListSize()), uri(id)));
+    }
+
+    /** After repeated collisions: the list is (nearly) full; close it so the next candidate comes from a new one. */
+    public Mono<Void> closeList(String listId) {
+        openList = null;
+        return db.sql("update status_list set open = false where id = :id").bind("id", listId).fetch().rowsUpdated()
+                .then();
+    }
+
+    /** Sets the entry, in the caller's transaction. */
+    public Mono<Void> set(String listId, int index, TokenStatus status) {
+        int value = status.value();
+        return db.sql("update status_list set lst = set_bit(set_bit(lst, :low, :lowValue), :high, :highValue),"
+                        + " version = version + 1, updated_at = :now where id = :id")
+                .bind("low", 2L * index).bind("lowValue", value & 1)
+                .bind("high", 2L * index + 1).bind("highValue", (value >> 1) & 1)
+                .bind("now", Sql.utc(clock.instant())).bind("id", listId)
+                .fetch().rowsUpdated().then();
+    }
+
+    /**
+     * The signed Status List Token for {@code listId}, empty if there is no such list. Tokens are cached per list
+     * version: a status change makes the next request sign a new one; otherwise the same token is served for half its
+     * {@code ttl}.
+     */
+    public Mono<Published> token(String listId) {
+        return db.sql("select lst, version from status_list where id = :id").bind("id", listId)
+                .map(row -> new Object[] {row.get("lst", byte[].class), row.get("version", Long.class)})
+                .one()
+                .map(row -> {
+                    long version = (Long) row[1];
+                    Instant now = clock.instant();
+                    Published cached = published.get(listId);
+                    if (cached != null && cached.version() == version
+                            && cached.issuedAt().plus(properties.statusListTtl().dividedBy(2)).isAfter(now)) {
+                        return cached;
+                    }
+                    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+                    StatusListToken token = new StatusListToken(uri(listId), iat,
+                            iat.plus(properties.statusListValidity()), properties.statusListTtl(),
+                            StatusList.fromBytes((byte[]) row[0], 2));
+                    Published fresh = new Published(signer.sign(token), version, iat);
+                    published.put(listId, fresh);
+                    return fresh;
+                });
+    }
+
+    public URI uri(String listId) {
+        return URI.create(properties.base() + "/v1/certificates/status-lists/" + listId);
+    }
+
+    /** The list id at the end of a status URI of ours, or null. */
+    public String listId(URI uri) {
+        String prefix = properties.base() + "/v1/certificates/status-lists/";
+        String text = uri.toString();
+        return text.startsWith(prefix) ? text.substring(prefix.length()) : null;
+    }
+
+    private Mono<String> openList() {
+        String known = openList;
+        if (known != null) {
+            return Mono.just(known);
+        }
+        return db.sql("select id from status_list where open order by updated_at desc limit 1")
+                .map(row -> row.get("id", String.class)).one()
+                .switchIfEmpty(Mono.defer(this::createList))
+                .doOnNext(id -> openList = id);
+    }
+
+    private Mono<String> createList() {
+        String id = Ids.newId("sl");
+        int bytes = properties.statusListSize() / 4;
+        return db.sql("insert into status_list (id, bits, size, lst, open, version, updated_at)"
+                        + " values (:id, 2, :size, :lst, true, 0, :now)")
+                .bind("id", id).bind("size", properties.statusListSize()).bind("lst", new byte[bytes])
+                .bind("now", Sql.utc(clock.instant()))
+                .fetch().rowsUpdated().thenReturn(id);
+    }
+
+    /** A signed token and the list version it shows. */
+    public record Published(String jwt, long version, Instant issuedAt) {
+    }
+}
