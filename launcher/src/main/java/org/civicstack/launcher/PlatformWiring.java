@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * How the services of one all-in-one run find and trust each other: the public issuer (the gateway), identity's
- * JWKS for every resource server, the gateway's upstream URIs, and the gateway's own OAuth client — registered in
- * identity at start with a secret generated for this run, so no credential is written anywhere.
+ * JWKS for every resource server, the gateway's upstream URIs, and the own OAuth clients of the gateway, payments and
+ * certificates — registered in identity at start with secrets generated for this run, so no credential is written
+ * anywhere.
  */
 final class PlatformWiring {
 
@@ -18,21 +19,27 @@ final class PlatformWiring {
     static final String PAYMENTS_CLIENT_ID = "civicstack-payments";
     /** The launcher's entry for payments' own client (it resolves agencies' citizen subjects through identity). */
     static final String PAYMENTS_CLIENT_ENTRY = "launcher-payments";
+    static final String CERTIFICATES_CLIENT_ID = "civicstack-certificates";
+    /** The launcher's entry for certificates' own client (it resolves citizens through identity). */
+    static final String CERTIFICATES_CLIENT_ENTRY = "launcher-certificates";
     /** Names the SMS provider for identity; when set, the all-in-one run does not switch to the console adapter. */
     static final String SMS_PROVIDER_VARIABLE = "CIVICSTACK_IDENTITY_SMS_PROVIDER";
 
     private final LauncherSettings settings;
     private final String gatewaySecret;
     private final String paymentsSecret;
+    private final String certificatesSecret;
 
-    private PlatformWiring(LauncherSettings settings, String gatewaySecret, String paymentsSecret) {
+    private PlatformWiring(LauncherSettings settings, String gatewaySecret, String paymentsSecret,
+            String certificatesSecret) {
         this.settings = settings;
         this.gatewaySecret = gatewaySecret;
         this.paymentsSecret = paymentsSecret;
+        this.certificatesSecret = certificatesSecret;
     }
 
     static PlatformWiring of(LauncherSettings settings) {
-        return new PlatformWiring(settings, randomSecret(), randomSecret());
+        return new PlatformWiring(settings, randomSecret(), randomSecret(), randomSecret());
     }
 
     private static String randomSecret() {
@@ -74,6 +81,11 @@ final class PlatformWiring {
                 args.add(payments + ".secret=" + paymentsSecret);
                 args.add(payments + ".scopes=identity:resolve");
                 args.add(payments + ".client-type=platform");
+                String certificates = "--civicstack.identity.bootstrap-clients[" + CERTIFICATES_CLIENT_ENTRY + "]";
+                args.add(certificates + ".client-id=" + CERTIFICATES_CLIENT_ID);
+                args.add(certificates + ".secret=" + certificatesSecret);
+                args.add(certificates + ".scopes=identity:resolve");
+                args.add(certificates + ".client-type=platform");
                 // login codes go to the console instead of an SMS provider: the all-in-one run is the one place
                 // identity accepts the local adapter, and this flag (set nowhere else) is how it knows. Unless the
                 // environment names a provider (an all-in-one run with a real SMS account, or a test's stand-in)
@@ -102,6 +114,15 @@ final class PlatformWiring {
                 args.add("--civicstack.payments.sandbox.embedded=true");
                 boolean defaultPorts = settings.port(spec) == spec.defaultPort();
                 args.add("--civicstack.payments.sandbox.port=" + (defaultPorts ? 8089 : 0));
+            }
+            case "certificates" -> {
+                args.add("--civicstack.certificates.public-base-url=" + issuer);
+                args.add("--civicstack.certificates.identity.token-uri=" + identity + "/oauth2/token");
+                args.add("--civicstack.certificates.identity.base-url=" + identity);
+                args.add("--civicstack.certificates.identity.client-id=" + CERTIFICATES_CLIENT_ID);
+                args.add("--civicstack.certificates.identity.client-secret=" + certificatesSecret);
+                // the all-in-one run has certificates seed its credential types (civicstack.certificates.seed-types)
+                args.add("--civicstack.certificates.seed-types=true");
             }
             default -> {
             }
