@@ -110,28 +110,7 @@ class SdJwtInteropIT {
     }
 
     private static String runNode(String request) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", "peer.mjs").directory(PEER.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
-        try (OutputStream in = node.getOutputStream()) {
-            in.write(request.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
-            assertThat(node.exitValue()).as("node exit code").isZero();
-            return new String(stdout.join(), StandardCharsets.UTF_8);
-        } finally {
-            node.destroyForcibly();
-        }
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return NpmPeer.run(request);
     }
 
     @SuppressWarnings("unchecked")
