@@ -109,6 +109,30 @@ class WalkthroughIT {
                 .contains("Payments walkthrough complete");
     }
 
+    /**
+     * {@code examples/certificates-walkthrough.sh} (issue #11 end to end through the gateway, with real identity):
+     * type, issuance to a pairwise sub, wallet, request, consent, presentation with exactly the approved disclosures,
+     * verification, replay refused, QR single use, revocation reaching the status list, access log.
+     */
+    @Test
+    void theCertificatesWalkthroughRunsAsWritten() throws Exception {
+        String log = runScript("examples/certificates-walkthrough.sh", "13800138011");
+        assertThat(log)
+                .containsPattern("< 201 id=crd_[a-z0-9]+ status=valid")
+                .contains("the retry replays the first answer (Idempotent-Replayed: true)")
+                .contains("< 200 Health certificate: Name=\"林晓华\"")
+                .contains("< 200 健康证明 status=valid")
+                .contains("asks for: Name,Fit for food work; always visible: Certificate number")
+                .contains("vp_token.health disclosures: full_name fit_for_food_work")
+                .contains("< 200 valid=true")
+                .contains("< 422 code=nonce_replayed")
+                .contains("< 409 code=qr_token_used (single use)")
+                .contains("application/statuslist+jwt")
+                .contains("< 422 code=revoked")
+                .contains("revoked presented qr_verified verified shared issued")
+                .contains("Certificates walkthrough complete");
+    }
+
     private static String runWalkthrough() throws IOException, InterruptedException {
         return runScript("examples/walkthrough.sh");
     }
