@@ -19,4 +19,10 @@ class CertificatesServiceIT extends ServiceContractIT {
     protected String databaseHealthComponent() {
         return "r2dbc";
     }
+
+    /** Only types, keys and status lists are public: an anonymous unknown path is refused, not revealed. */
+    @Override
+    protected int anonymousUnknownPathStatus() {
+        return 401;
+    }
 }
