@@ -5,7 +5,8 @@
 #   are selectively disclosable, names in zh-CN and en) and issues a credential to that sub (Idempotency-Key) -> the
 #   citizen sees it in the wallet in their language and downloads the SD-JWT VC -> the agency asks for two claims with
 #   a purpose (a DCQL query) -> the citizen sees what is asked and by whom and approves -> the agency gets a
-#   presentation holding exactly those two disclosures and verifies it; the same presentation again is refused ->
+#   presentation holding exactly those two disclosures and verifies it; the same presentation again, a tampered one
+#   and one made for another agency are refused; a request the citizen declines gives the agency nothing ->
 #   the citizen shows the credential in person with a single-use QR token -> the agency revokes it: the public status
 #   list says so and a presentation made before fails -> the citizen's access log shows every use.
 #
@@ -197,6 +198,26 @@ ans "$STATUS valid=$(json_scalar valid "$BODY") claims=$(grep -oE '"claims":\{[^
 say "the same presentation a second time (a replay) is refused:"
 send POST /v1/certificates/verifications "$AGENCY" 422 "{\"presentation\": \"$PRESENTATION\", \"nonce\": \"$NONCE\"}"
 ans "$STATUS code=$(json_string code "$BODY")"
+
+say "a tampered presentation (one character of the issuer's signature changed) and one made for another agency fail:"
+SIG=${PRESENTATION%%~*}
+AT=$((${#SIG} - 10))
+if [ "${SIG:$AT:1}" = A ]; then SWAP=B; else SWAP=A; fi
+TAMPERED="${SIG:0:$AT}$SWAP${SIG:$AT+1}~${PRESENTATION#*~}"
+send POST /v1/certificates/verifications "$AGENCY" 422 "{\"presentation\": \"$TAMPERED\", \"nonce\": \"$NONCE\"}"
+ans "$STATUS code=$(json_string code "$BODY")"
+send POST "/v1/certificates/me/credentials/$CREDENTIAL/presentations" "$CITIZEN_ACCESS" 200 \
+  "{\"audience\": \"agy_sz_market_regulation\", \"nonce\": \"elsewhere-$RUN\", \"claims\": [\"full_name\"]}"
+send POST /v1/certificates/verifications "$AGENCY" 422 "{\"presentation\": \"$(json_string presentation "$BODY")\", \"nonce\": \"elsewhere-$RUN\"}"
+ans "$STATUS code=$(json_string code "$BODY")"
+
+step "Another request, which the citizen declines: the agency gets nothing"
+send POST /v1/certificates/presentation-requests "$AGENCY" 201 "$REQUEST_BODY"
+DECLINED=$(json_string id "$BODY")
+send POST "/v1/certificates/me/presentation-requests/$DECLINED/decline" "$CITIZEN_ACCESS" 200
+send GET "/v1/certificates/presentation-requests/$DECLINED" "$AGENCY" 200
+[[ "$BODY" != *'"vp_token"'* ]] || fail "a declined request carries a presentation" "$BODY"
+ans "$STATUS status=$(json_string status "$BODY"), no vp_token"
 
 step "In person: the citizen shows a single-use QR token; the agency's inspector scans it"
 send POST "/v1/certificates/me/credentials/$CREDENTIAL/qr" "$CITIZEN_ACCESS" 201 '{"claims": ["fit_for_food_work"]}'

@@ -126,10 +126,13 @@ class WalkthroughIT {
                 .contains("vp_token.health disclosures: full_name fit_for_food_work")
                 .contains("< 200 valid=true")
                 .contains("< 422 code=nonce_replayed")
+                .contains("< 422 code=signature_invalid")
+                .contains("< 422 code=wrong_audience")
+                .contains("status=declined, no vp_token")
                 .contains("< 409 code=qr_token_used (single use)")
                 .contains("application/statuslist+jwt")
                 .contains("< 422 code=revoked")
-                .contains("revoked presented qr_verified verified shared issued")
+                .contains("revoked presented qr_verified presented verified shared issued")
                 .contains("Certificates walkthrough complete");
     }
 
