@@ -3,6 +3,7 @@ package org.civicstack.certificates.citizen;
 import java.util.Map;
 
 import org.civicstack.certificates.CertificatesProperties;
+import org.civicstack.platform.error.ApiProblem;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
@@ -64,6 +65,14 @@ public final class IdentityCitizenDirectory implements CitizenDirectory {
                 .map(answer -> String.valueOf(answer.get("citizen_ref")))
                 .timeout(settings.timeout())
                 .onErrorResume(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
-                        || e.getStatusCode() == HttpStatus.BAD_REQUEST ? Mono.empty() : Mono.error(e));
+                        || e.getStatusCode() == HttpStatus.BAD_REQUEST ? Mono.empty() : Mono.error(unavailable(e)))
+                .onErrorMap(e -> !(e instanceof ApiProblem), IdentityCitizenDirectory::unavailable);
+    }
+
+    /** Identity could not answer: the caller's request did nothing and can be retried. */
+    private static ApiProblem unavailable(Throwable cause) {
+        return new ApiProblem(503, "identity_unavailable", "Service Unavailable",
+                "Identity could not resolve the citizen just now; nothing was done, retry shortly.",
+                java.util.List.of(), Map.of("Retry-After", "5"));
     }
 }

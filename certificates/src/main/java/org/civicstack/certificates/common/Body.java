@@ -71,6 +71,10 @@ public final class Body {
             return null;
         }
         String text = value.stringValue();
+        if (hasControlCharacters(text)) {
+            violation(field, "invalid_characters", "must not contain control characters");
+            return null;
+        }
         if (format != null && !format.matcher(text).matches()) {
             violation(field, "invalid_format", formatHint);
             return null;
@@ -160,6 +164,17 @@ public final class Body {
             }
         }
         return items;
+    }
+
+    /** C0 controls (NUL included: PostgreSQL text and jsonb cannot hold it) and DEL; tab and line breaks allowed. */
+    public static boolean hasControlCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static String join(String path, String name) {

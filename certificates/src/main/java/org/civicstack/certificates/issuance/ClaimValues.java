@@ -42,10 +42,12 @@ final class ClaimValues {
             }
             Object converted = switch (claim.type()) {
                 case "string" -> value.isString() && !value.stringValue().isBlank()
-                        && value.stringValue().length() <= MAX_STRING ? value.stringValue() : null;
+                        && value.stringValue().length() <= MAX_STRING
+                        && !Body.hasControlCharacters(value.stringValue()) ? value.stringValue() : null;
                 case "integer" -> value.isIntegralNumber() && value.canConvertToLong() ? (Object) value.longValue() : null;
-                case "number" -> value.isNumber() ? (value.isIntegralNumber() && value.canConvertToLong()
-                        ? (Object) value.longValue() : (Object) value.doubleValue()) : null;
+                case "number" -> !value.isNumber() ? null : value.isIntegralNumber()
+                        ? (value.canConvertToLong() ? (Object) value.longValue() : null)
+                        : (Double.isFinite(value.doubleValue()) ? (Object) value.doubleValue() : null);
                 case "boolean" -> value.isBoolean() ? (Object) value.booleanValue() : null;
                 case "date" -> date(value);
                 default -> null;
@@ -73,9 +75,9 @@ final class ClaimValues {
 
     private static String hint(String type) {
         return switch (type) {
-            case "string" -> "must be a non-blank string of at most " + MAX_STRING + " characters";
+            case "string" -> "must be a non-blank string of at most " + MAX_STRING + " characters, without control characters";
             case "integer" -> "must be a whole number";
-            case "number" -> "must be a number";
+            case "number" -> "must be a finite number (integers within 64 bits)";
             case "boolean" -> "must be true or false";
             case "date" -> "must be a calendar date, YYYY-MM-DD";
             default -> "has an unknown type";
