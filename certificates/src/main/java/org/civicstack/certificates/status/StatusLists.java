@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.civicstack.certificates.CertificatesProperties;
+import org.civicstack.certificates.keys.CredentialSigningKeys;
 import org.civicstack.certificates.statuslist.StatusList;
 import org.civicstack.certificates.statuslist.StatusListToken;
 import org.civicstack.certificates.statuslist.StatusListTokenSigner;
@@ -35,14 +36,17 @@ public class StatusLists {
 
     private final DatabaseClient db;
     private final StatusListTokenSigner signer;
+    private final CredentialSigningKeys keys;
     private final CertificatesProperties properties;
     private final Clock clock;
     private final Map<String, Published> published = new ConcurrentHashMap<>();
     private volatile String openList;
 
-    public StatusLists(DatabaseClient db, StatusListTokenSigner signer, CertificatesProperties properties, Clock clock) {
+    public StatusLists(DatabaseClient db, StatusListTokenSigner signer, CredentialSigningKeys keys,
+            CertificatesProperties properties, Clock clock) {
         this.db = db;
         this.signer = signer;
+        this.keys = keys;
         this.properties = properties;
         this.clock = clock;
     }
@@ -72,8 +76,8 @@ public class StatusLists {
 
     /**
      * The signed Status List Token for {@code listId}, empty if there is no such list. Tokens are cached per list
-     * version: a status change makes the next request sign a new one; otherwise the same token is served for half its
-     * {@code ttl}.
+     * version: a status change or a key rotation makes the next request sign a new one; otherwise the same token is
+     * served for half its {@code ttl}.
      */
     public Mono<Published> token(String listId) {
         return db.sql("select lst, version from status_list where id = :id").bind("id", listId)
@@ -83,7 +87,8 @@ public class StatusLists {
                     long version = (Long) row[1];
                     Instant now = clock.instant();
                     Published cached = published.get(listId);
-                    if (cached != null && cached.version() == version
+                    String kid = keys.current().keyId();
+                    if (cached != null && cached.version() == version && cached.keyId().equals(kid)
                             && cached.issuedAt().plus(properties.statusListTtl().dividedBy(2)).isAfter(now)) {
                         return cached;
                     }
@@ -91,7 +96,7 @@ public class StatusLists {
                     StatusListToken token = new StatusListToken(uri(listId), iat,
                             iat.plus(properties.statusListValidity()), properties.statusListTtl(),
                             StatusList.fromBytes((byte[]) row[0], 2));
-                    Published fresh = new Published(signer.sign(token), version, iat);
+                    Published fresh = new Published(signer.sign(token), version, iat, kid);
                     published.put(listId, fresh);
                     return fresh;
                 });
@@ -129,7 +134,7 @@ public class StatusLists {
                 .fetch().rowsUpdated().thenReturn(id);
     }
 
-    /** A signed token and the list version it shows. */
-    public record Published(String jwt, long version, Instant issuedAt) {
+    /** A signed token, the list version it shows and the key that signed it (a rotation signs anew). */
+    public record Published(String jwt, long version, Instant issuedAt, String keyId) {
     }
 }
