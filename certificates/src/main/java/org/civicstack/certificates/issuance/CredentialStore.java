@@ -43,11 +43,17 @@ public class CredentialStore {
                 .map(CredentialStore::credential).one();
     }
 
-    /** The citizen's credentials of a type that are still valid or suspended, locked. */
+    /**
+     * The citizen's credentials of a type that are still valid or suspended, locked — after a transaction-scoped
+     * advisory lock on (citizen, type), so two concurrent issuances of the type to one citizen run one after the
+     * other and the second supersedes the first (row locks alone would not see a row the other is inserting).
+     */
     public Flux<Credential> lockCurrent(String citizenRef, String typeId) {
-        return db.sql("select * from credential where citizen_ref = :citizen and type_id = :type"
-                        + " and status in ('valid', 'suspended') for update")
-                .bind("citizen", citizenRef).bind("type", typeId).map(CredentialStore::credential).all();
+        return db.sql("select pg_advisory_xact_lock(hashtextextended(:key, 0))").bind("key", citizenRef + "|" + typeId)
+                .fetch().rowsUpdated()
+                .thenMany(db.sql("select * from credential where citizen_ref = :citizen and type_id = :type"
+                                + " and status in ('valid', 'suspended') for update")
+                        .bind("citizen", citizenRef).bind("type", typeId).map(CredentialStore::credential).all());
     }
 
     /** Moves a credential to {@code status} if it is still at {@code version}; false otherwise. */

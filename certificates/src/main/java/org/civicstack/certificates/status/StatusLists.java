@@ -35,6 +35,7 @@ public class StatusLists {
     public static final String MEDIA_TYPE = "application/statuslist+jwt";
 
     private final DatabaseClient db;
+    private final io.r2dbc.spi.ConnectionFactory connections;
     private final StatusListTokenSigner signer;
     private final CredentialSigningKeys keys;
     private final CertificatesProperties properties;
@@ -42,9 +43,10 @@ public class StatusLists {
     private final Map<String, Published> published = new ConcurrentHashMap<>();
     private volatile String openList;
 
-    public StatusLists(DatabaseClient db, StatusListTokenSigner signer, CredentialSigningKeys keys,
-            CertificatesProperties properties, Clock clock) {
+    public StatusLists(DatabaseClient db, io.r2dbc.spi.ConnectionFactory connections, StatusListTokenSigner signer,
+            CredentialSigningKeys keys, CertificatesProperties properties, Clock clock) {
         this.db = db;
+        this.connections = connections;
         this.signer = signer;
         this.keys = keys;
         this.properties = properties;
@@ -56,10 +58,16 @@ public class StatusLists {
         return openList().map(id -> new StatusReference(RANDOM.nextInt(properties.statusListSize()), uri(id)));
     }
 
-    /** After repeated collisions: the list is (nearly) full; close it so the next candidate comes from a new one. */
+    /**
+     * After repeated collisions: the list is (nearly) full; close it so the next candidate comes from a new one. On
+     * a connection of its own, like {@link #createList()}: the closing holds even if the caller's transaction fails.
+     */
     public Mono<Void> closeList(String listId) {
         openList = null;
-        return db.sql("update status_list set open = false where id = :id").bind("id", listId).fetch().rowsUpdated()
+        return Mono.usingWhen(connections.create(),
+                        connection -> Mono.from(connection.createStatement("update status_list set open = false where id = $1")
+                                .bind("$1", listId).execute()).flatMap(result -> Mono.from(result.getRowsUpdated())),
+                        io.r2dbc.spi.Connection::close)
                 .then();
     }
 
@@ -124,14 +132,23 @@ public class StatusLists {
                 .doOnNext(id -> openList = id);
     }
 
+    /**
+     * A new open list, committed on a connection of its own before anyone may use it: the issuance asking for it runs
+     * in a transaction that other issuances cannot see into, and that may still roll back.
+     */
     private Mono<String> createList() {
         String id = Ids.newId("sl");
         int bytes = properties.statusListSize() / 4;
-        return db.sql("insert into status_list (id, bits, size, lst, open, version, updated_at)"
-                        + " values (:id, 2, :size, :lst, true, 0, :now)")
-                .bind("id", id).bind("size", properties.statusListSize()).bind("lst", new byte[bytes])
-                .bind("now", Sql.utc(clock.instant()))
-                .fetch().rowsUpdated().thenReturn(id);
+        return Mono.usingWhen(connections.create(),
+                        connection -> Mono.from(connection.createStatement("insert into status_list (id, bits, size, lst,"
+                                        + " open, version, updated_at) values ($1, 2, $2, $3, true, 0, $4)")
+                                .bind("$1", id).bind("$2", properties.statusListSize())
+                                .bind("$3", java.nio.ByteBuffer.wrap(new byte[bytes]))
+                                .bind("$4", Sql.utc(clock.instant()))
+                                .execute())
+                                .flatMap(result -> Mono.from(result.getRowsUpdated())),
+                        io.r2dbc.spi.Connection::close)
+                .thenReturn(id);
     }
 
     /** A signed token, the list version it shows and the key that signed it (a rotation signs anew). */

@@ -38,9 +38,12 @@ public class VerificationController {
     private final HolderPresentations presentations;
     private final AccessLog accessLog;
     private final java.time.Clock clock;
+    private final org.springframework.transaction.reactive.TransactionalOperator tx;
 
     public VerificationController(OnlineVerifier verifier, QrTokens qrTokens, CredentialStore credentials,
-            HolderPresentations presentations, AccessLog accessLog, java.time.Clock clock) {
+            HolderPresentations presentations, AccessLog accessLog, java.time.Clock clock,
+            org.springframework.transaction.reactive.TransactionalOperator tx) {
+        this.tx = tx;
         this.verifier = verifier;
         this.qrTokens = qrTokens;
         this.credentials = credentials;
@@ -72,7 +75,9 @@ public class VerificationController {
                             : accessLog.record(outcome.credentialId(), outcome.citizenRef(), "verified", agency,
                                     caller.clientId(), outcome.credential().disclosed().stream().sorted().toList(),
                                     null, null, null, clock.instant()))
-                            .thenReturn(verifier.view(outcome)));
+                            .thenReturn(verifier.view(outcome)))
+                    // the nonce and the access log entry: one commit
+                    .as(tx::transactional);
         });
     }
 
@@ -101,7 +106,8 @@ public class VerificationController {
                                 .flatMap(outcome -> accessLog.record(credential.id(), credential.citizenRef(),
                                         "qr_verified", agency, caller.clientId(), redeemed.claims(), null, null, null,
                                         clock.instant()).thenReturn(verifier.view(outcome)));
-                    }));
+                    }))
+                    .as(tx::transactional);
         });
     }
 
