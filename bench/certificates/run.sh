@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.."
   -Dit.test=CertificatesBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false -Dcivicstack.bench=true -Dnetty.leak.level=disabled \
   -Dcivicstack.bench.workers="${WORKERS:-8}" -Dcivicstack.bench.seconds="${DURATION:-20}" \
   -Dcivicstack.bench.verifications="${VERIFICATIONS:-2000}" -Dcivicstack.bench.revocations="${REVOCATIONS:-50}" \
+  -Dcivicstack.bench.warmup="${WARMUP:-3000}" \
   -Dlogging.level.root=WARN >/dev/null 2>&1 || true
 out=bench/certificates/results/$(date -u +%Y-%m-%d).txt
 grep -ho "certificates-bench [^<]*" certificates/target/failsafe-reports/TEST-*CertificatesBenchmarkIT.xml | sed 's/&gt;/>/g' | tee "$out"

@@ -72,7 +72,7 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
                                 "{\"citizen_ref\":\"{{jsonPath request.body '$.subject'}}\"}")
                         .withTransformers("response-template")));
         // warm up the issuance path (JIT, pools, the identity client's token)
-        issueFor(agency, type, 300, Duration.ofSeconds(60)).block();
+        issueFor(agency, type, Integer.getInteger("civicstack.bench.warmup", 3000), Duration.ofSeconds(120)).block();
 
         double rawSign = rawRate(true);
         print("certificates-bench raw ES256 signatures/s: %.0f (%d threads)", rawSign, WORKERS);
