@@ -119,10 +119,13 @@ class AllInOneSmokeIT {
     @Test
     @Order(4)
     void unknownPathUnderAServiceIsThatServiceProblem() {
-        HttpResponse<String> response = get("/v1/certificates/nothing-here");
+        // certificates' public part (credential types, keys, status lists): its own 404 problem, through the gateway
+        HttpResponse<String> response = get("/v1/certificates/types/nothing_here");
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(response.body()).path("instance").asString()).isEqualTo("/v1/certificates/nothing-here");
-        // payments' APIs all need a token: it does not reveal which of its paths exist
+        assertThat(json.readTree(response.body()).path("instance").asString()).isEqualTo("/v1/certificates/types/nothing_here");
+        assertThat(json.readTree(response.body()).path("code").asString()).isEqualTo("unknown_type");
+        // the rest of certificates, and all of payments, need a token: they do not reveal which paths exist
+        assertThat(get("/v1/certificates/nothing-here").statusCode()).isEqualTo(401);
         HttpResponse<String> payments = get("/v1/payments/nothing-here");
         assertThat(payments.statusCode()).isEqualTo(401);
         assertThat(json.readTree(payments.body()).path("code").asString()).isEqualTo("unauthorized");

@@ -47,12 +47,25 @@ public final class IdentityCitizenDirectory implements CitizenDirectory {
 
     @Override
     public Mono<String> bySubject(String agencyId, String pairwiseSubject) {
-        return resolve(Map.of("agency_id", agencyId, "subject", pairwiseSubject));
+        // a subject identity finds malformed is one it never gave out
+        return resolve(Map.of("agency_id", agencyId, "subject", pairwiseSubject))
+                .onErrorResume(InvalidRequest.class, e -> Mono.empty());
     }
 
+    /** Identity checks the number (GB 11643, its check character); one it refuses is the caller's field error. */
     @Override
     public Mono<String> byResidentIdNumber(String residentIdNumber) {
-        return resolve(Map.of("resident_id_number", residentIdNumber));
+        return resolve(Map.of("resident_id_number", residentIdNumber))
+                .onErrorMap(InvalidRequest.class, e -> ApiProblem.validation(java.util.List.of(
+                        new org.civicstack.platform.error.FieldViolation("resident_id_number", "invalid_format",
+                                "is not a valid resident ID number (GB 11643: region, birth date, check character)"))));
+    }
+
+    /** Identity answered 400 to what we sent. */
+    private static final class InvalidRequest extends RuntimeException {
+        InvalidRequest() {
+            super("identity refused the request as invalid", null, false, false);
+        }
     }
 
     private Mono<String> resolve(Map<String, String> body) {
@@ -65,8 +78,11 @@ public final class IdentityCitizenDirectory implements CitizenDirectory {
                 .map(answer -> String.valueOf(answer.get("citizen_ref")))
                 .timeout(settings.timeout())
                 .onErrorResume(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
-                        || e.getStatusCode() == HttpStatus.BAD_REQUEST ? Mono.empty() : Mono.error(unavailable(e)))
-                .onErrorMap(e -> !(e instanceof ApiProblem), IdentityCitizenDirectory::unavailable);
+                        ? Mono.empty()
+                        : e.getStatusCode() == HttpStatus.BAD_REQUEST ? Mono.error(new InvalidRequest())
+                        : Mono.error(unavailable(e)))
+                .onErrorMap(e -> !(e instanceof ApiProblem) && !(e instanceof InvalidRequest),
+                        IdentityCitizenDirectory::unavailable);
     }
 
     /** Identity could not answer: the caller's request did nothing and can be retried. */

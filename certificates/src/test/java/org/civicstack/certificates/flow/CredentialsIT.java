@@ -129,6 +129,32 @@ class CredentialsIT extends FlowSupport {
                 UUID.randomUUID().toString(), Map.of("type", type, "resident_id_number", "440305199001011234",
                         "claims", claims("x"))).expectStatus().isEqualTo(422));
         assertThat(unknown.get("code")).isEqualTo("unknown_citizen");
+        // identity refuses a number whose check character is wrong: the agency's field error, not "unknown"
+        identity.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/identity/citizen-references/resolve"))
+                .atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.resident_id_number",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("110105194912310021")))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":400,\"code\":\"validation_failed\"}")));
+        Map<String, Object> badCheck = json(postIdempotent(agency.token(), "/v1/certificates/credentials",
+                UUID.randomUUID().toString(), Map.of("type", type, "resident_id_number", "110105194912310021",
+                        "claims", claims("x"))).expectStatus().isBadRequest());
+        assertThat(pluck(badCheck.get("errors"), "field")).containsExactly("resident_id_number");
+        // identity failing is a 503 to retry, and nothing was issued
+        identity.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/identity/citizen-references/resolve"))
+                .atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.subject",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("ps_identity_breaks")))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(500)));
+        Map<String, Object> down = json(postIdempotent(agency.token(), "/v1/certificates/credentials",
+                UUID.randomUUID().toString(), Map.of("type", type, "subject", "ps_identity_breaks", "claims", claims("x")))
+                .expectStatus().isEqualTo(503));
+        assertThat(down.get("code")).isEqualTo("identity_unavailable");
+        assertThat(TestInfrastructure.query(DATABASE, "select count(*) from credential where type_id = '" + type + "'"))
+                .containsExactly("1");
         Map<String, Object> both = json(postIdempotent(agency.token(), "/v1/certificates/credentials",
                 UUID.randomUUID().toString(), Map.of("type", type, "resident_id_number", "11010519491231002X",
                         "subject", "ps_x", "claims", claims("x"))).expectStatus().isBadRequest());
