@@ -52,15 +52,6 @@ UPSTREAM_PORT=${UPSTREAM_PORT// /}
 RUN=$(date +%Y%m%d%H%M%S)-$((RANDOM % 1000))
 CODE="sz-health-check-$RUN"
 TYPE="health_certificate_${RUN//-/_}"
-# keyed METHOD PATH TOKEN KEY "EXPECTED..." JSON: an authorised JSON call with an Idempotency-Key
-keyed() {
-  printf '%s' "$6" >"$WORK/request.json"
-  call "$1" "$2" -H "Authorization: Bearer $3" -H "Idempotency-Key: $4" -H 'Content-Type: application/json' \
-    -D "$WORK/headers" --data-binary @"$WORK/request.json"
-  local -a codes
-  read -ra codes <<<"$5"
-  expect "${codes[@]}"
-}
 # disclosed PRESENTATION: the claim names of its disclosures (base64url JSON arrays [salt, name, value])
 disclosed() {
   local part names=""

@@ -57,16 +57,6 @@ provider() {
     "$@" "$url" 2>"$WORK/curl-error") || STATUS=000
   BODY=$(cat "$WORK/body" 2>/dev/null || cat "$WORK/curl-error")
 }
-# keyed METHOD PATH TOKEN KEY "EXPECTED..." JSON: an authorised JSON call with an Idempotency-Key; the answer's headers
-# are in $WORK/headers
-keyed() {
-  printf '%s' "$6" >"$WORK/request.json"
-  call "$1" "$2" -H "Authorization: Bearer $3" -H "Idempotency-Key: $4" -H 'Content-Type: application/json' \
-    -D "$WORK/headers" --data-binary @"$WORK/request.json"
-  local -a codes
-  read -ra codes <<<"$5"
-  expect "${codes[@]}"
-}
 
 echo "CivicStack payments walkthrough against $GATEWAY (settings: $ENV_FILE)"
 

@@ -73,6 +73,16 @@ send() {
   read -ra codes <<<"$expected"
   expect "${codes[@]}"
 }
+# keyed METHOD PATH TOKEN KEY "EXPECTED..." JSON: an authorised JSON call with an Idempotency-Key; the answer's headers
+# are in $WORK/headers
+keyed() {
+  printf '%s' "$6" >"$WORK/request.json"
+  call "$1" "$2" -H "Authorization: Bearer $3" -H "Idempotency-Key: $4" -H 'Content-Type: application/json' \
+    -D "$WORK/headers" --data-binary @"$WORK/request.json"
+  local -a codes
+  read -ra codes <<<"$5"
+  expect "${codes[@]}"
+}
 # until_status SECONDS WANT_STATUS WANT_TEXT PATH [curl options...]: polls until PATH answers WANT_STATUS with a
 # body containing WANT_TEXT, or fails after SECONDS.
 until_status() {

@@ -184,13 +184,15 @@ public class Sharing {
 
     /** A citizen opens a request: an open one becomes theirs; what is asked, in their language, with their matches. */
     public Mono<Map<String, Object>> citizenView(String citizenRef, String id, String language) {
-        return mine(citizenRef, id).flatMap(r -> Flux.fromIterable(r.queries()).concatMap(q -> types.find(q.type())
-                        .flatMap(type -> credentials.ofCitizen(citizenRef, false)
-                                .filter(c -> c.typeId().equals(type.id()) && c.usable())
-                                .map(c -> Map.<String, Object>of("id", c.id(), "issued_at", c.issuedAt(),
-                                        "expires_at", c.expiresAt()))
-                                .collectList()
-                                .map(matches -> {
+        // the citizen's credentials once, matched to every query in memory
+        return mine(citizenRef, id).flatMap(r -> credentials.ofCitizen(citizenRef, false).collectList()
+                .flatMapMany(held -> Flux.fromIterable(r.queries()).concatMap(q -> types.find(q.type())
+                        .map(type -> {
+                                    List<Map<String, Object>> matches = held.stream()
+                                            .filter(c -> c.typeId().equals(type.id()) && c.usable())
+                                            .map(c -> Map.<String, Object>of("id", c.id(), "issued_at", c.issuedAt(),
+                                                    "expires_at", c.expiresAt()))
+                                            .toList();
                                     Map<String, Object> asked = new LinkedHashMap<>();
                                     asked.put("id", q.id());
                                     asked.put("type", type.id());

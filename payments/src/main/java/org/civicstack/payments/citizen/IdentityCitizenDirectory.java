@@ -4,15 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.civicstack.payments.PaymentsProperties;
+import org.civicstack.platform.security.PlatformClientCredentials;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
-import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
@@ -24,26 +18,12 @@ import reactor.core.publisher.Mono;
  */
 public final class IdentityCitizenDirectory implements CitizenDirectory {
 
-    static final String REGISTRATION = "identity";
-
     private final WebClient identity;
     private final Duration timeout;
 
     public IdentityCitizenDirectory(WebClient.Builder builder, PaymentsProperties.Identity settings, Duration timeout) {
-        ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
-                .tokenUri(settings.tokenUri().toString())
-                .clientId(settings.clientId())
-                .clientSecret(settings.clientSecret())
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .scope("identity:resolve")
-                .build();
-        var registrations = new InMemoryReactiveClientRegistrationRepository(registration);
-        var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations,
-                new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
-        var oauth = new ServerOAuth2AuthorizedClientExchangeFilterFunction(manager);
-        oauth.setDefaultClientRegistrationId(REGISTRATION);
-        this.identity = builder.clone().baseUrl(settings.baseUrl().toString()).filter(oauth).build();
+        this.identity = PlatformClientCredentials.webClient(builder, settings.baseUrl(), settings.tokenUri(),
+                settings.clientId(), settings.clientSecret(), "identity:resolve");
         this.timeout = timeout;
     }
 

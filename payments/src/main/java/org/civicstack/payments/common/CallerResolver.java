@@ -3,9 +3,8 @@ package org.civicstack.payments.common;
 import java.util.Arrays;
 
 import org.civicstack.platform.error.ApiProblem;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.civicstack.platform.security.PlatformCaller;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -18,12 +17,7 @@ import reactor.core.publisher.Mono;
 public class CallerResolver {
 
     public Mono<Caller> current() {
-        return ReactiveSecurityContextHolder.getContext()
-                .map(context -> context.getAuthentication())
-                .filter(JwtAuthenticationToken.class::isInstance)
-                .map(auth -> caller(((JwtAuthenticationToken) auth).getToken()))
-                .switchIfEmpty(Mono.error(new ApiProblem(401, "unauthorized", "Unauthorized",
-                        "A bearer access token is required.")));
+        return PlatformCaller.current().map(CallerResolver::caller);
     }
 
     /** An agency client holding at least one of {@code anyOfScopes} (operators pass too where they hold one). */
@@ -43,13 +37,14 @@ public class CallerResolver {
 
     /** A citizen through the app. */
     public Mono<Caller> citizen() {
-        return current().flatMap(caller -> caller.citizenRef().isPresent() ? Mono.just(caller)
-                : Mono.error(new ApiProblem(403, "citizen_token_required", "Forbidden",
-                        "This API needs a citizen app access token.")));
+        return PlatformCaller.citizen().map(CallerResolver::caller);
     }
 
     static Caller caller(Jwt jwt) {
-        var caller = org.civicstack.platform.security.PlatformCaller.of(jwt);
+        return caller(PlatformCaller.of(jwt));
+    }
+
+    private static Caller caller(PlatformCaller caller) {
         return new Caller(caller.clientId(), caller.agencyId(), caller.citizenRef(), caller.scopes());
     }
 }
