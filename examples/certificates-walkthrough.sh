@@ -172,7 +172,7 @@ step "The citizen sees what is asked, by whom and why, and approves"
 call GET /v1/certificates/me/presentation-requests -H "Authorization: Bearer $CITIZEN_ACCESS" -H 'Accept-Language: en'
 expect 200
 [[ "$BODY" == *"\"$REQUEST\""* ]] || fail "the request is not among the citizen's waiting requests" "$BODY"
-ans "$STATUS from $(json_string agency_id "$BODY"): \"$(json_string purpose "$BODY")\" asks for: $(grep -oE '"claims":\[[^]]*\]' <<<"$BODY" | head -n 1 | grep -oE '"label":"[^"]*"' | cut -d'"' -f4 | tr '\n' ',' | sed 's/,$//'); always visible: $(grep -oE '"also_visible":\[[^]]*\]' <<<"$BODY" | head -n 1 | grep -oE '"label":"[^"]*"' | cut -d'"' -f4 | tr '\n' ',' | sed 's/,$//')"
+ans "$STATUS from $(json_string agency_name "$BODY") ($(json_string agency_id "$BODY")): \"$(json_string purpose "$BODY")\" asks for: $(grep -oE '"claims":\[[^]]*\]' <<<"$BODY" | head -n 1 | grep -oE '"label":"[^"]*"' | cut -d'"' -f4 | tr '\n' ',' | sed 's/,$//'); always visible: $(grep -oE '"also_visible":\[[^]]*\]' <<<"$BODY" | head -n 1 | grep -oE '"label":"[^"]*"' | cut -d'"' -f4 | tr '\n' ',' | sed 's/,$//')"
 req "POST /v1/certificates/me/presentation-requests/$REQUEST/approve  {\"credentials\": {\"health\": \"$CREDENTIAL\"}}"
 send POST "/v1/certificates/me/presentation-requests/$REQUEST/approve" "$CITIZEN_ACCESS" 200 "{\"credentials\": {\"health\": \"$CREDENTIAL\"}}"
 ans "$STATUS status=$(json_string status "$BODY") consent_id=$(json_string consent_id "$BODY")"

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param qrTtl how long a QR token for showing a credential in person lives
  * @param maxStandingConsent the longest a standing consent may run
  * @param requestFingerprintSecret the HMAC key of issuance request fingerprints (Idempotency-Key checks)
+ * @param registryBaseUrl the services registry, whose public catalog names agencies on consent screens
  * @param identity how this service resolves citizens (pairwise subjects, resident ID numbers) through identity
  */
 @ConfigurationProperties("civicstack.certificates")
@@ -40,6 +41,7 @@ public record CertificatesProperties(
         @DefaultValue("2m") Duration qrTtl,
         @DefaultValue("366d") Duration maxStandingConsent,
         String requestFingerprintSecret,
+        @DefaultValue("http://localhost:8082") URI registryBaseUrl,
         Identity identity) {
 
     public CertificatesProperties {

@@ -40,8 +40,11 @@ public abstract class CertificatesTestSupport {
     public static final String BASE = "http://localhost:8080";
     public static final TestTokens tokens = new TestTokens();
     public static final WireMockServer identity = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    /** The services registry's public catalog, for agency names (the real one answers in the end-to-end tests). */
+    public static final WireMockServer registry = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
     static {
+        registry.start();
         identity.start();
         identity.stubFor(post(urlEqualTo("/oauth2/token"))
                 .withBasicAuth("civicstack-certificates", "test-secret")
@@ -68,6 +71,7 @@ public abstract class CertificatesTestSupport {
         registry.add("civicstack.certificates.identity.base-url", identity::baseUrl);
         registry.add("civicstack.certificates.identity.client-secret", () -> "test-secret");
         registry.add("civicstack.certificates.seed-types", () -> "true");
+        registry.add("civicstack.certificates.registry-base-url", CertificatesTestSupport.registry::baseUrl);
         registry.add("civicstack.upstream-network.allow-public-internet", () -> "true");
     }
 
@@ -123,6 +127,13 @@ public abstract class CertificatesTestSupport {
     }
 
     public record Agency(String id, String token) {
+    }
+
+    /** The registry names the agency. */
+    public static void named(String agencyId, String zh, String en) {
+        registry.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1/catalog/agencies/" + agencyId))
+                .willReturn(okJson("{\"id\":\"" + agencyId + "\",\"name_zh_cn\":\"" + zh + "\",\"name_en\":\"" + en
+                        + "\",\"unit_type\":\"municipal_unit\"}")));
     }
 
     /** A new agency's token with every agency certificates scope. */

@@ -123,6 +123,8 @@ final class PlatformWiring {
                 args.add("--civicstack.certificates.identity.client-secret=" + certificatesSecret);
                 // the all-in-one run has certificates seed its credential types (civicstack.certificates.seed-types)
                 args.add("--civicstack.certificates.seed-types=true");
+                // consent screens name the requesting agency from the registry's public catalog
+                args.add("--civicstack.certificates.registry-base-url=" + url(backend("services-registry")));
             }
             default -> {
             }

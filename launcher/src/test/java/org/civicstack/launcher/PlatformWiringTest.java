@@ -55,7 +55,8 @@ class PlatformWiringTest {
                 "--civicstack.certificates.identity.base-url=http://localhost:8081",
                 "--civicstack.certificates.identity.client-id=civicstack-certificates",
                 "--civicstack.certificates.identity.client-secret=" + secret,
-                "--civicstack.certificates.seed-types=true");
+                "--civicstack.certificates.seed-types=true",
+                "--civicstack.certificates.registry-base-url=http://localhost:8082");
         assertThat(wiring.argumentsFor(backend("payments"))).noneMatch(arg -> arg.contains(secret));
     }
 

@@ -122,6 +122,7 @@ class WalkthroughIT {
                 .contains("the retry replays the first answer (Idempotent-Replayed: true)")
                 .contains("< 200 Health certificate: Name=\"林晓华\"")
                 .contains("< 200 健康证明 status=valid")
+                .contains("from Shenzhen Health Commission (agy_sz_health_commission): \"To check your health certificate")
                 .contains("asks for: Name,Fit for food work; always visible: Certificate number")
                 .contains("vp_token.health disclosures: full_name fit_for_food_work")
                 .contains("< 200 valid=true")

@@ -80,11 +80,14 @@ public class Sharing {
     private final JsonMapper json;
     private final Clock clock;
     private final WebClient callbacks;
+    private final org.civicstack.certificates.citizen.AgencyNames agencyNames;
 
     public Sharing(SharingStore store, CredentialTypeStore types, CredentialStore credentials,
             HolderPresentations presentations, PayloadCipher cipher, AccessLog accessLog, CitizenDirectory citizens,
             UpstreamUrlCheck urls, UpstreamAddressGuard guard, WebClient.Builder webClients, TransactionalOperator tx,
-            CertificatesProperties properties, JsonMapper json, Clock clock) {
+            CertificatesProperties properties, JsonMapper json, Clock clock,
+            org.civicstack.certificates.citizen.AgencyNames agencyNames) {
+        this.agencyNames = agencyNames;
         this.store = store;
         this.types = types;
         this.credentials = credentials;
@@ -207,11 +210,15 @@ public class Sharing {
                                     return asked;
                                 })))
                 .collectList()
-                .map(asked -> {
+                .zipWith(agencyNames.of(r.agencyId()).defaultIfEmpty(Map.of()))
+                .map(found -> {
+                    List<Map<String, Object>> asked = found.getT1();
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("id", r.id());
                     out.put("status", r.statusAt(clock.instant()));
                     out.put("agency_id", r.agencyId());
+                    // who asks, by the name the registry holds for the agency (the id when the registry cannot say)
+                    out.put("agency_name", found.getT2().getOrDefault(language, r.agencyId()));
                     out.put("purpose", r.purpose().get(language));
                     out.put("credentials", asked);
                     out.put("expires_at", r.expiresAt());

@@ -31,6 +31,7 @@ class SharingIT extends FlowSupport {
         Citizen asVerifierSees = new Citizen("ps_v_" + citizen.subject().substring(3), citizen.ref(), citizen.token());
         String credential = issue(issuer, type, citizen, claims("周八"));
 
+        named(verifier.id(), "深圳市市场监督管理局", "Shenzhen Administration for Market Regulation");
         Map<String, Object> request = request(verifier, type, asVerifierSees, List.of("full_name"));
         String requestId = (String) request.get("id");
         assertThat(request.get("status")).isEqualTo("pending");
@@ -41,6 +42,8 @@ class SharingIT extends FlowSupport {
                 .header("Authorization", "Bearer " + citizen.token()).header("Accept-Language", "en").exchange()
                 .expectStatus().isOk());
         assertThat(seen.get("agency_id")).isEqualTo(verifier.id());
+        // who asks, by the name the registry holds
+        assertThat(seen.get("agency_name")).isEqualTo("Shenzhen Administration for Market Regulation");
         assertThat(seen.get("purpose")).isEqualTo("To handle your application");
         Map<String, Object> asked = ((List<Map<String, Object>>) seen.get("credentials")).get(0);
         assertThat(pluck(asked.get("claims"), "label")).containsExactly("Name");
