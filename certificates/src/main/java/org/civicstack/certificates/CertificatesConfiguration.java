@@ -32,18 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class CertificatesConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    WebClient.Builder webClientBuilder() {
-        return WebClient.builder();
-    }
-
-    @Bean
     KeyProvider dataKeys(CertificatesProperties properties) {
         if ("development".equals(properties.dataKeys().currentKeyId())) {
             LoggerFactory.getLogger(CertificatesConfiguration.class).warn("Credential payloads are sealed with the "

@@ -26,19 +26,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 public class PaymentsConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    /** The base of every outbound HTTP client of this service (channels, identity, webhooks). */
-    @Bean
-    @ConditionalOnMissingBean
-    WebClient.Builder webClientBuilder() {
-        return WebClient.builder();
-    }
-
-    @Bean
     SecretBox secretBox(PaymentsProperties properties) {
         if ("development".equals(properties.secrets().currentKeyId())) {
             org.slf4j.LoggerFactory.getLogger(PaymentsConfiguration.class).warn("Merchant secrets are sealed with the "

@@ -147,6 +147,32 @@ class SharingIT extends FlowSupport {
     }
 
     @Test
+    void aRegistryThatCannotNameTheAgencyLeavesItsIdOnTheScreenAndTheCitizenStillDecides() {
+        Agency unknown = anAgency();
+        String type = registerType(unknown);
+        Citizen citizen = aCitizen(unknown.id());
+        issue(unknown, type, citizen, claims("钱十一"));
+        // no stub: the registry answers 404 for this agency
+        String first = (String) request(unknown, type, citizen, List.of("full_name")).get("id");
+        Map<String, Object> seen = json(get(citizen.token(), "/v1/certificates/me/presentation-requests/" + first)
+                .expectStatus().isOk());
+        assertThat(seen.get("agency_name")).isEqualTo(unknown.id());
+
+        Agency failing = anAgency();
+        registry.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/catalog/agencies/" + failing.id()))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.serverError()));
+        String type2 = registerType(failing);
+        Citizen other = aCitizen(failing.id());
+        issue(failing, type2, other, claims("孙十二"));
+        String second = (String) request(failing, type2, other, List.of("full_name")).get("id");
+        assertThat(json(get(other.token(), "/v1/certificates/me/presentation-requests/" + second).expectStatus().isOk())
+                .get("agency_name")).isEqualTo(failing.id());
+        assertThat(json(post(other.token(), "/v1/certificates/me/presentation-requests/" + second + "/decline", null)
+                .expectStatus().isOk()).get("status")).isEqualTo("declined");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void declinedOrExpiredRequestsShareNothing() {
         Agency agency = anAgency();

@@ -1,5 +1,7 @@
 package org.civicstack.platform.config;
 
+import java.time.Clock;
+
 import org.civicstack.platform.api.LenientJson;
 import org.civicstack.platform.error.ProblemResolver;
 import org.civicstack.platform.error.ReactiveProblemHandler;
@@ -8,9 +10,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** WebFlux services (and the gateway): problem+json for every error, a request id on every exchange. */
+/**
+ * WebFlux services (and the gateway): problem+json for every error, a request id on every exchange, and the two
+ * plain beans every service's components take — the clock (UTC; tests put a {@code MutableClock} in its place) and the
+ * base {@link WebClient.Builder} each outbound client clones (Boot 4 keeps its own in a module we do not use).
+ */
 @AutoConfiguration(after = PlatformAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 public class ReactivePlatformAutoConfiguration {
@@ -30,5 +37,17 @@ public class ReactivePlatformAutoConfiguration {
     @Bean
     RequestIdWebFilter requestIdWebFilter() {
         return new RequestIdWebFilter();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    WebClient.Builder webClientBuilder() {
+        return WebClient.builder();
     }
 }
