@@ -3,22 +3,25 @@ package org.civicstack.identity.pairwise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.TreeSet;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.civicstack.identity.assurance.AssuranceLevel;
-import org.civicstack.identity.assurance.residentid.InvalidResidentIdNumber;
 import org.civicstack.identity.assurance.residentid.ResidentIdNumber;
 import org.civicstack.identity.assurance.verification.IdNumberHasher;
 import org.civicstack.identity.assurance.verification.IdentityVerifications;
 import org.civicstack.identity.citizen.CitizenAccounts;
 import org.civicstack.identity.citizen.CitizenId;
-import org.civicstack.identity.clients.AgencyId;
+import org.civicstack.identity.pairwise.CitizenQuery.ByResidentIdNumber;
+import org.civicstack.identity.pairwise.CitizenQuery.BySubject;
+import org.civicstack.identity.pairwise.PairwiseSubjects.AgencySubject;
 import org.civicstack.platform.error.ApiProblem;
 import org.civicstack.platform.error.FieldViolation;
 import org.springframework.http.MediaType;
@@ -39,6 +42,11 @@ import org.springframework.web.bind.annotation.RestController;
  * number is validated (GB 11643), hashed with the same keyed hash as at level 2 ({@link IdNumberHasher}) and looked up
  * among the accounts verified with it; the answer adds the citizen's current assurance level. The number is never
  * echoed, logged or stored here.
+ *
+ * <p>{@code POST /v1/identity/citizen-references/resolve-batch} answers up to {@value #MAX_ITEMS} such questions in
+ * one call (certificates' bulk issuance): each item is validated exactly as a single request ({@link CitizenQuery}),
+ * one invalid item refuses the whole batch, and every subject item is looked up in one statement
+ * ({@link PairwiseSubjects#resolveAll}). A citizen not found is an answer in the batch, not an error.
  */
 @RestController
 @Tag(name = "citizen-references", description = "Resolving an agency's pairwise citizen subject, or a resident ID number, "
@@ -46,8 +54,9 @@ import org.springframework.web.bind.annotation.RestController;
 class CitizenReferenceController {
 
     static final String PATH = "/v1/identity/citizen-references/resolve";
-    private static final String RESIDENT_ID_NUMBER = "resident_id_number";
-    private static final Set<String> FIELDS = Set.of("agency_id", "subject", RESIDENT_ID_NUMBER);
+    static final String BATCH_PATH = "/v1/identity/citizen-references/resolve-batch";
+    static final int MAX_ITEMS = 1000;
+    private static final String ITEMS = "items";
 
     private final PairwiseSubjects pairwise;
     private final IdNumberHasher idNumbers;
@@ -77,7 +86,7 @@ class CitizenReferenceController {
     }
 
     /** The answer. */
-    @Schema(name = "CitizenReference")
+    @Schema(name = "CitizenReference", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record CitizenReference(
             @Schema(description = "The citizen's platform reference: the `sub` of the citizen's own access tokens",
                     requiredMode = Schema.RequiredMode.REQUIRED) String citizen_ref,
@@ -112,85 +121,162 @@ class CitizenReferenceController {
                             + "ID number",
                             content = @Content(mediaType = "application/problem+json"))})
     CitizenReference resolve(@RequestBody Map<String, Object> body, @AuthenticationPrincipal Jwt caller) {
+        requirePlatformClient(caller);
+        List<FieldViolation> violations = new ArrayList<>();
+        CitizenQuery query = CitizenQuery.parse(body, "", violations);
+        if (!violations.isEmpty()) {
+            throw ApiProblem.validation(violations);
+        }
+        if (query instanceof BySubject bySubject) {
+            AgencySubject asked = bySubject.subject();
+            return pairwise.resolve(asked.agency(), asked.subject())
+                    .map(citizen -> reference(citizen, asked))
+                    .orElseThrow(() -> ApiProblem.notFound(Unresolved.UNKNOWN_SUBJECT.error(),
+                            "Agency " + asked.agency() + " was given no such subject."));
+        }
+        return byResidentIdNumber(((ByResidentIdNumber) query).number())
+                .orElseThrow(() -> ApiProblem.notFound(Unresolved.UNKNOWN_CITIZEN.error(),
+                        "No account is verified (level 2 or higher) with that resident ID number."));
+    }
+
+    /** The batch request body: the items, each one single request's body. */
+    @Schema(name = "ResolveCitizenReferencesRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record ResolveBatchRequest(
+            @ArraySchema(schema = @Schema(implementation = ResolveRequest.class), minItems = 1, maxItems = MAX_ITEMS,
+                    arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                            description = "1 to " + MAX_ITEMS + " citizens, each named as in a single resolve "
+                                    + "request"))
+            List<ResolveRequest> items) {
+    }
+
+    /** A batch item whose citizen was not found: a normal answer in a batch, where the single form says 404. */
+    @Schema(name = "UnresolvedCitizenReference", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record Unresolved(
+            @Schema(description = "`unknown_subject`: that agency was given no such subject; `unknown_citizen`: no "
+                    + "account is verified (level 2 or higher) with that resident ID number",
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    allowableValues = {"unknown_subject", "unknown_citizen"}) String error) {
+
+        static final Unresolved UNKNOWN_SUBJECT = new Unresolved("unknown_subject");
+        static final Unresolved UNKNOWN_CITIZEN = new Unresolved("unknown_citizen");
+    }
+
+    /** The batch answer: one element per item, in the order of the items. */
+    @Schema(name = "CitizenReferences")
+    record CitizenReferences(
+            @ArraySchema(schema = @Schema(oneOf = {CitizenReference.class, Unresolved.class}),
+                    arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                            description = "Exactly one answer per item, in the order of the items: the citizen "
+                                    + "(as the single form answers it) or `{\"error\": …}`"))
+            List<Object> data) {
+    }
+
+    @PostMapping(path = BATCH_PATH, consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "resolveCitizenReferences",
+            summary = "Resolve up to " + MAX_ITEMS + " pairwise subjects or resident ID numbers at once",
+            description = "Each item is one single resolve request body, either form, validated the same way; one "
+                    + "invalid item refuses the whole batch (400, every violation named `items[i].<field>`). The "
+                    + "answer has exactly one element per item, in order: the citizen reference as the single form "
+                    + "answers it, or `{\"error\": \"unknown_subject\"}` / `{\"error\": \"unknown_citizen\"}` "
+                    + "where the single form would answer 404.",
+            security = @SecurityRequirement(name = "oauth2", scopes = "identity:resolve"),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = ResolveBatchRequest.class))),
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "One answer per item, in order",
+                            content = @Content(schema = @Schema(implementation = CitizenReferences.class))),
+                    @ApiResponse(responseCode = "400", description = "`validation_failed`: `items` missing, not an "
+                            + "array, empty or longer than " + MAX_ITEMS + " (`too_many`), an unknown field, or an "
+                            + "item that a single request would refuse (`items[i].<field>`); nothing is answered",
+                            content = @Content(mediaType = "application/problem+json")),
+                    @ApiResponse(responseCode = "401", description = "No or invalid access token",
+                            content = @Content(mediaType = "application/problem+json")),
+                    @ApiResponse(responseCode = "403", description = "Not a platform client holding identity:resolve",
+                            content = @Content(mediaType = "application/problem+json"))})
+    CitizenReferences resolveBatch(@RequestBody Map<String, Object> body, @AuthenticationPrincipal Jwt caller) {
+        requirePlatformClient(caller);
+        List<CitizenQuery> queries = parseBatch(body);
+        Map<AgencySubject, CitizenId> bySubject = pairwise.resolveAll(queries.stream()
+                .filter(BySubject.class::isInstance)
+                .map(query -> ((BySubject) query).subject())
+                .toList());
+        List<Object> data = new ArrayList<>(queries.size());
+        for (CitizenQuery query : queries) {
+            if (query instanceof BySubject subjectQuery) {
+                AgencySubject asked = subjectQuery.subject();
+                CitizenId citizen = bySubject.get(asked);
+                data.add(citizen == null ? Unresolved.UNKNOWN_SUBJECT : reference(citizen, asked));
+            } else {
+                // rare (certificates naming citizens by number); one hash lookup and one level read per item
+                Optional<CitizenReference> citizen = byResidentIdNumber(((ByResidentIdNumber) query).number());
+                data.add(citizen.isPresent() ? citizen.get() : Unresolved.UNKNOWN_CITIZEN);
+            }
+        }
+        return new CitizenReferences(data);
+    }
+
+    /** The batch's items as queries, or a validation problem naming every invalid field of the whole request. */
+    private static List<CitizenQuery> parseBatch(Map<String, Object> body) {
+        List<FieldViolation> violations = new ArrayList<>();
+        for (String field : new TreeSet<>(body.keySet())) {
+            if (!ITEMS.equals(field)) {
+                violations.add(new FieldViolation(field, "unknown_field", "is not a field of this request"));
+            }
+        }
+        List<CitizenQuery> queries = new ArrayList<>();
+        Object items = body.get(ITEMS);
+        if (items == null) {
+            violations.add(new FieldViolation(ITEMS, "required", "a list of 1 to " + MAX_ITEMS + " items is required"));
+        } else if (!(items instanceof List<?> list)) {
+            violations.add(new FieldViolation(ITEMS, "invalid_type", "must be an array of 1 to " + MAX_ITEMS
+                    + " items"));
+        } else if (list.isEmpty()) {
+            violations.add(new FieldViolation(ITEMS, "invalid_size", "must hold 1 to " + MAX_ITEMS + " items"));
+        } else if (list.size() > MAX_ITEMS) {
+            violations.add(new FieldViolation(ITEMS, "too_many", "at most " + MAX_ITEMS + " items per request, got "
+                    + list.size() + "; split the batch"));
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                String prefix = ITEMS + "[" + i + "]";
+                if (list.get(i) instanceof Map<?, ?> item) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, ?> fields = (Map<String, ?>) item;
+                    queries.add(CitizenQuery.parse(fields, prefix + ".", violations));
+                } else {
+                    violations.add(new FieldViolation(prefix, "invalid_type",
+                            "must be an object: agency_id and subject, or resident_id_number"));
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw ApiProblem.validation(violations);
+        }
+        return queries;
+    }
+
+    private static void requirePlatformClient(Jwt caller) {
         if (!"platform".equals(caller.getClaimAsString("client_type"))) {
             throw new ApiProblem(403, "platform_clients_only", "Forbidden",
                     "Only platform services resolve citizen references.");
         }
-        List<FieldViolation> violations = new ArrayList<>();
-        for (String field : new java.util.TreeSet<>(body.keySet())) {
-            if (!FIELDS.contains(field)) {
-                violations.add(new FieldViolation(field, "unknown_field", "is not a field of this request"));
-            }
-        }
-        boolean byNumber = body.containsKey(RESIDENT_ID_NUMBER);
-        if (byNumber && (body.containsKey("agency_id") || body.containsKey("subject"))) {
-            violations.add(new FieldViolation(RESIDENT_ID_NUMBER, "not_allowed",
-                    "give resident_id_number or agency_id and subject, not both"));
-            throw ApiProblem.validation(violations);
-        }
-        if (byNumber) {
-            return resolveByResidentIdNumber(body.get(RESIDENT_ID_NUMBER), violations);
-        }
-        if (!body.containsKey("agency_id") && !body.containsKey("subject")) {
-            violations.add(new FieldViolation(RESIDENT_ID_NUMBER, "required",
-                    "give agency_id and subject, or resident_id_number instead"));
-        }
-        AgencyId agency = null;
-        Object agencyValue = body.get("agency_id");
-        if (!(agencyValue instanceof String text) || text.isBlank()) {
-            violations.add(new FieldViolation("agency_id", "required", "an agency id (agy_…) is required"));
-        } else {
-            try {
-                agency = new AgencyId(text);
-            } catch (IllegalArgumentException e) {
-                violations.add(new FieldViolation("agency_id", "invalid_format",
-                        "must be 'agy_' followed by 1-96 URL-safe characters"));
-            }
-        }
-        Object subjectValue = body.get("subject");
-        String subject = null;
-        if (!(subjectValue instanceof String text) || text.isBlank()) {
-            violations.add(new FieldViolation("subject", "required", "the agency's subject for the citizen is required"));
-        } else if (!JdbcPairwiseSubjects.SUBJECT_FORMAT.matcher(text).matches()) {
-            violations.add(new FieldViolation("subject", "invalid_format", "is not a subject identity gives out"));
-        } else {
-            subject = text;
-        }
-        if (!violations.isEmpty()) {
-            throw ApiProblem.validation(violations);
-        }
-        AgencyId resolvedAgency = agency;
-        String resolvedSubject = subject;
-        CitizenId citizen = pairwise.resolve(agency, subject).orElseThrow(() -> ApiProblem.notFound("unknown_subject",
-                "Agency " + resolvedAgency + " was given no such subject."));
-        return new CitizenReference(citizen.toString(), resolvedAgency.value(), resolvedSubject, null);
     }
 
-    /** The resident ID number form. The number goes nowhere but into the keyed hash: no message, log or store. */
-    private CitizenReference resolveByResidentIdNumber(Object value, List<FieldViolation> violations) {
-        ResidentIdNumber number = null;
-        if (!(value instanceof String text) || text.isBlank()) {
-            violations.add(new FieldViolation(RESIDENT_ID_NUMBER, "required",
-                    "an 18-character resident ID number is required"));
-        } else {
-            try {
-                number = ResidentIdNumber.parse(text);
-            } catch (InvalidResidentIdNumber e) {
-                violations.add(new FieldViolation(RESIDENT_ID_NUMBER, "invalid_format",
-                        "is not a valid resident ID number (GB 11643): " + e.reason().message()));
-            }
-        }
-        if (!violations.isEmpty()) {
-            throw ApiProblem.validation(violations);
-        }
+    private static CitizenReference reference(CitizenId citizen, AgencySubject asked) {
+        return new CitizenReference(citizen.toString(), asked.agency().value(), asked.subject(), null);
+    }
+
+    /**
+     * The citizen whose account was verified (level 2 or higher) with this number, with the current level. The
+     * number goes nowhere but into the keyed hash: no message, log or store.
+     */
+    private Optional<CitizenReference> byResidentIdNumber(ResidentIdNumber number) {
         return verifications.ownerOf(idNumbers.hash(number))
                 .flatMap(citizen -> {
                     AssuranceLevel level = accounts.currentLevel(citizen);
                     return level.satisfies(AssuranceLevel.IDENTITY_VERIFIED)
-                            ? java.util.Optional.of(new CitizenReference(citizen.toString(), null, null, level.level()))
-                            : java.util.Optional.empty();
-                })
-                .orElseThrow(() -> ApiProblem.notFound("unknown_citizen",
-                        "No account is verified (level 2 or higher) with that resident ID number."));
+                            ? Optional.of(new CitizenReference(citizen.toString(), null, null, level.level()))
+                            : Optional.empty();
+                });
     }
 }

@@ -1,7 +1,13 @@
 package org.civicstack.identity.pairwise;
 
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +24,9 @@ import org.springframework.stereotype.Repository;
  * the secret is safe, and a leaked secret would let anyone recompute every citizen's subject at every agency; a
  * random value reveals nothing without the table. The first use inserts with {@code ON CONFLICT DO NOTHING} and then
  * reads, so two concurrent first uses agree on the one value that was committed.
+ *
+ * <p>{@link #resolveAll} is one statement whatever the number of subjects: the pairs go in as two parallel
+ * {@code text[]} parameters and are matched against the {@code (agency_id, subject)} unique index.
  */
 @Repository
 class JdbcPairwiseSubjects implements PairwiseSubjects {
@@ -54,6 +63,31 @@ class JdbcPairwiseSubjects implements PairwiseSubjects {
         }
         return jdbc.queryForList("SELECT citizen_id FROM pairwise_subject WHERE agency_id = ? AND subject = ?",
                 UUID.class, agency.value(), subject).stream().findFirst().map(CitizenId::new);
+    }
+
+    @Override
+    public Map<AgencySubject, CitizenId> resolveAll(Collection<AgencySubject> subjects) {
+        List<AgencySubject> asked = new LinkedHashSet<>(subjects).stream()
+                .filter(key -> SUBJECT_FORMAT.matcher(key.subject()).matches())
+                .toList();
+        Map<AgencySubject, CitizenId> found = new HashMap<>();
+        if (asked.isEmpty()) {
+            return found;
+        }
+        String[] agencies = asked.stream().map(key -> key.agency().value()).toArray(String[]::new);
+        String[] values = asked.stream().map(AgencySubject::subject).toArray(String[]::new);
+        jdbc.query("SELECT agency_id, subject, citizen_id FROM pairwise_subject "
+                        + "WHERE (agency_id, subject) IN (SELECT * FROM unnest(?::text[], ?::text[]))",
+                statement -> {
+                    Connection connection = statement.getConnection();
+                    statement.setArray(1, connection.createArrayOf("text", agencies));
+                    statement.setArray(2, connection.createArrayOf("text", values));
+                },
+                row -> {
+                    found.put(new AgencySubject(new AgencyId(row.getString("agency_id")), row.getString("subject")),
+                            new CitizenId(row.getObject("citizen_id", UUID.class)));
+                });
+        return found;
     }
 
     private Optional<String> find(CitizenId citizen, AgencyId agency) {

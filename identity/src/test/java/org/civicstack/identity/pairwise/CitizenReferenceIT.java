@@ -9,13 +9,23 @@ import static org.civicstack.identity.TestClients.aPlatformClient;
 import static org.civicstack.identity.TestClients.anAgencyClient;
 import static org.civicstack.testkit.OpenApiConformance.call;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -34,6 +44,7 @@ import org.civicstack.identity.clients.PlatformClientRegistrar;
 import org.civicstack.identity.keys.KeySeries;
 import org.civicstack.identity.keys.SigningKeyRing;
 import org.civicstack.identity.keys.TestSigner;
+import org.civicstack.identity.pairwise.PairwiseSubjects.AgencySubject;
 import org.civicstack.testkit.OpenApiConformance;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
@@ -43,13 +54,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Pairwise subjects in the real PostgreSQL, and the resolve API for platform services over HTTP. Citizens reach level 2
  * for the resident ID number form through the real {@link IdentityVerificationService}, with WireMock as the real-name
- * authority.
+ * authority. The batch form ({@code resolve-batch}) is tested against what the single form answers.
  */
 @ServiceIntegrationTest
 class CitizenReferenceIT {
@@ -91,6 +103,8 @@ class CitizenReferenceIT {
     SigningKeyRing signingKeys;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    DataSource dataSource;
 
     TokenEndpoint identity;
     OpenApiConformance api;
@@ -270,6 +284,242 @@ class CitizenReferenceIT {
         assertThat(agencyWithScope.statusCode()).as(agencyWithScope.body()).isEqualTo(403);
         assertThat((String) JsonPath.read(agencyWithScope.body(), "$.code")).isEqualTo("platform_clients_only");
         assertThat(agencyWithScope.body()).doesNotContain("citizen_ref");
+    }
+
+    // --- the batch form: POST /v1/identity/citizen-references/resolve-batch -------------------------------------
+
+    @Test
+    void aBatchAnswersEveryItemInOrderAsTheSingleFormWould() {
+        CitizenId atHealth = newCitizen();
+        CitizenId atTransport = newCitizen();
+        CitizenId levelTwo = newCitizen();
+        String healthSubject = pairwise.subjectFor(atHealth, HEALTH);
+        String transportSubject = pairwise.subjectFor(atTransport, TRANSPORT);
+        String verifiedNumber = CitizenFixtures.aResidentIdNumber();
+        reachLevelTwo(levelTwo, verifiedNumber);
+        String unverifiedNumber = CitizenFixtures.aResidentIdNumber();
+        String token = token(CERTIFICATES, "identity:resolve");
+
+        HttpResponse<String> response = api.conforming(resolveBatch(token, items(
+                bySubject(HEALTH, healthSubject), bySubject(TRANSPORT, transportSubject),
+                bySubject(HEALTH, "AAAAAAAAAAAAAAAAAAAAAA"), byNumber(verifiedNumber), byNumber(unverifiedNumber))));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<Map<String, Object>> data = JsonPath.read(response.body(), "$.data");
+        assertThat(data).hasSize(5);
+        assertThat(data.get(0)).containsOnly(Map.entry("citizen_ref", atHealth.toString()),
+                Map.entry("agency_id", HEALTH.value()), Map.entry("subject", healthSubject));
+        assertThat(data.get(1)).containsOnly(Map.entry("citizen_ref", atTransport.toString()),
+                Map.entry("agency_id", TRANSPORT.value()), Map.entry("subject", transportSubject));
+        assertThat(data.get(2)).containsOnly(Map.entry("error", "unknown_subject"));
+        assertThat(data.get(3)).containsOnly(Map.entry("citizen_ref", levelTwo.toString()),
+                Map.entry("assurance_level", 2));
+        assertThat(data.get(4)).containsOnly(Map.entry("error", "unknown_citizen"));
+        assertThat(response.body()).doesNotContain(verifiedNumber.substring(0, 17))
+                .doesNotContain(unverifiedNumber.substring(0, 17));
+        // the single form gives the same citizens
+        assertThat(singleFormCitizenRef(token, bySubject(HEALTH, healthSubject))).isEqualTo(data.get(0).get("citizen_ref"));
+        assertThat(singleFormCitizenRef(token, bySubject(TRANSPORT, transportSubject)))
+                .isEqualTo(data.get(1).get("citizen_ref"));
+        assertThat(singleFormCitizenRef(token, byNumber(verifiedNumber))).isEqualTo(data.get(3).get("citizen_ref"));
+    }
+
+    @Test
+    void aSubjectAskedUnderAnotherAgencyIsUnknownInABatch() {
+        CitizenId citizen = newCitizen();
+        String transportSubject = pairwise.subjectFor(citizen, TRANSPORT);
+        pairwise.subjectFor(citizen, HEALTH); // the citizen is known to both agencies, under different subjects
+
+        HttpResponse<String> response = api.conforming(resolveBatch(token(CERTIFICATES, "identity:resolve"),
+                items(bySubject(HEALTH, transportSubject), bySubject(TRANSPORT, transportSubject))));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JsonPath.<List<Object>>read(response.body(), "$.data[*].error")).containsExactly("unknown_subject");
+        assertThat((String) JsonPath.read(response.body(), "$.data[0].error")).isEqualTo("unknown_subject");
+        assertThat((String) JsonPath.read(response.body(), "$.data[1].citizen_ref")).isEqualTo(citizen.toString());
+    }
+
+    @Test
+    void oneInvalidItemRefusesTheWholeBatchNamingEveryViolation() {
+        CitizenId citizen = newCitizen();
+        String subject = pairwise.subjectFor(citizen, HEALTH);
+        String number = CitizenFixtures.aResidentIdNumber();
+        String badCheck = number.substring(0, 17) + (number.charAt(17) == '0' ? '1' : '0');
+
+        // the request breaks the document on purpose; the answer must still match it
+        HttpResponse<String> response = api.answeredAsDocumented(resolveBatch(token(CERTIFICATES, "identity:resolve"),
+                "{\"items\":[" + String.join(",", bySubject(HEALTH, subject),
+                        "{\"agency_id\":\"" + HEALTH + "\",\"subject\":\"" + subject + "\",\"resident_id_number\":\""
+                                + number + "\"}",
+                        "{\"agency_id\":\"" + HEALTH + "\",\"subject\":\"" + subject + "\",\"citizen_id\":\"1\"}",
+                        bySubject(HEALTH, "not-a-subject"), byNumber(badCheck), "{\"agency_id\":\"health\"}")
+                        + "],\"callback\":\"x\"}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat((String) JsonPath.read(response.body(), "$.code")).isEqualTo("validation_failed");
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].field")).containsExactly("callback",
+                "items[1].resident_id_number", "items[2].citizen_id", "items[3].subject",
+                "items[4].resident_id_number", "items[5].agency_id", "items[5].subject");
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].code")).containsExactly("unknown_field",
+                "not_allowed", "unknown_field", "invalid_format", "invalid_format", "invalid_format", "required");
+        assertThat(response.body()).doesNotContain("citizen_ref").doesNotContain(number.substring(0, 17));
+    }
+
+    @Test
+    void itemsMissingNotAnArrayEmptyOrMoreThanAThousandAreRefused() {
+        String token = token(CERTIFICATES, "identity:resolve");
+        String thousandAndOne = IntStream.range(0, CitizenReferenceController.MAX_ITEMS + 1)
+                .mapToObj(i -> bySubject(HEALTH, "AAAAAAAAAAAAAAAAAAAAAA")).collect(Collectors.joining(","));
+
+        HttpResponse<String> missing = api.answeredAsDocumented(resolveBatch(token, "{}"));
+        HttpResponse<String> notAnArray = api.answeredAsDocumented(resolveBatch(token, "{\"items\":{}}"));
+        HttpResponse<String> empty = api.answeredAsDocumented(resolveBatch(token, "{\"items\":[]}"));
+        HttpResponse<String> tooMany = api.answeredAsDocumented(resolveBatch(token, "{\"items\":[" + thousandAndOne + "]}"));
+        HttpResponse<String> notAnObject = api.answeredAsDocumented(resolveBatch(token, "{\"items\":[\"x\"]}"));
+
+        assertThat(violations(missing)).containsExactly("items required");
+        assertThat(violations(notAnArray)).containsExactly("items invalid_type");
+        assertThat(violations(empty)).containsExactly("items invalid_size");
+        assertThat(violations(tooMany)).containsExactly("items too_many");
+        assertThat((String) JsonPath.read(tooMany.body(), "$.errors[0].message")).contains("1000");
+        assertThat(violations(notAnObject)).containsExactly("items[0] invalid_type");
+    }
+
+    @Test
+    void aMalformedBodyIsTheSame400ProblemAsForTheSingleForm() {
+        String token = token(CERTIFICATES, "identity:resolve");
+
+        for (String body : List.of("{\"items\":[", "[]", "null", "")) {
+            HttpResponse<String> batch = api.answeredAsDocumented(resolveBatch(token, body));
+            HttpResponse<String> single = api.answeredAsDocumented(resolve(token, body));
+
+            assertThat(batch.statusCode()).as(body + " → " + batch.body()).isEqualTo(400);
+            assertThat(batch.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(single.statusCode()).as(body).isEqualTo(400);
+            assertThat((String) JsonPath.read(batch.body(), "$.code")).as(body)
+                    .isEqualTo(JsonPath.read(single.body(), "$.code"));
+        }
+    }
+
+    @Test
+    void onlyPlatformClientsHoldingTheScopeResolveABatch() {
+        CitizenId citizen = newCitizen();
+        String body = items(bySubject(HEALTH, pairwise.subjectFor(citizen, HEALTH)));
+
+        HttpResponse<String> agency = api.answeredAsDocumented(resolveBatch(token(AGENCY, "certificates:verify"), body));
+        HttpResponse<String> agencyWithScope = api.answeredAsDocumented(resolveBatch(agencyTokenWithResolveScope(), body));
+        HttpResponse<String> platformWithoutScope = api.answeredAsDocumented(
+                resolveBatch(token(GATEWAY, "registry:routing"), body));
+        HttpResponse<String> anonymous = api.answeredAsDocumented(call("POST", CitizenReferenceController.BATCH_PATH)
+                .json(body));
+
+        assertThat(agency.statusCode()).as(agency.body()).isEqualTo(403);
+        assertThat(agencyWithScope.statusCode()).as(agencyWithScope.body()).isEqualTo(403);
+        assertThat((String) JsonPath.read(agencyWithScope.body(), "$.code")).isEqualTo("platform_clients_only");
+        assertThat(platformWithoutScope.statusCode()).as(platformWithoutScope.body()).isEqualTo(403);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(List.of(agency, agencyWithScope, platformWithoutScope, anonymous))
+                .allSatisfy(refused -> assertThat(refused.body()).doesNotContain(citizen.toString()));
+    }
+
+    @Test
+    void aThousandSubjectsAreResolvedInOneCallAndOneStatement() {
+        List<CitizenId> citizens = IntStream.range(0, 20).mapToObj(i -> newCitizen()).toList();
+        List<AgencySubject> asked = new ArrayList<>();
+        List<CitizenId> expected = new ArrayList<>();
+        for (int agency = 0; agency < 50; agency++) {
+            AgencyId id = new AgencyId("agy_resolve_bulk_" + agency);
+            for (CitizenId citizen : citizens) {
+                asked.add(new AgencySubject(id, pairwise.subjectFor(citizen, id)));
+                expected.add(citizen);
+            }
+        }
+
+        HttpResponse<String> response = api.conforming(resolveBatch(token(CERTIFICATES, "identity:resolve"),
+                items(asked.stream().map(key -> bySubject(key.agency(), key.subject())).toArray(String[]::new))));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.data[*].citizen_ref"))
+                .containsExactlyElementsOf(expected.stream().map(CitizenId::toString).toList());
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.data[*].subject"))
+                .containsExactlyElementsOf(asked.stream().map(AgencySubject::subject).toList());
+
+        // the same lookup, counted: the thousand subjects are one prepared statement
+        AtomicInteger statements = new AtomicInteger();
+        Map<AgencySubject, CitizenId> found = new JdbcPairwiseSubjects(new JdbcTemplate(counting(statements)))
+                .resolveAll(asked);
+        assertThat(statements).hasValue(1);
+        assertThat(found).hasSize(1000);
+        assertThat(asked.stream().map(found::get).toList()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theDocumentAdmitsOnlyTheThreeAnswerShapesInABatch() {
+        String path = CitizenReferenceController.BATCH_PATH;
+        String ref = "\"citizen_ref\":\"" + UUID.randomUUID() + "\"";
+
+        assertThat(api.errorsFor("POST", path, 200, "application/json", "{\"data\":[{" + ref
+                + ",\"agency_id\":\"agy_x\",\"subject\":\"AAAAAAAAAAAAAAAAAAAAAA\"},{" + ref
+                + ",\"assurance_level\":3},{\"error\":\"unknown_subject\"},{\"error\":\"unknown_citizen\"}]}"))
+                .isEmpty();
+        assertThat(api.errorsFor("POST", path, 200, "application/json", "{\"data\":[{\"error\":\"unknown\"}]}"))
+                .isNotEmpty();
+        assertThat(api.errorsFor("POST", path, 200, "application/json",
+                "{\"data\":[{" + ref + ",\"error\":\"unknown_subject\"}]}")).isNotEmpty();
+        assertThat(api.errorsFor("POST", path, 200, "application/json", "{\"data\":[{" + ref
+                + ",\"resident_id_number\":\"11010519491231002X\"}]}")).isNotEmpty();
+    }
+
+    /** Counts the statements prepared on connections from the real data source. */
+    private DataSource counting(AtomicInteger statements) {
+        return new DelegatingDataSource(dataSource) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = super.getConnection();
+                return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().startsWith("prepare") || method.getName().equals("createStatement")) {
+                                statements.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+    }
+
+    private String singleFormCitizenRef(String token, String body) {
+        HttpResponse<String> response = api.conforming(resolve(token, body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonPath.read(response.body(), "$.citizen_ref");
+    }
+
+    private static List<String> violations(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat((String) JsonPath.read(response.body(), "$.code")).isEqualTo("validation_failed");
+        List<String> fields = JsonPath.read(response.body(), "$.errors[*].field");
+        List<String> codes = JsonPath.read(response.body(), "$.errors[*].code");
+        return IntStream.range(0, fields.size()).mapToObj(i -> fields.get(i) + " " + codes.get(i)).toList();
+    }
+
+    private static String bySubject(AgencyId agency, String subject) {
+        return "{\"agency_id\":\"" + agency + "\",\"subject\":\"" + subject + "\"}";
+    }
+
+    private static String byNumber(String number) {
+        return "{\"resident_id_number\":\"" + number + "\"}";
+    }
+
+    private static String items(String... items) {
+        return "{\"items\":[" + String.join(",", items) + "]}";
+    }
+
+    private static OpenApiConformance.Call resolveBatch(String token, String json) {
+        return call("POST", CitizenReferenceController.BATCH_PATH).bearer(token).json(json);
     }
 
     private void reachLevelTwo(CitizenId citizen, String number) {
