@@ -6,6 +6,7 @@
 #   bench/certificates/run.sh
 #   WORKERS=16 DURATION=60 bench/certificates/run.sh     (DURATION: seconds of the issuance phase)
 #   VERIFICATIONS=5000 REVOCATIONS=100 bench/certificates/run.sh
+#   BATCH_SIZE=500 BATCH_WORKERS=4 bench/certificates/run.sh   (the batch API phase: concurrent batches of that size)
 # Needs a JDK. Run on a quiet machine: the service, PostgreSQL and the load generator share it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,8 +16,9 @@ cd "$(dirname "$0")/../.."
   -Dcivicstack.bench.workers="${WORKERS:-8}" -Dcivicstack.bench.seconds="${DURATION:-20}" \
   -Dcivicstack.bench.verifications="${VERIFICATIONS:-2000}" -Dcivicstack.bench.revocations="${REVOCATIONS:-50}" \
   -Dcivicstack.bench.warmup="${WARMUP:-3000}" \
+  -Dcivicstack.bench.batch-size="${BATCH_SIZE:-500}" -Dcivicstack.bench.batch-workers="${BATCH_WORKERS:-4}" \
   -Dlogging.level.root=WARN >/dev/null 2>&1 || true
-out=bench/certificates/results/$(date -u +%Y-%m-%d).txt
+out=${OUT:-bench/certificates/results/$(date -u +%Y-%m-%d).txt}
 grep -ho "certificates-bench [^<]*" certificates/target/failsafe-reports/TEST-*CertificatesBenchmarkIT.xml | sed 's/&gt;/>/g' | tee "$out"
 [ -s "$out" ] || { echo "no results: see certificates/target/failsafe-reports/*CertificatesBenchmarkIT*" >&2; exit 1; }
 grep -q "issuances/s" "$out" && grep -q "revocation:" "$out" || { echo "the run did not finish: see the report" >&2; exit 1; }

@@ -39,7 +39,8 @@ public abstract class CertificatesTestSupport {
     public static final String DATABASE = "civicstack_certificates";
     public static final String BASE = "http://localhost:8080";
     public static final TestTokens tokens = new TestTokens();
-    public static final WireMockServer identity = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    public static final WireMockServer identity = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+            .extensions(new BatchResolveStandIn()));
     /** The services registry's public catalog, for agency names (the real one answers in the end-to-end tests). */
     public static final WireMockServer registry = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
@@ -52,6 +53,9 @@ public abstract class CertificatesTestSupport {
         identity.stubFor(post(urlEqualTo("/v1/identity/citizen-references/resolve")).atPriority(10)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                         .withBody("{\"status\":404,\"code\":\"unknown_subject\"}")));
+        identity.stubFor(post(urlEqualTo("/v1/identity/citizen-references/resolve-batch"))
+                .withHeader("Authorization", equalTo("Bearer identity-test-token"))
+                .willReturn(okJson("{}").withTransformers("resolve-batch")));
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -105,6 +109,7 @@ public abstract class CertificatesTestSupport {
 
     /** Identity tells {@code agencyId}'s subject {@code subject} is citizen {@code ref}. */
     public static void knowAs(String agencyId, String subject, String ref) {
+        BatchResolveStandIn.knowAs(agencyId, subject, ref);
         identity.stubFor(post(urlEqualTo("/v1/identity/citizen-references/resolve")).atPriority(1)
                 .withHeader("Authorization", equalTo("Bearer identity-test-token"))
                 .withRequestBody(matchingJsonPath("$.agency_id", equalTo(agencyId)))
@@ -115,6 +120,7 @@ public abstract class CertificatesTestSupport {
 
     /** Identity has verified citizen {@code ref} (level 2) with this resident ID number. */
     public static void verifiedWith(String residentIdNumber, String ref) {
+        BatchResolveStandIn.verifiedWith(residentIdNumber, ref);
         identity.stubFor(post(urlEqualTo("/v1/identity/citizen-references/resolve")).atPriority(1)
                 .withHeader("Authorization", equalTo("Bearer identity-test-token"))
                 .withRequestBody(matchingJsonPath("$.resident_id_number", equalTo(residentIdNumber)))

@@ -35,18 +35,40 @@ public class AccessLog {
 
     public Mono<Void> record(String credentialId, String citizenRef, String kind, String agencyId, String clientId,
             List<String> claims, Map<String, String> purpose, String consentId, String requestId, Instant at) {
-        var spec = db.sql("insert into access_event (credential_id, citizen_ref, kind, agency_id, client_id, claims,"
-                        + " purpose, consent_id, request_id, at) values (:credential, :citizen, :kind, :agency, :client,"
-                        + " :claims, :purpose, :consent, :request, :at)")
-                .bind("credential", credentialId).bind("citizen", citizenRef).bind("kind", kind)
-                .bind("at", Sql.utc(at));
-        spec = Sql.bind(spec, "agency", agencyId, String.class);
-        spec = Sql.bind(spec, "client", clientId, String.class);
-        spec = Sql.bindJson(spec, "claims", claims == null ? null : json.writeValueAsString(claims));
-        spec = Sql.bindJson(spec, "purpose", purpose == null ? null : json.writeValueAsString(purpose));
-        spec = Sql.bind(spec, "consent", consentId, String.class);
-        spec = Sql.bind(spec, "request", requestId, String.class);
-        return spec.fetch().rowsUpdated().then();
+        return recordAll(List.of(new Entry(0, credentialId, citizenRef, kind, agencyId, clientId, claims, purpose,
+                consentId, requestId, at)));
+    }
+
+    /** Many entries in one statement (their {@code id}s are ignored: the table numbers them, in list order). */
+    public Mono<Void> recordAll(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = entries.size();
+        String[][] columns = new String[10][n];
+        for (int i = 0; i < n; i++) {
+            Entry e = entries.get(i);
+            columns[0][i] = e.credentialId();
+            columns[1][i] = e.citizenRef();
+            columns[2][i] = e.kind();
+            columns[3][i] = e.agencyId();
+            columns[4][i] = e.clientId();
+            columns[5][i] = e.claims() == null ? null : json.writeValueAsString(e.claims());
+            columns[6][i] = e.purpose() == null ? null : json.writeValueAsString(e.purpose());
+            columns[7][i] = e.consentId();
+            columns[8][i] = e.requestId();
+            columns[9][i] = e.at().toString();
+        }
+        return db.sql("insert into access_event (credential_id, citizen_ref, kind, agency_id, client_id, claims, purpose,"
+                        + " consent_id, request_id, at) select c0, c1, c2, c3, c4, cast(c5 as jsonb), cast(c6 as jsonb), c7,"
+                        + " c8, cast(t as timestamptz) from unnest(cast(:c0 as text[]), cast(:c1 as text[]),"
+                        + " cast(:c2 as text[]), cast(:c3 as text[]), cast(:c4 as text[]), cast(:c5 as text[]),"
+                        + " cast(:c6 as text[]), cast(:c7 as text[]), cast(:c8 as text[]), cast(:t as text[]))"
+                        + " with ordinality as u(c0, c1, c2, c3, c4, c5, c6, c7, c8, t, n) order by n")
+                .bind("c0", columns[0]).bind("c1", columns[1]).bind("c2", columns[2]).bind("c3", columns[3])
+                .bind("c4", columns[4]).bind("c5", columns[5]).bind("c6", columns[6]).bind("c7", columns[7])
+                .bind("c8", columns[8]).bind("t", columns[9])
+                .fetch().rowsUpdated().then();
     }
 
     /** A citizen's entries, newest first, optionally of one credential, before id {@code before} (0: from the top). */

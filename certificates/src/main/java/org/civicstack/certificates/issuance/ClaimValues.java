@@ -21,19 +21,24 @@ final class ClaimValues {
 
     /** Every claim of {@code type}, checked; violations go to {@code read} under {@code claims.<name>}. */
     static Map<String, Object> read(JsonNode claims, CredentialType type, Body read) {
+        return read(claims, type, read, "claims");
+    }
+
+    /** The same, with violations under {@code <path>.<name>} (an item of a batch: {@code credentials[3].claims}). */
+    static Map<String, Object> read(JsonNode claims, CredentialType type, Body read, String path) {
         Map<String, Object> values = new LinkedHashMap<>();
         if (claims == null || !claims.isObject()) {
-            read.violation("claims", "required", "the claim values are required, as an object");
+            read.violation(path, "required", "the claim values are required, as an object");
             return values;
         }
         for (String name : new TreeSet<>(claims.propertyNames())) {
             if (type.claim(name).isEmpty()) {
-                read.violation("claims." + name, "unknown_claim", "is not a claim of type " + type.id());
+                read.violation(path + "." + name, "unknown_claim", "is not a claim of type " + type.id());
             }
         }
         for (ClaimDefinition claim : type.claims()) {
             JsonNode value = claims.get(claim.name());
-            String field = "claims." + claim.name();
+            String field = path + "." + claim.name();
             if (value == null || value.isNull()) {
                 if (claim.required()) {
                     read.violation(field, "required", "is required by type " + type.id());

@@ -51,8 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class Issuance {
 
     static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    static final Pattern RESIDENT_ID_NUMBER = Pattern.compile("[0-9]{17}[0-9Xx]");
     static final Pattern REASON = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-    private static final Set<String> ISSUE_FIELDS = Set.of("type", "subject", "resident_id_number", "claims", "valid_until");
+    static final Set<String> ISSUE_FIELDS = Set.of("type", "subject", "resident_id_number", "claims", "valid_until");
     private static final Set<String> REISSUE_FIELDS = Set.of("claims", "valid_until");
     private static final int SLOT_ATTEMPTS = 6;
 
@@ -97,30 +98,25 @@ public class Issuance {
         if (!read.object(body, "", ISSUE_FIELDS)) {
             read.check();
         }
-        String typeId = read.string(body, "", "type", true, null, null);
-        String subject = read.string(body, "", "subject", false, SUBJECT, "is not a subject identity gives out");
-        String residentId = read.string(body, "", "resident_id_number", false, Pattern.compile("[0-9]{17}[0-9Xx]"),
-                "18 characters: 17 digits and a check digit or X");
-        boolean hasSubject = body.hasNonNull("subject");
-        boolean hasResidentId = body.hasNonNull("resident_id_number");
-        if (hasSubject == hasResidentId) {
-            read.violation("subject", "one_of_required",
-                    "name the citizen by exactly one of subject (your pairwise subject) and resident_id_number");
-        }
+        ItemHeader item = header(body, "", read);
         read.check();
+        String typeId = item.typeId();
+        String subject = item.name().subject();
+        String residentId = item.name().residentIdNumber();
+        boolean hasSubject = subject != null;
         return owned(typeId, agency).flatMap(type -> {
             Map<String, Object> values = ClaimValues.read(body.get("claims"), type, read);
-            Instant expires = expiry(body, type, read);
+            Instant expires = expiry(body, type, read, "valid_until");
             read.check();
             Mono<String> citizen = hasSubject ? citizens.bySubject(agency, subject)
                     .switchIfEmpty(Mono.error(ApiProblem.unprocessable("unknown_subject",
                             "Identity gave agency " + agency + " no such subject.")))
-                    : citizens.byResidentIdNumber(residentId.toUpperCase(java.util.Locale.ROOT))
+                    : citizens.byResidentIdNumber(residentId)
                     .switchIfEmpty(Mono.error(ApiProblem.unprocessable("unknown_citizen",
                             "No citizen account is verified (assurance level 2 or more) with that resident ID number.")));
             byte[] hash = idempotency.hash("issue_credential", agency, body);
             return citizen.flatMap(citizenRef -> once(agency, key, "issue_credential", hash,
-                    () -> create(type, citizenRef, values, expires, caller, null)));
+                    () -> create(type, citizenRef, values, expires, caller, null).map(this::created)));
         });
     }
 
@@ -134,7 +130,7 @@ public class Issuance {
         }
         return ownedCredential(id, agency).flatMap(old -> owned(old.typeId(), agency).flatMap(type -> {
             Map<String, Object> values = ClaimValues.read(body.get("claims"), type, read);
-            Instant expires = expiry(body, type, read);
+            Instant expires = expiry(body, type, read, "valid_until");
             read.check();
             byte[] hash = idempotency.hash("reissue_credential", id, body);
             return once(agency, key, "reissue_credential", hash, () -> {
@@ -142,13 +138,47 @@ public class Issuance {
                     return Mono.error(ApiProblem.conflict("credential_ended",
                             "Credential " + id + " is " + old.status() + "; issue a new one instead."));
                 }
-                return create(type, old.citizenRef(), values, expires, caller, id);
+                return create(type, old.citizenRef(), values, expires, caller, id).map(this::created);
             });
         }));
     }
 
-    private Mono<ResponseEntity<String>> once(String agency, String key, String operation, byte[] hash,
-            java.util.function.Supplier<Mono<Credential>> work) {
+    /** The type and the citizen an issuance names (the single form's body, or one item of a batch). */
+    record ItemHeader(String typeId, CitizenDirectory.CitizenName name) {
+    }
+
+    /**
+     * Reads {@code type} and exactly one of {@code subject} and {@code resident_id_number} (upper-cased) from an
+     * issuance object at {@code path}; violations go to {@code read}.
+     */
+    static ItemHeader header(JsonNode item, String path, Body read) {
+        String typeId = read.string(item, path, "type", true, null, null);
+        String subject = read.string(item, path, "subject", false, SUBJECT, "is not a subject identity gives out");
+        String residentId = read.string(item, path, "resident_id_number", false, RESIDENT_ID_NUMBER,
+                "18 characters: 17 digits and a check digit or X");
+        if (item.hasNonNull("subject") == item.hasNonNull("resident_id_number")) {
+            read.violation(Body.join(path, "subject"), "one_of_required",
+                    "name the citizen by exactly one of subject (your pairwise subject) and resident_id_number");
+        }
+        return new ItemHeader(typeId, new CitizenDirectory.CitizenName(subject,
+                residentId == null ? null : residentId.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** What an issuing call answers: the JSON view, and where the one credential it made lives (null for a batch). */
+    record Created(Object view, String location) {
+    }
+
+    private Created created(Credential credential) {
+        return new Created(view(credential), "/v1/certificates/credentials/" + credential.id());
+    }
+
+    /**
+     * Runs {@code work} once per (agency, Idempotency-Key), in one transaction with the key's row: a replay answers
+     * what the first call answered; the answer is stored as it was sent. A transaction PostgreSQL ends for a deadlock
+     * is run again (twice at most).
+     */
+    Mono<ResponseEntity<String>> once(String agency, String key, String operation, byte[] hash,
+            java.util.function.Supplier<Mono<Created>> work) {
         Instant now = clock.instant();
         String scope = "agency:" + agency;
         return idempotency.claim(scope, key, operation, hash, now, properties.idempotencyRetention())
@@ -157,15 +187,18 @@ public class Issuance {
                         return Mono.just(ResponseEntity.status(replay.status()).contentType(MediaType.APPLICATION_JSON)
                                 .header("Idempotent-Replayed", "true").body(replay.body()));
                     }
-                    return work.get().flatMap(credential -> {
-                        String answer = json.writeValueAsString(view(credential));
-                        return idempotency.complete(scope, key, 201, answer).thenReturn(
-                                ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
-                                        .header("Location", "/v1/certificates/credentials/" + credential.id())
-                                        .body(answer));
+                    return work.get().flatMap(created -> {
+                        String answer = json.writeValueAsString(created.view());
+                        var response = ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON);
+                        if (created.location() != null) {
+                            response = response.header("Location", created.location());
+                        }
+                        return idempotency.complete(scope, key, 201, answer).thenReturn(response.body(answer));
                     });
                 })
-                .as(tx::transactional);
+                .as(tx::transactional)
+                // a deadlock PostgreSQL broke rolled everything back, the key's row too: the whole call runs again
+                .retryWhen(reactor.util.retry.Retry.max(2).filter(org.civicstack.platform.api.Sql::transientConflict));
     }
 
     /** Signs, seals and stores a new credential, superseding the citizen's current one(s) of the type. */
@@ -185,7 +218,7 @@ public class Issuance {
                                 .thenReturn(created)));
     }
 
-    private Mono<Credential> place(String id, CredentialType type, String citizenRef, Map<String, Object> values,
+    Mono<Credential> place(String id, CredentialType type, String citizenRef, Map<String, Object> values,
             Instant now, Instant expires, ECKey holder, String supersedes, int attempt) {
         return statusLists.candidate().flatMap(slot -> {
             Credential credential = sign(id, type, citizenRef, values, now, expires, holder, slot, supersedes);
@@ -202,14 +235,14 @@ public class Issuance {
         });
     }
 
-    private Credential sign(String id, CredentialType type, String citizenRef, Map<String, Object> values, Instant now,
+    Credential sign(String id, CredentialType type, String citizenRef, Map<String, Object> values, Instant now,
             Instant expires, ECKey holder, StatusReference slot, String supersedes) {
         CredentialRequest.Builder request = CredentialRequest.builder()
                 .issuer(issuerUri(type.issuerAgencyId()))
                 .type(type.vct(properties.base()))
                 .issuedAt(now)
                 .expiresAt(expires)
-                .holderKey(holder.toPublicJWK())
+                .holderKey(holder.isPrivate() ? holder.toPublicJWK() : holder)
                 .status(slot);
         for (ClaimDefinition claim : type.claims()) {
             Object value = values.get(claim.name());
@@ -228,7 +261,7 @@ public class Issuance {
                 statusLists.listId(slot.uri()), slot.index(), now, expires, supersedes, null, null, sealed, 1, now);
     }
 
-    private Mono<Void> supersede(Credential old, Credential by, PlatformCaller caller, Instant now) {
+    Mono<Void> supersede(Credential old, Credential by, PlatformCaller caller, Instant now) {
         return credentials.changeStatus(old, "superseded", null, by.id(), now)
                 .then(statusLists.set(old.statusListId(), old.statusIndex(), TokenStatus.INVALID))
                 .then(accessLog.record(old.id(), old.citizenRef(), "superseded", old.issuerAgencyId(),
@@ -301,7 +334,7 @@ public class Issuance {
                         : Mono.error(ApiProblem.notFound("unknown_credential", "No credential " + id + ".")));
     }
 
-    private Mono<CredentialType> owned(String typeId, String agency) {
+    Mono<CredentialType> owned(String typeId, String agency) {
         return types.find(typeId)
                 .switchIfEmpty(Mono.error(ApiProblem.unprocessable("unknown_type", "No credential type " + typeId + ".")))
                 .flatMap(type -> {
@@ -316,7 +349,8 @@ public class Issuance {
                 });
     }
 
-    private Instant expiry(JsonNode body, CredentialType type, Body read) {
+    /** The item's {@code valid_until} ({@code field} names it in violations), or the type's longest validity. */
+    Instant expiry(JsonNode body, CredentialType type, Body read, String field) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant longest = now.plus(Duration.ofDays(type.validityDays()));
         JsonNode value = body.get("valid_until");
@@ -326,13 +360,13 @@ public class Issuance {
         try {
             Instant until = Instant.parse(value.isString() ? value.stringValue() : "").truncatedTo(ChronoUnit.SECONDS);
             if (!until.isAfter(now.plusSeconds(60)) || until.isAfter(longest)) {
-                read.violation("valid_until", "out_of_range", "must be in the future and at most "
+                read.violation(field, "out_of_range", "must be in the future and at most "
                         + type.validityDays() + " days from now (the type's validity)");
                 return null;
             }
             return until;
         } catch (DateTimeParseException e) {
-            read.violation("valid_until", "invalid_format", "an RFC 3339 instant, e.g. 2027-01-31T00:00:00Z");
+            read.violation(field, "invalid_format", "an RFC 3339 instant, e.g. 2027-01-31T00:00:00Z");
             return null;
         }
     }

@@ -30,10 +30,12 @@ import tools.jackson.databind.JsonNode;
 public class IssuanceController {
 
     private final Issuance issuance;
+    private final BatchIssuance batch;
     private final CredentialStore credentials;
 
-    public IssuanceController(Issuance issuance, CredentialStore credentials) {
+    public IssuanceController(Issuance issuance, BatchIssuance batch, CredentialStore credentials) {
         this.issuance = issuance;
+        this.batch = batch;
         this.credentials = credentials;
     }
 
@@ -42,6 +44,18 @@ public class IssuanceController {
     public Mono<ResponseEntity<String>> issue(@RequestHeader(name = "Idempotency-Key", required = false) String key,
             @RequestBody JsonNode body) {
         return PlatformCaller.agency(Scopes.ISSUE).flatMap(caller -> issuance.issue(caller, key, body));
+    }
+
+    @PostMapping("/batch")
+    @Operation(operationId = "issueCredentials", summary = "Issue up to " + BatchIssuance.MAX_ITEMS
+            + " credentials in one call, all or nothing (Idempotency-Key)", description = "The body is"
+            + " `{\"credentials\": [ … ]}`, each item what `POST /v1/certificates/credentials` takes. A malformed item"
+            + " refuses the batch with 400 (`credentials[i].…` fields); an item that cannot be issued (unknown or foreign"
+            + " type, unknown citizen, the same citizen and type twice) with 422 `credentials_refused`; either way nothing"
+            + " is issued. 201 answers `{\"data\": [ … ]}`: the credentials in item order.")
+    public Mono<ResponseEntity<String>> issueBatch(
+            @RequestHeader(name = "Idempotency-Key", required = false) String key, @RequestBody JsonNode body) {
+        return PlatformCaller.agency(Scopes.ISSUE).flatMap(caller -> batch.issue(caller, key, body));
     }
 
     @PostMapping("/{id}/reissue")

@@ -49,7 +49,7 @@ public final class SdJwtVcIssuer {
         if (request.notBefore() != null) {
             payload.putClaim("nbf", request.notBefore().getEpochSecond());
         }
-        payload.putClaim("cnf", Map.of("jwk", request.holderKey().toPublicJWK().toJSONObject()));
+        payload.putClaim("cnf", Map.of("jwk", request.holderKey().toJSONObject()));
         if (request.status() != null) {
             payload.putClaim("status", request.status().toClaim());
         }

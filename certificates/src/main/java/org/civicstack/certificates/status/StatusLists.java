@@ -4,6 +4,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,6 +57,69 @@ public class StatusLists {
     /** Where a credential's status will live: an open list and a random index in it (not yet taken for sure). */
     public Mono<StatusReference> candidate() {
         return openList().map(id -> new StatusReference(RANDOM.nextInt(properties.statusListSize()), uri(id)));
+    }
+
+    /** Slots this instance has handed to issuances still in flight ("list#index"): never handed out twice at once. */
+    private final java.util.Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code n} distinct random slots for a batch of new credentials: free in the database when drawn (one query per
+     * round checks the draw against the credentials in the list) and not held by another issuance of this instance in
+     * flight, so concurrent batches do not wait on each other's uncommitted rows. A list where a round finds most of
+     * the draw taken is closed and the rest come from a new one. The caller must {@link #release} them once its
+     * transaction ended, committed or not; a slot another instance takes meanwhile is still caught by the insert.
+     */
+    public Mono<List<StatusReference>> reserve(int n) {
+        List<StatusReference> reserved = new java.util.ArrayList<>(n);
+        return reserveRound(n, reserved, 0).thenReturn(reserved)
+                .onErrorResume(e -> {
+                    release(reserved);
+                    return Mono.error(e);
+                });
+    }
+
+    private Mono<Void> reserveRound(int n, List<StatusReference> reserved, int round) {
+        int missing = n - reserved.size();
+        if (missing == 0) {
+            return Mono.empty();
+        }
+        if (round >= 16) {
+            return Mono.error(new IllegalStateException("no free status list slots after 16 rounds"));
+        }
+        return openList().flatMap(listId -> {
+            List<Integer> drawn = new java.util.ArrayList<>(missing);
+            int size = properties.statusListSize();
+            for (int tries = 0; drawn.size() < missing && tries < missing * 4; tries++) {
+                int index = RANDOM.nextInt(size);
+                if (inFlight.add(listId + "#" + index)) {
+                    drawn.add(index);
+                }
+            }
+            return db.sql("select status_index from credential where status_list_id = :list"
+                            + " and status_index = any(cast(:indexes as integer[]))")
+                    .bind("list", listId).bind("indexes", drawn.toArray(Integer[]::new))
+                    .map(row -> row.get("status_index", Integer.class)).all().collect(java.util.stream.Collectors.toSet())
+                    .flatMap(taken -> {
+                        URI uri = uri(listId);
+                        for (Integer index : drawn) {
+                            if (taken.contains(index)) {
+                                inFlight.remove(listId + "#" + index);
+                            } else {
+                                reserved.add(new StatusReference(index, uri));
+                            }
+                        }
+                        boolean crowded = drawn.isEmpty() || taken.size() * 2 > drawn.size();
+                        return (crowded ? closeList(listId) : Mono.<Void>empty())
+                                .then(Mono.defer(() -> reserveRound(n, reserved, round + 1)));
+                    });
+        });
+    }
+
+    /** Gives back slots {@link #reserve} handed out (their credentials are committed, or were never stored). */
+    public void release(java.util.Collection<StatusReference> slots) {
+        for (StatusReference slot : slots) {
+            inFlight.remove(listId(slot.uri()) + "#" + slot.index());
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.SignedJWT;
+import org.civicstack.certificates.BatchResolveStandIn;
 import org.civicstack.certificates.CertificatesTestSupport;
 import org.civicstack.certificates.keys.Es256;
 import org.civicstack.certificates.statuslist.StatusList;
@@ -49,6 +50,8 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
     static final int RAW_SECONDS = Integer.getInteger("civicstack.bench.raw-seconds", 5);
     static final int VERIFICATIONS = Integer.getInteger("civicstack.bench.verifications", 2000);
     static final int REVOCATIONS = Integer.getInteger("civicstack.bench.revocations", 50);
+    static final int BATCH_SIZE = Integer.getInteger("civicstack.bench.batch-size", 500);
+    static final int BATCH_WORKERS = Integer.getInteger("civicstack.bench.batch-workers", 4);
 
     WebClient http;
     /** Calls that did not answer as expected: counted, printed and asserted zero at the end (never timing). */
@@ -93,6 +96,24 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
         double issuances = issued.size() / seconds;
         print("certificates-bench issuances/s through the API: %.0f (%d in %.1f s) = %.3fx raw signing",
                 issuances, issued.size(), seconds, issuances / rawSign);
+
+        // the batch API (POST /v1/certificates/credentials/batch): BATCH_WORKERS concurrent batches of BATCH_SIZE
+        BatchResolveStandIn.everySubjectStartingWith("bench_");
+        long warmBatches = issueInBatches(agency, type, 20, Duration.ofSeconds(120)).block();
+        double[] cpuBefore = cpuSeconds();
+        started = System.nanoTime();
+        long batched = issueInBatches(agency, type, Integer.MAX_VALUE, Duration.ofSeconds(SECONDS)).block();
+        seconds = (System.nanoTime() - started) / 1e9;
+        double[] cpuAfter = cpuSeconds();
+        double batchRate = batched / seconds;
+        print("certificates-bench issuances/s through the batch API: %.0f (%d in %.1f s, batches of %d, %d at a time;"
+                        + " %d warm-up) = %.3fx raw signing", batchRate, batched, seconds, BATCH_SIZE, BATCH_WORKERS,
+                warmBatches, batchRate / rawSign);
+        print("certificates-bench CPU during the batch phase: this JVM (service, identity stand-in, load) %.1f s,"
+                        + " PostgreSQL %.1f s, of %.1f s x %d cores; per issuance %.0f us + %.0f us",
+                cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], seconds,
+                Runtime.getRuntime().availableProcessors(), 1e6 * (cpuAfter[0] - cpuBefore[0]) / batched,
+                1e6 * (cpuAfter[1] - cpuBefore[1]) / batched);
 
         double rawVerify = rawRate(false);
         print("certificates-bench raw ES256 verifications/s: %.0f (%d threads)", rawVerify, WORKERS);
@@ -151,7 +172,8 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
                 percentile(latencies, 100), latencies.size());
         print("certificates-bench errors (must be 0): issuances %d of %d (incl. %d warm-up), presentations %d of %d,"
                         + " verifications %d of %d, revocations %d of %d",
-                issuanceErrors.get(), warmedUp + issued.size() + issuanceErrors.get(), warmedUp,
+                issuanceErrors.get(), warmedUp + issued.size() + warmBatches + batched + issuanceErrors.get(),
+                warmedUp + warmBatches,
                 presentationErrors.get(), sample.size(), failures.get(), verified, revocationErrors.get(),
                 Math.min(REVOCATIONS, issued.size()));
         assertThat(firstErrors).as("first errors").isEmpty();
@@ -212,6 +234,66 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
                         }))
                 .doOnNext(done::add)
                 .then(Mono.fromCallable(() -> new ArrayList<>(done)));
+    }
+
+    /** Credentials issued in batches of BATCH_SIZE, BATCH_WORKERS batches at a time, each to new citizens. */
+    private Mono<Long> issueInBatches(Agency agency, String type, int maxBatches, Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        AtomicLong sequence = new AtomicLong();
+        return Flux.range(0, BATCH_WORKERS)
+                .flatMap(worker -> Flux.<Long>generate(sink -> {
+                            long n = sequence.getAndIncrement();
+                            if (n >= maxBatches || System.nanoTime() > deadline) {
+                                sink.complete();
+                            } else {
+                                sink.next(n);
+                            }
+                        })
+                        .concatMap(n -> {
+                            List<Map<String, Object>> items = new ArrayList<>(BATCH_SIZE);
+                            for (int i = 0; i < BATCH_SIZE; i++) {
+                                items.add(Map.of("type", type, "subject", "bench_" + UUID.randomUUID().toString()
+                                        .replace("-", ""), "claims", Map.of("full_name", "测试" + n + "_" + i,
+                                        "birth_date", "1990-03-07", "hours", 12.5, "level", 3)));
+                            }
+                            return http.post().uri("/v1/certificates/credentials/batch")
+                                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + agency.token())
+                                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                                    .contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(Map.of("credentials", items))
+                                    .exchangeToMono(r -> r.bodyToMono(Map.class).defaultIfEmpty(Map.of()).map(body -> {
+                                        Object data = body.get("data");
+                                        if (r.statusCode().value() != 201 || !(data instanceof List<?> list)
+                                                || list.size() != BATCH_SIZE) {
+                                            error(issuanceErrors, "batch " + r.statusCode().value() + " " + body);
+                                            return 0L;
+                                        }
+                                        return (long) list.size();
+                                    }));
+                        }))
+                .reduce(0L, Long::sum);
+    }
+
+    /** CPU seconds used so far by this JVM and by every process named postgres on the machine (Linux /proc). */
+    private static double[] cpuSeconds() {
+        double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        double postgres = 0;
+        java.io.File[] processes = new java.io.File("/proc").listFiles(f -> f.getName().matches("\\d+"));
+        for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
+            try {
+                String stat = java.nio.file.Files.readString(process.toPath().resolve("stat"));
+                int close = stat.lastIndexOf(')');
+                if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+                    continue;
+                }
+                String[] fields = stat.substring(close + 2).split(" ");
+                postgres += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime: ticks
+            } catch (java.io.IOException | RuntimeException e) {
+                // the process ended meanwhile
+            }
+        }
+        return new double[] {jvm, postgres};
     }
 
     private Mono<String[]> present(Issued issued, String audience) {

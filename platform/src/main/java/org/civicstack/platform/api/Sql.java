@@ -22,6 +22,20 @@ public final class Sql {
         return json == null ? spec.bindNull(name, Json.class) : spec.bind(name, Json.of(json));
     }
 
+    /**
+     * Whether PostgreSQL ended the transaction for a conflict that a retry of the whole transaction resolves: a
+     * deadlock (40P01) or a serialization failure (40001), anywhere in the cause chain.
+     */
+    public static boolean transientConflict(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.r2dbc.spi.R2dbcException r2dbc
+                    && ("40P01".equals(r2dbc.getSqlState()) || "40001".equals(r2dbc.getSqlState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A {@code timestamptz} column as an instant, {@code null} when the column is. */
     public static Instant instant(Readable row, String column) {
         OffsetDateTime value = row.get(column, OffsetDateTime.class);
