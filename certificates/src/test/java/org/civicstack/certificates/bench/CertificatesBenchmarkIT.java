@@ -101,10 +101,12 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
         BatchResolveStandIn.everySubjectStartingWith("bench_");
         long warmBatches = issueInBatches(agency, type, 20, Duration.ofSeconds(120)).block();
         double[] cpuBefore = cpuSeconds();
+        Map<String, Double> threadsBefore = threadCpuSeconds();
         started = System.nanoTime();
         long batched = issueInBatches(agency, type, Integer.MAX_VALUE, Duration.ofSeconds(SECONDS)).block();
         seconds = (System.nanoTime() - started) / 1e9;
         double[] cpuAfter = cpuSeconds();
+        Map<String, Double> threadsAfter = threadCpuSeconds();
         double batchRate = batched / seconds;
         print("certificates-bench issuances/s through the batch API: %.0f (%d in %.1f s, batches of %d, %d at a time;"
                         + " %d warm-up) = %.3fx raw signing", batchRate, batched, seconds, BATCH_SIZE, BATCH_WORKERS,
@@ -114,6 +116,14 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
                 cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], seconds,
                 Runtime.getRuntime().availableProcessors(), 1e6 * (cpuAfter[0] - cpuBefore[0]) / batched,
                 1e6 * (cpuAfter[1] - cpuBefore[1]) / batched);
+        StringBuilder groups = new StringBuilder();
+        threadsAfter.entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue() - threadsBefore.getOrDefault(b.getKey(), 0.0),
+                        a.getValue() - threadsBefore.getOrDefault(a.getKey(), 0.0)))
+                .limit(8)
+                .forEach(e -> groups.append(String.format(" %s %.0f us;", e.getKey(),
+                        1e6 * (e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0)) / Math.max(1, batched))));
+        print("certificates-bench JVM CPU per issuance of the batch phase by thread group:%s", groups);
 
         double rawVerify = rawRate(false);
         print("certificates-bench raw ES256 verifications/s: %.0f (%d threads)", rawVerify, WORKERS);
@@ -195,83 +205,98 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
     }
 
     private Mono<List<Issued>> issueFor(Agency agency, String type, int max, Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        AtomicLong sequence = new AtomicLong();
         ConcurrentLinkedQueue<Issued> done = new ConcurrentLinkedQueue<>();
-        return Flux.range(0, WORKERS)
-                .flatMap(worker -> Flux.<Integer>generate(sink -> {
-                            long n = sequence.getAndIncrement();
-                            if (n >= max || System.nanoTime() > deadline) {
-                                sink.complete();
-                            } else {
-                                sink.next((int) n);
+        return calls(WORKERS, max, duration, n -> {
+                String subject = "bench_" + UUID.randomUUID().toString().replace("-", "");
+                return http.post().uri("/v1/certificates/credentials")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + agency.token())
+                        .header("Idempotency-Key", UUID.randomUUID().toString())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("type", type, "subject", subject, "claims", Map.of(
+                                "full_name", "测试" + n, "birth_date", "1990-03-07", "hours", 12.5, "level", 3)))
+                        .exchangeToMono(r -> {
+                            if (r.statusCode().value() != 201) {
+                                return r.bodyToMono(String.class).defaultIfEmpty("").<Map>flatMap(b -> {
+                                    error(issuanceErrors, "issuance " + r.statusCode().value() + " " + b);
+                                    return Mono.empty();
+                                });
                             }
+                            return r.bodyToMono(Map.class);
                         })
-                        .concatMap(n -> {
-                            String subject = "bench_" + UUID.randomUUID().toString().replace("-", "");
-                            return http.post().uri("/v1/certificates/credentials")
-                                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + agency.token())
-                                    .header("Idempotency-Key", UUID.randomUUID().toString())
-                                    .contentType(MediaType.APPLICATION_JSON)
-                                    .bodyValue(Map.of("type", type, "subject", subject, "claims", Map.of(
-                                            "full_name", "测试" + n, "birth_date", "1990-03-07", "hours", 12.5, "level", 3)))
-                                    .exchangeToMono(r -> {
-                                        if (r.statusCode().value() != 201) {
-                                            return r.bodyToMono(String.class).defaultIfEmpty("").<Map>flatMap(b -> {
-                                                error(issuanceErrors, "issuance " + r.statusCode().value() + " " + b);
-                                                return Mono.empty();
-                                            });
-                                        }
-                                        return r.bodyToMono(Map.class);
-                                    })
-                                    .map(body -> {
-                                        @SuppressWarnings("unchecked")
-                                        Map<String, Object> slot = (Map<String, Object>) body.get("status_list");
-                                        return new Issued((String) body.get("id"),
-                                                java.net.URI.create((String) slot.get("uri")).getPath(),
-                                                (Integer) slot.get("idx"), subject);
-                                    });
-                        }))
+                        .map(body -> {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> slot = (Map<String, Object>) body.get("status_list");
+                            return new Issued((String) body.get("id"),
+                                    java.net.URI.create((String) slot.get("uri")).getPath(),
+                                    (Integer) slot.get("idx"), subject);
+                        });
+            })
                 .doOnNext(done::add)
                 .then(Mono.fromCallable(() -> new ArrayList<>(done)));
     }
 
-    /** Credentials issued in batches of BATCH_SIZE, BATCH_WORKERS batches at a time, each to new citizens. */
-    private Mono<Long> issueInBatches(Agency agency, String type, int maxBatches, Duration duration) {
+    /**
+     * {@code workers} clients, each making {@code call(n)} one after the other with the next number, until {@code max}
+     * calls were made or {@code duration} passed.
+     */
+    private static <T> Flux<T> calls(int workers, int max, Duration duration, java.util.function.Function<Integer, Mono<T>> call) {
         long deadline = System.nanoTime() + duration.toNanos();
         AtomicLong sequence = new AtomicLong();
-        return Flux.range(0, BATCH_WORKERS)
-                .flatMap(worker -> Flux.<Long>generate(sink -> {
-                            long n = sequence.getAndIncrement();
-                            if (n >= maxBatches || System.nanoTime() > deadline) {
-                                sink.complete();
-                            } else {
-                                sink.next(n);
+        return Flux.range(0, workers).flatMap(worker -> Flux.<Integer>generate(sink -> {
+            long n = sequence.getAndIncrement();
+            if (n >= max || System.nanoTime() > deadline) {
+                sink.complete();
+            } else {
+                sink.next((int) n);
+            }
+        }).concatMap(call));
+    }
+
+    /** Credentials issued in batches of BATCH_SIZE, BATCH_WORKERS batches at a time, each to new citizens. */
+    private Mono<Long> issueInBatches(Agency agency, String type, int maxBatches, Duration duration) {
+        return calls(BATCH_WORKERS, maxBatches, duration, n -> {
+                List<Map<String, Object>> items = new ArrayList<>(BATCH_SIZE);
+                for (int i = 0; i < BATCH_SIZE; i++) {
+                    items.add(Map.of("type", type, "subject", "bench_" + UUID.randomUUID().toString()
+                            .replace("-", ""), "claims", Map.of("full_name", "测试" + n + "_" + i,
+                            "birth_date", "1990-03-07", "hours", 12.5, "level", 3)));
+                }
+                return http.post().uri("/v1/certificates/credentials/batch")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + agency.token())
+                        .header("Idempotency-Key", UUID.randomUUID().toString())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("credentials", items))
+                        .exchangeToMono(r -> r.bodyToMono(Map.class).defaultIfEmpty(Map.of()).map(body -> {
+                            Object data = body.get("data");
+                            if (r.statusCode().value() != 201 || !(data instanceof List<?> list)
+                                    || list.size() != BATCH_SIZE) {
+                                error(issuanceErrors, "batch " + r.statusCode().value() + " " + body);
+                                return 0L;
                             }
-                        })
-                        .concatMap(n -> {
-                            List<Map<String, Object>> items = new ArrayList<>(BATCH_SIZE);
-                            for (int i = 0; i < BATCH_SIZE; i++) {
-                                items.add(Map.of("type", type, "subject", "bench_" + UUID.randomUUID().toString()
-                                        .replace("-", ""), "claims", Map.of("full_name", "测试" + n + "_" + i,
-                                        "birth_date", "1990-03-07", "hours", 12.5, "level", 3)));
-                            }
-                            return http.post().uri("/v1/certificates/credentials/batch")
-                                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + agency.token())
-                                    .header("Idempotency-Key", UUID.randomUUID().toString())
-                                    .contentType(MediaType.APPLICATION_JSON)
-                                    .bodyValue(Map.of("credentials", items))
-                                    .exchangeToMono(r -> r.bodyToMono(Map.class).defaultIfEmpty(Map.of()).map(body -> {
-                                        Object data = body.get("data");
-                                        if (r.statusCode().value() != 201 || !(data instanceof List<?> list)
-                                                || list.size() != BATCH_SIZE) {
-                                            error(issuanceErrors, "batch " + r.statusCode().value() + " " + body);
-                                            return 0L;
-                                        }
-                                        return (long) list.size();
-                                    }));
-                        }))
+                            return (long) list.size();
+                        }));
+            })
                 .reduce(0L, Long::sum);
+    }
+
+    /**
+     * CPU seconds of this JVM's live threads by group (the name without its numbers: {@code webflux-http-epoll-#} is
+     * the service's HTTP server, {@code reactor-http-epoll-#} the load generator's and identity client's, {@code qtp#}
+     * WireMock's, {@code reactor-tcp-epoll-#} r2dbc's, {@code parallel-#} signing).
+     */
+    private static Map<String, Double> threadCpuSeconds() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Double> groups = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                groups.merge(info.getThreadName().replaceAll("\\d+", "#"), nanos / 1e9, Double::sum);
+            }
+        }
+        return groups;
     }
 
     /** CPU seconds used so far by this JVM and by every process named postgres on the machine (Linux /proc). */
