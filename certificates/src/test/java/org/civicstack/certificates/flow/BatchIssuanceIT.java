@@ -205,6 +205,21 @@ class BatchIssuanceIT extends FlowSupport {
         assertThat(walletNames(citizens.get(0))).containsExactly("公民0");
     }
 
+    @Test
+    void aBodyOverTheServicesLimitIs413AndNothingIsStored() {
+        Agency agency = anAgency();
+        String type = registerType(agency);
+        Citizen citizen = aCitizen(agency.id());
+        // one item whose name is ~2.4 MB of UTF-8: over the 2 MB the service reads (spring.http.codecs)
+        Map<String, Object> answer = json(postIdempotent(agency.token(), BATCH, UUID.randomUUID().toString(),
+                Map.of("credentials", List.of(Map.of("type", type, "subject", citizen.subject(),
+                        "claims", claims("名".repeat(800_000))))))
+                .expectStatus().isEqualTo(413));
+        assertThat(answer.get("code")).isEqualTo("payload_too_large");
+        assertThat(TestInfrastructure.query(DATABASE, "select count(*) from credential where citizen_ref = '"
+                + citizen.ref() + "'")).containsExactly("0");
+    }
+
     private org.springframework.web.reactive.function.client.WebClient webClient() {
         return org.springframework.web.reactive.function.client.WebClient.builder().baseUrl("http://localhost:" + port)
                 .build();
