@@ -29,6 +29,9 @@ public final class ProblemResolver {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResolver.class);
 
+    /** How Jackson's duplicate detection words the field it found twice (tools.jackson.core.json.JsonReadContext). */
+    private static final String DUPLICATE_FIELD = "Duplicate Object property \"";
+
     private final List<ProblemMapper> mappers;
 
     public ProblemResolver(List<ProblemMapper> mappers) {
@@ -116,6 +119,12 @@ public final class ProblemResolver {
         }
         StreamReadException syntax = findCause(error, StreamReadException.class);
         if (syntax != null) {
+            String message = syntax.getOriginalMessage();
+            if (message != null && message.startsWith(DUPLICATE_FIELD) && message.endsWith("\"")
+                    && message.length() > DUPLICATE_FIELD.length() + 1) {
+                return "Field '" + message.substring(DUPLICATE_FIELD.length(), message.length() - 1)
+                        + "' appears more than once in an object" + location(syntax) + ".";
+            }
             return "The body is not valid JSON" + location(syntax) + ".";
         }
         DatabindException binding = findCause(error, DatabindException.class);

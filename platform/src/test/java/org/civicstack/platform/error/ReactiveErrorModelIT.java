@@ -74,6 +74,15 @@ class ReactiveErrorModelIT {
         }
 
         @Test
+        void aFieldNamedTwiceIsRefusedWithItsName() {
+            problem(client.post().uri("/things").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"display_name\":\"x\",\"max_slots\":1,\"max_slots\":900}").exchange(), 400)
+                    .jsonPath("$.code").isEqualTo("malformed_request")
+                    .jsonPath("$.detail").value(detail -> assertThat(detail.toString())
+                            .startsWith("Field 'max_slots' appears more than once in an object"));
+        }
+
+        @Test
         void wrongTypeNamesTheField() {
             problem(client.post().uri("/things").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"display_name\":\"x\",\"max_slots\":\"many\"}").exchange(), 400)

@@ -40,9 +40,20 @@ class ServletBodyProblemTest {
         assertThat(problem.detail()).startsWith("The body is not valid JSON");
     }
 
+    @Test
+    void aFieldNamedTwiceIs400NamingIt() {
+        Exception cause = readFailure("{\"name\":\"a\",\"name\":\"b\"}");
+
+        Problem problem = resolver.resolve(new HttpMessageNotReadableException("JSON parse error", cause, input), "/x");
+
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.detail()).isEqualTo("Field 'name' appears more than once in an object (line 1, column 19).");
+    }
+
     private static Exception readFailure(String json) {
         try {
-            JsonMapper.builder().enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
+            JsonMapper.builder().enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
                     .readValue(json, Body.class);
         } catch (Exception e) {
             return e;

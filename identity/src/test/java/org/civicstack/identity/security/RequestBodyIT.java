@@ -24,12 +24,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Identity reads no request body larger than {@code spring.http.codecs.max-in-memory-size} (the platform's one body
+ * What identity reads of a request body. It reads no request body larger than {@code spring.http.codecs.max-in-memory-size} (the platform's one body
  * limit, 256 KiB by default, as the reactive services): a larger one is a problem+json 413 whether it announces its
- * length or arrives chunked, before any of it is parsed, and a body under the limit is served as before.
+ * length or arrives chunked, before any of it is parsed, and a body under the limit is served as before. A JSON
+ * object naming a field twice is a 400 naming it (the platform's JSON settings), not read as its last value.
  */
 @ServiceIntegrationTest
-class RequestBodyLimitIT {
+class RequestBodyIT {
 
     static final TestClients CERTIFICATES = aPlatformClient("it-body-limit-certificates").withScopes("identity:resolve");
     static final String RESOLVE = "/v1/identity/citizen-references/resolve-batch";
@@ -106,6 +107,18 @@ class RequestBodyLimitIT {
         HttpResponse<String> response = identity.send(resolve(HttpRequest.BodyPublishers.ofString(body)));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aFieldNamedTwiceIs400NamingIt() {
+        String body = "{\"items\":[{\"resident_id_number\":\"11010519491231002X\"}],\"items\":[]}";
+
+        HttpResponse<String> response = identity.send(resolve(HttpRequest.BodyPublishers.ofString(body)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat((String) JsonPath.read(response.body(), "$.code")).isEqualTo("malformed_request");
+        assertThat((String) JsonPath.read(response.body(), "$.detail"))
+                .startsWith("Field 'items' appears more than once in an object");
     }
 
     @Test
