@@ -122,6 +122,20 @@ class RequestBodyIT {
     }
 
     @Test
+    void deeplyNestedOrBadlyEncodedJsonIs400() {
+        String deep = "{\"items\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        HttpResponse<String> nested = identity.send(resolve(HttpRequest.BodyPublishers.ofString(deep)));
+        assertThat(nested.statusCode()).as(nested.body()).isEqualTo(400);
+        assertThat((String) JsonPath.read(nested.body(), "$.code")).isEqualTo("malformed_request");
+
+        byte[] latin1 = "{\"items\":[{\"agency_id\":\"agy_caf\u00e9\",\"subject\":\"x\"}]}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> encoded = identity.send(resolve(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+        assertThat(encoded.statusCode()).as(encoded.body()).isEqualTo(400);
+        assertThat((String) JsonPath.read(encoded.body(), "$.code")).isEqualTo("malformed_request");
+    }
+
+    @Test
     void aFormOverTheLimitAtTheTokenEndpointIs413() {
         String form = "grant_type=client_credentials&scope=identity%3Aresolve&padding=" + "x".repeat(LIMIT);
         HttpResponse<String> response = identity.send(HttpRequest.newBuilder(

@@ -83,6 +83,16 @@ class ReactiveErrorModelIT {
         }
 
         @Test
+        void deeplyNestedOrBadlyEncodedJsonIsA400() {
+            String deep = "{\"display_name\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+            problem(client.post().uri("/things").contentType(MediaType.APPLICATION_JSON).bodyValue(deep).exchange(), 400)
+                    .jsonPath("$.code").isEqualTo("malformed_request");
+            byte[] latin1 = "{\"display_name\":\"caf\u00e9\",\"max_slots\":1}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            problem(client.post().uri("/things").contentType(MediaType.APPLICATION_JSON).bodyValue(latin1).exchange(), 400)
+                    .jsonPath("$.code").isEqualTo("malformed_request");
+        }
+
+        @Test
         void wrongTypeNamesTheField() {
             problem(client.post().uri("/things").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"display_name\":\"x\",\"max_slots\":\"many\"}").exchange(), 400)
