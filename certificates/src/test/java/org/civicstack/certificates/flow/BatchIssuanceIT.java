@@ -206,6 +206,33 @@ class BatchIssuanceIT extends FlowSupport {
     }
 
     @Test
+    void aBatchSentFiveTimesAtOnceWithOneKeyIssuesOnceAndEveryAnswerIsTheSame() {
+        Agency agency = anAgency();
+        String type = registerType(agency);
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            items.add(Map.of("type", type, "subject", aCitizen(agency.id()).subject(), "claims", claims("并发" + i)));
+        }
+        String key = UUID.randomUUID().toString();
+        List<String> answers = Flux.range(0, 5)
+                .flatMap(n -> webClient().post().uri(BATCH)
+                        .header("Authorization", "Bearer " + agency.token())
+                        .header("Idempotency-Key", key)
+                        .bodyValue(Map.of("credentials", items))
+                        .exchangeToMono(r -> r.bodyToMono(String.class)
+                                .map(body -> r.statusCode().value() + " " + r.headers().header("Idempotent-Replayed")
+                                        + " " + body)))
+                .collectList().block(Duration.ofSeconds(60));
+        assertThat(answers).hasSize(5).allSatisfy(a -> assertThat(a).startsWith("201 "));
+        assertThat(answers.stream().filter(a -> a.startsWith("201 [] "))).hasSize(1);
+        assertThat(answers.stream().map(a -> a.substring(a.indexOf('{'))).distinct()).hasSize(1);
+        assertThat(TestInfrastructure.query(DATABASE, "select count(*) from credential where type_id = '" + type + "'"))
+                .containsExactly("20");
+        assertThat(TestInfrastructure.query(DATABASE, "select count(*) from access_event a join credential c"
+                + " on c.id = a.credential_id where c.type_id = '" + type + "'")).containsExactly("20");
+    }
+
+    @Test
     void aBodyOverTheServicesLimitIs413AndNothingIsStored() {
         Agency agency = anAgency();
         String type = registerType(agency);
