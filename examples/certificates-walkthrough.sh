@@ -143,6 +143,21 @@ keyed POST /v1/certificates/credentials "$AGENCY" "$KEY" 201 "$ISSUE_BODY"
 [ "$(json_string id "$BODY")" = "$CREDENTIAL" ] || fail "a replay issued another credential" "$BODY"
 ans "$STATUS the retry replays the first answer (Idempotent-Replayed: $(last_header idempotent-replayed))"
 
+step "Many at once: the batch form is all or nothing"
+NOBODY=$(printf 'nobody%016d' "$RANDOM")   # a well-formed pairwise sub (22 characters) no citizen has
+BATCH_BODY=$(cat <<EOF
+{"credentials": [
+  {"type": "$TYPE", "subject": "$SUBJECT", "claims": {"full_name": "林晓华", "birth_date": "1992-06-18",
+   "examined_on": "2026-11-20", "fit_for_food_work": true, "certificate_number": "SZJK-2026-$RUN-B"}},
+  {"type": "$TYPE", "subject": "$NOBODY", "claims": {"full_name": "无此人", "birth_date": "1990-01-01",
+   "examined_on": "2026-11-20", "fit_for_food_work": true, "certificate_number": "SZJK-2026-$RUN-C"}}]}
+EOF
+)
+req "POST /v1/certificates/credentials/batch  Idempotency-Key: batch-$KEY  (up to 500 items)"
+keyed POST /v1/certificates/credentials/batch "$AGENCY" "batch-$KEY" 422 "$BATCH_BODY"
+ans "$STATUS $(json_string code "$BODY"): $(json_string detail "$BODY") $(grep -oE '"field":"[^"]*","code":"[^"]*"' <<<"$BODY" | sed -e 's/"field":"\([^"]*\)","code":"\([^"]*\)"/\1 \2/' | tr '\n' ' ')"
+ans "(a batch of known citizens answers 201 with every credential; one item that cannot be issued issues none)"
+
 step "The citizen's wallet, in English and in Chinese"
 call GET /v1/certificates/me/credentials -H "Authorization: Bearer $CITIZEN_ACCESS" -H 'Accept-Language: zh-CN'
 expect 200

@@ -120,6 +120,8 @@ class WalkthroughIT {
         assertThat(log)
                 .containsPattern("< 201 id=crd_[a-z0-9]+ status=valid")
                 .contains("the retry replays the first answer (Idempotent-Replayed: true)")
+                .contains("credentials_refused: 1 of 2 credentials cannot be issued; nothing was issued."
+                        + " credentials[1].subject unknown_subject")
                 .contains("< 200 Health certificate: Name=\"林晓华\"")
                 .contains("< 200 健康证明 status=valid")
                 .contains("from Shenzhen Health Commission (agy_sz_health_commission): \"To check your health certificate")
