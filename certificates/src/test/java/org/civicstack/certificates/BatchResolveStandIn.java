@@ -40,6 +40,9 @@ public final class BatchResolveStandIn implements ResponseTransformerV2 {
         numbers.put(number, ref);
     }
 
+    /** Identity's pairwise subjects: 16 random bytes, base64url (identity's {@code JdbcPairwiseSubjects}). */
+    static final java.util.regex.Pattern SUBJECT_FORMAT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
+
     @Override
     public Response transform(Response response, ServeEvent serveEvent) {
         JsonNode items = JSON.readTree(serveEvent.getRequest().getBodyAsString()).get("items");
@@ -51,6 +54,11 @@ public final class BatchResolveStandIn implements ResponseTransformerV2 {
             if (item.has("subject")) {
                 String agency = item.get("agency_id").asString();
                 String subject = item.get("subject").asString();
+                if (!SUBJECT_FORMAT.matcher(subject).matches()) {
+                    // as identity: a subject it never gives out is a malformed item, not an unknown one
+                    errors.add(Map.of("field", "items[" + i + "].subject", "code", "invalid_format",
+                            "message", "is not a subject identity gives out"));
+                }
                 String prefix = selfPrefix;
                 String ref = prefix != null && subject.startsWith(prefix) ? subject : subjects.get(agency + "|" + subject);
                 if (ref == null) {

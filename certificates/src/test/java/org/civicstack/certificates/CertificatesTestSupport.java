@@ -100,8 +100,15 @@ public abstract class CertificatesTestSupport {
     public record Citizen(String subject, String ref, String token) {
     }
 
+    /** A new pairwise subject in identity's form (16 random bytes, base64url: 22 characters). */
+    public static String aSubject() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     public static Citizen aCitizen(String agencyId) {
-        String subject = "ps_" + UUID.randomUUID().toString().replace("-", "");
+        String subject = aSubject();
         String ref = UUID.randomUUID().toString();
         knowAs(agencyId, subject, ref);
         return new Citizen(subject, ref, citizenToken(ref));

@@ -207,7 +207,7 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
     private Mono<List<Issued>> issueFor(Agency agency, String type, int max, Duration duration) {
         ConcurrentLinkedQueue<Issued> done = new ConcurrentLinkedQueue<>();
         return calls(WORKERS, max, duration, n -> {
-                String subject = "bench_" + UUID.randomUUID().toString().replace("-", "");
+                String subject = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
                 return http.post().uri("/v1/certificates/credentials")
                         .header(HttpHeaders.AUTHORIZATION, "Bearer " + agency.token())
                         .header("Idempotency-Key", UUID.randomUUID().toString())
@@ -258,7 +258,7 @@ class CertificatesBenchmarkIT extends CertificatesTestSupport {
                 List<Map<String, Object>> items = new ArrayList<>(BATCH_SIZE);
                 for (int i = 0; i < BATCH_SIZE; i++) {
                     items.add(Map.of("type", type, "subject", "bench_" + UUID.randomUUID().toString()
-                            .replace("-", ""), "claims", Map.of("full_name", "测试" + n + "_" + i,
+                            .replace("-", "").substring(0, 16), "claims", Map.of("full_name", "测试" + n + "_" + i,
                             "birth_date", "1990-03-07", "hours", 12.5, "level", 3)));
                 }
                 return http.post().uri("/v1/certificates/credentials/batch")

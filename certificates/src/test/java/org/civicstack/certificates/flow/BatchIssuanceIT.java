@@ -106,7 +106,7 @@ class BatchIssuanceIT extends FlowSupport {
                 Map.of("credentials", List.of(
                         Map.of("type", foreign, "subject", citizen.subject(), "claims", claims("a")),
                         Map.of("type", type, "subject", citizen.subject(), "claims", claims("b")),
-                        Map.of("type", type, "subject", "ps_nobody_" + UUID.randomUUID(), "claims", claims("c")),
+                        Map.of("type", type, "subject", aSubject(), "claims", claims("c")),
                         Map.of("type", type, "subject", citizen.subject(), "claims", claims("d")),
                         Map.of("type", "no_such_type", "subject", second.subject(), "claims", claims("e")))))
                 .expectStatus().isEqualTo(422));

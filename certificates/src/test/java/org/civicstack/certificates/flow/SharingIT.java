@@ -27,8 +27,9 @@ class SharingIT extends FlowSupport {
         String type = registerType(issuer);
         Agency verifier = anAgency();
         Citizen citizen = aCitizen(issuer.id());
-        knowAs(verifier.id(), "ps_v_" + citizen.subject().substring(3), citizen.ref());
-        Citizen asVerifierSees = new Citizen("ps_v_" + citizen.subject().substring(3), citizen.ref(), citizen.token());
+        String verifierSubject = aSubject();
+        knowAs(verifier.id(), verifierSubject, citizen.ref());
+        Citizen asVerifierSees = new Citizen(verifierSubject, citizen.ref(), citizen.token());
         String credential = issue(issuer, type, citizen, claims("周八"));
 
         named(verifier.id(), "深圳市市场监督管理局", "Shenzhen Administration for Market Regulation");
