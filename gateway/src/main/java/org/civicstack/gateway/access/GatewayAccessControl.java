@@ -36,6 +36,13 @@ public final class GatewayAccessControl implements AccessControl {
         if (!requirement.citizen()) {
             return ANONYMOUS;
         }
+        // a token verified before is found by its string alone: it passed every check below when it was cached
+        String presented = presentedToken(authorization);
+        CitizenToken known = presented == null ? null : validator.cached(presented);
+        if (known != null) {
+            return CompletableFuture.completedFuture(decide(requirement, presented, new TokenCheck.Valid(known),
+                    revocations));
+        }
         String token = bearerOf(authorization);
         if (token == null) {
             return CompletableFuture.completedFuture(new AccessDecision.Denied(
@@ -81,14 +88,20 @@ public final class GatewayAccessControl implements AccessControl {
         return assertions.assertionFor(citizen.bearer(), serviceCode, agencyId);
     }
 
-    /** The token of {@code Bearer <token>} (RFC 6750 §2.1: b64token characters), or {@code null}. */
-    static String bearerOf(String authorization) {
+    /** What follows {@code Bearer } (its characters not checked yet), or {@code null}. */
+    private static String presentedToken(String authorization) {
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }
         String token = authorization.substring(BEARER.length()).trim();
-        if (token.isEmpty()) {
+        return token.isEmpty() ? null : token;
+    }
+
+    /** The token of {@code Bearer <token>} (RFC 6750 §2.1: b64token characters), or {@code null}. */
+    static String bearerOf(String authorization) {
+        String token = presentedToken(authorization);
+        if (token == null) {
             return null;
         }
         for (int i = 0; i < token.length(); i++) {

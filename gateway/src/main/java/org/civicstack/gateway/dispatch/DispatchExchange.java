@@ -79,8 +79,8 @@ final class DispatchExchange {
     private CitizenToken refusedToken;
     /** The verified citizen on a citizen service, else {@code null}. */
     private AccessDecision.Citizen citizen;
-    /** The upstream assertion for {@link #citizen}, set before the request goes upstream. */
-    private String assertion;
+    /** The upstream assertion for {@link #citizen} as the {@code Authorization} value, set before the request goes upstream. */
+    private CharSequence assertion;
 
     private boolean requestComplete;
     private long bodyBytes;
@@ -258,7 +258,7 @@ final class DispatchExchange {
             }
             return;
         }
-        assertion = answer.value();
+        assertion = answer.authorization();
         admit();
     }
 
@@ -281,7 +281,7 @@ final class DispatchExchange {
         ProxyHeaders.prepareUpstreamRequest(request, route, requestId, connection);
         if (assertion != null) {
             // the citizen's platform token was dropped above; the agency sees only its own assertion
-            request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + assertion);
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, assertion);
         }
         attempt();
     }

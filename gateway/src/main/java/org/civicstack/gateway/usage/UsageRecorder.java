@@ -1,7 +1,8 @@
 package org.civicstack.gateway.usage;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -76,6 +78,8 @@ public final class UsageRecorder implements SmartLifecycle {
     private static final int ALWAYS_WRITTEN = 7;
     private static final RedisScript<Long> APPEND = RedisScript.of(
             new ClassPathResource("org/civicstack/gateway/usage/usage-append.lua"), Long.class);
+    private static final ByteBuffer APPEND_SOURCE = ByteBuffer.wrap(
+            APPEND.getScriptAsString().getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
 
     /**
      * One dispatched request. {@code caller} is opaque (never a phone number or address in clear). On citizen
@@ -127,6 +131,8 @@ public final class UsageRecorder implements SmartLifecycle {
     private final String streamKey;
     private final long streamMaxLength;
     private final UsageBuffer buffer;
+    /** Used by the writer thread only (and by {@link #stop} once that thread is gone). */
+    private final UsageBatchEncoder encoder;
     /** The dispatch timers, indexed by {@link Outcome#ordinal()}. */
     private final Timer[] timers;
     private final Counter dropped;
@@ -153,6 +159,7 @@ public final class UsageRecorder implements SmartLifecycle {
         this.streamKey = streamKey;
         this.streamMaxLength = streamMaxLength;
         this.buffer = new UsageBuffer(bufferCapacity);
+        this.encoder = new UsageBatchEncoder(streamKey, streamMaxLength, FIELDS, ALWAYS_WRITTEN);
         this.timers = dispatchTimers(meters);
         this.meters = meters;
         this.dropped = Counter.builder("civicstack.gateway.usage.dropped")
@@ -245,32 +252,18 @@ public final class UsageRecorder implements SmartLifecycle {
     /**
      * Subscribed on {@code boundedElastic}: Spring Data Redis opens the shared Lettuce connection synchronously on
      * first use (and on every use while Redis refuses connections), which would otherwise stall the writer thread, or
-     * {@link #stop}, past every timeout here.
+     * {@link #stop}, past every timeout here. The arguments are encoded here, on the calling (writer) thread, by
+     * {@link UsageBatchEncoder}; a server that does not know the script yet ({@code NOSCRIPT}, e.g. after a restart)
+     * gets it with the same arguments.
      */
     private Mono<Void> write(List<Usage> batch) {
-        List<String> args = new ArrayList<>(3 + FIELDS.size() + batch.size() * FIELDS.size());
-        args.add(Long.toString(streamMaxLength));
-        args.add(Integer.toString(FIELDS.size()));
-        args.add(Integer.toString(ALWAYS_WRITTEN));
-        args.addAll(FIELDS);
-        for (Usage usage : batch) {
-            args.add(textOf(usage.service()));
-            args.add(Integer.toString(usage.status()));
-            args.add(Long.toString(usage.latencyMicros()));
-            args.add(textOf(usage.method()));
-            args.add(textOf(usage.requestId()));
-            args.add(textOf(usage.caller()));
-            args.add(Long.toString(usage.epochMillis()));
-            args.add(textOf(usage.jti()));
-            args.add(textOf(usage.sid()));
-            args.add(textOf(usage.subject()));
-            args.add(textOf(usage.clientId()));
-            args.add(textOf(usage.agencyId()));
-            args.add(textOf(usage.refusal()));
-        }
-        List<String> keys = List.of(streamKey);
+        ByteBuffer[] keyAndArgs = encoder.encode(batch);
         // the batch is one script call: written as a whole or not at all
-        return Mono.defer(() -> redis.execute(APPEND, keys, args).next())
+        return redis.execute(connection -> connection.scriptingCommands()
+                        .<Long>evalSha(APPEND.getSha1(), ReturnType.INTEGER, 1, keyAndArgs)
+                        .onErrorResume(UsageRecorder::noScript, unknown -> connection.scriptingCommands()
+                                .<Long>eval(APPEND_SOURCE.duplicate(), ReturnType.INTEGER, 1, keyAndArgs)))
+                .next()
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(WRITE_TIMEOUT)
                 .doOnNext(added -> written.increment(added))
@@ -278,8 +271,14 @@ public final class UsageRecorder implements SmartLifecycle {
                 .onErrorResume(error -> dropUnconfirmed(batch.size(), 0, error));
     }
 
-    private static String textOf(String value) {
-        return value == null ? "" : value;
+    /** Redis answered {@code NOSCRIPT}: it does not hold the script (yet). */
+    private static boolean noScript(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<Void> dropUnconfirmed(int batchSize, int confirmedCount, Throwable error) {

@@ -133,6 +133,42 @@ class UsageRecorderIT {
                     .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e")
                     .containsEntry("agency", "agy_1").containsEntry("refusal", "revoked_session"));
         }
+        @Test
+        void valuesArriveExactlyAsRecordedWhateverTheirCharactersAndDigits() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10));
+
+            // non-ASCII text (written as UTF-8), zero, one digit, the largest values a record can carry
+            recorder.record(new UsageRecorder.Usage("服务-é", 0, 0, "PATCH", "请求-1", "caller\u0001ü", Long.MAX_VALUE,
+                    "jti-ß", null, "", "app", null, "rate_limited"));
+            recorder.record(new UsageRecorder.Usage("s", 9, Long.MAX_VALUE, "GET", "r", "c", 1, null, null, null, null,
+                    null, null));
+
+            await().atMost(PATIENT).until(() -> written() == 2);
+            assertThat(streamEntries()).extracting(MapRecord::getValue).containsExactly(Map.ofEntries(
+                    Map.entry("service", "服务-é"), Map.entry("status", "0"), Map.entry("latency_us", "0"),
+                    Map.entry("method", "PATCH"), Map.entry("request_id", "请求-1"), Map.entry("caller", "caller\u0001ü"),
+                    Map.entry("ts", Long.toString(Long.MAX_VALUE)), Map.entry("jti", "jti-ß"),
+                    Map.entry("client_id", "app"), Map.entry("refusal", "rate_limited")), Map.ofEntries(
+                    Map.entry("service", "s"), Map.entry("status", "9"),
+                    Map.entry("latency_us", Long.toString(Long.MAX_VALUE)), Map.entry("method", "GET"),
+                    Map.entry("request_id", "r"), Map.entry("caller", "c"), Map.entry("ts", "1")));
+        }
+
+        @Test
+        void aRedisThatForgotTheScriptIsGivenItAndNothingIsLost() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10));
+            recorder.record(aUsage().withRequestId("before-flush").build());
+            await().atMost(PATIENT).until(() -> written() == 1);
+
+            // as after a Redis restart or failover: the next EVALSHA answers NOSCRIPT
+            sharedRedis().execute(connection -> connection.scriptingCommands().scriptFlush()).blockLast(PATIENT);
+            recorder.record(aUsage().withRequestId("after-flush").build());
+
+            await().atMost(PATIENT).until(() -> written() + dropped() == 2);
+            assertThat(dropped()).isZero();
+            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .containsExactly("before-flush", "after-flush");
+        }
     }
 
     @Nested
