@@ -30,6 +30,8 @@ public final class IdentityTokenExchange implements TokenExchange {
     static final String SERVICE_AUDIENCE_PREFIX = "urn:civicstack:service:";
     static final String AGENCY_RESOURCE_PREFIX = "urn:civicstack:agency:";
     private static final Logger log = LoggerFactory.getLogger(IdentityTokenExchange.class);
+    /** Far above an assertion's few hundred bytes, below what an agency's server takes in one header line. */
+    static final int MAX_ASSERTION_LENGTH = 8 * 1024;
 
     private final WebClient identity;
     private final URI tokenUri;
@@ -95,6 +97,10 @@ public final class IdentityTokenExchange implements TokenExchange {
             if (token == null || token.isBlank()) {
                 throw unavailable("token exchange answered 200 without an access_token");
             }
+            if (!isCompactJws(token)) {
+                // it becomes a header line at the agency: nothing but a JWS's characters may go there
+                throw unavailable("token exchange answered an access_token that is not a compact JWS");
+            }
             long expiresIn = node.path("expires_in").asLong(0);
             if (expiresIn <= 0) {
                 throw unavailable("token exchange answered without a positive expires_in");
@@ -111,6 +117,24 @@ public final class IdentityTokenExchange implements TokenExchange {
             log.error("Token exchange for service {} refused: HTTP {} error={}", serviceCode, status, error);
         }
         throw unavailable("token exchange answered HTTP " + status + (error == null ? "" : " " + error));
+    }
+
+    /**
+     * Whether every character is one a JWS in compact serialization (RFC 7515 §7.1: base64url parts and dots) can
+     * have; the value goes into a header line at the agency, so nothing else may (no line break, space or non-ASCII).
+     */
+    static boolean isCompactJws(String token) {
+        if (token.length() > MAX_ASSERTION_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonNode parse(String body) {

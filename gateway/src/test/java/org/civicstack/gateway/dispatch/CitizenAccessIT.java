@@ -73,8 +73,11 @@ class CitizenAccessIT {
                 aRoute(3, "sz-open", agency.baseUrl() + "/permits").build(),
                 aRoute(4, "sz-down", agency.baseUrl() + "/permits")
                         .with("access", Map.of("level", "citizen", "min_assurance_level", 1, "scopes", List.of()))
+                        .build(),
+                aRoute(5, "sz-garbled", agency.baseUrl() + "/permits")
+                        .with("access", Map.of("level", "citizen", "min_assurance_level", 1, "scopes", List.of()))
                         .build());
-        StringBuilder ndjson = new StringBuilder("{\"version\":4,\"routes\":4}\n");
+        StringBuilder ndjson = new StringBuilder("{\"version\":5,\"routes\":5}\n");
         routes.forEach(r -> ndjson.append(JSON.writeValueAsString(r)).append('\n'));
         identity.stubFor(get(urlEqualTo("/v1/registry/routing/snapshot"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson").withBody(ndjson.toString())));
@@ -89,6 +92,12 @@ class CitizenAccessIT {
                 .withRequestBody(containing("grant_type=" + form(EXCHANGE)))
                 .withRequestBody(containing("audience=" + form("urn:civicstack:service:sz-down")))
                 .willReturn(aResponse().withStatus(503).withBody("down")));
+        // an assertion that is no compact JWS: a header line break (an injected header upstream), then a space
+        identity.stubFor(post(urlEqualTo("/oauth2/token")).atPriority(1)
+                .withRequestBody(containing("grant_type=" + form(EXCHANGE)))
+                .withRequestBody(containing("audience=" + form("urn:civicstack:service:sz-garbled")))
+                .willReturn(okJson("{\"access_token\":\"eyJ.e30.sig\\r\\nX-Injected: yes\",\"issued_token_type\":"
+                        + "\"urn:ietf:params:oauth:token-type:jwt\",\"token_type\":\"N_A\",\"expires_in\":120}")));
         identity.stubFor(post(urlEqualTo("/oauth2/token")).atPriority(2)
                 .withRequestBody(containing("grant_type=" + form(EXCHANGE)))
                 .willReturn(okJson("{\"access_token\":\"upstream-assertion-1\",\"issued_token_type\":"
@@ -229,6 +238,14 @@ class CitizenAccessIT {
     @Test
     void identityFailingIsA503AndNothingReachesTheAgency() {
         client.get().uri("/s/sz-down/appointments").header("Authorization", "Bearer " + token(2)).exchange()
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.code").isEqualTo("identity_unavailable");
+        assertThat(agency.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void anAssertionThatIsNoCompactJwsIsA503AndNothingReachesTheAgency() {
+        client.get().uri("/s/sz-garbled/appointments").header("Authorization", "Bearer " + token(2)).exchange()
                 .expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.code").isEqualTo("identity_unavailable");
         assertThat(agency.getAllServeEvents()).isEmpty();
