@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -25,6 +26,7 @@ import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -36,7 +38,8 @@ import reactor.core.scheduler.Schedulers;
  * in-memory buffer. One writer thread takes batches of up to {@value #BATCH} records — a full batch as soon as there
  * is one, a partial one at least every {@link #FLUSH_INTERVAL} — and appends each batch with ONE script call
  * ({@code usage-append.lua}: an {@code XADD} per record inside Redis, approximate {@code MAXLEN} trimming), so a
- * batch is written whole or not at all; one batch in flight at a time. A record is lost only when the buffer is full
+ * batch is written whole or not at all; up to {@value #MAX_IN_FLIGHT} batches in flight, sent in order from one
+ * thread on one connection, so Redis appends them in the order they were taken. A record is lost only when the buffer is full
  * or its batch fails or takes longer than {@link #WRITE_TIMEOUT}; every lost record is counted in
  * {@code civicstack.gateway.usage.dropped} (and every written one in {@code civicstack.gateway.usage.written}), and
  * failures are logged at most once per {@link #FAILURE_LOG_INTERVAL}. {@link #stop} writes what is still buffered,
@@ -50,8 +53,15 @@ public final class UsageRecorder implements SmartLifecycle {
     /** Records the buffer holds: about a quarter of a second at 60,000 requests per second. */
     static final int BUFFER = 65_536;
     static final int BATCH = 1_024;
+    /**
+     * Batches sent before the first is answered. One at a time kept the writer to one round trip per batch, and on a
+     * saturated machine (the gateway, identity's audit ingest and Redis on 2 cores) a round trip grew past a batch's
+     * worth of requests: the buffer filled and records were dropped (bench/audit-under-dispatch, 2026-12-04).
+     */
+    static final int MAX_IN_FLIGHT = 4;
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration QUEUED_TIMEOUT = WRITE_TIMEOUT.multipliedBy(MAX_IN_FLIGHT + 1);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
     static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     /** How often the writer looks at the buffer; a partial batch is written on the last look before the interval. */
@@ -142,7 +152,11 @@ public final class UsageRecorder implements SmartLifecycle {
     private final AtomicLong droppedSinceWarning = new AtomicLong();
     private volatile long lastWarningNanos = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
     private volatile long lastBatchNanos = System.nanoTime();
+    /** The batch sent last: answered last, as batches go out in order on one connection and each has its timeout. */
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private final AtomicInteger batchesInFlight = new AtomicInteger();
+    /** One thread subscribes every batch, in the order they were taken (see {@link #write}). */
+    private volatile Scheduler sender;
     private volatile ScheduledExecutorService writer;
 
     /** A recorder onto {@value #STREAM}, trimmed to about {@code streamMaxLength} entries. */
@@ -217,9 +231,9 @@ public final class UsageRecorder implements SmartLifecycle {
         return Outcome.of(status).tag();
     }
 
-    /** Runs on the writer thread only: starts the next batch when none is in flight and one is due. */
+    /** Runs on the writer thread only: starts batches while fewer than {@link #MAX_IN_FLIGHT} are in flight. */
     private void drain() {
-        if (inFlight.isDone() && batchDue()) {
+        while (batchesInFlight.get() < MAX_IN_FLIGHT && batchDue()) {
             inFlight = writeNextBatch();
         }
     }
@@ -231,12 +245,16 @@ public final class UsageRecorder implements SmartLifecycle {
 
     private CompletableFuture<Void> writeNextBatch() {
         lastBatchNanos = System.nanoTime();
+        batchesInFlight.incrementAndGet();
         CompletableFuture<Void> done = write(buffer.take(BATCH)).toFuture();
-        done.whenComplete((ignored, error) -> drainAgainIfFull());
+        done.whenComplete((ignored, error) -> {
+            batchesInFlight.decrementAndGet();
+            drainAgainIfFull();
+        });
         return done;
     }
 
-    /** Under load, the next full batch goes out as soon as the previous one is answered, not on the next tick. */
+    /** Under load, the next full batch goes out as soon as a batch is answered, not on the next tick. */
     private void drainAgainIfFull() {
         ScheduledExecutorService current = writer;
         if (current == null || buffer.size() < BATCH) {
@@ -250,9 +268,13 @@ public final class UsageRecorder implements SmartLifecycle {
     }
 
     /**
-     * Subscribed on {@code boundedElastic}: Spring Data Redis opens the shared Lettuce connection synchronously on
-     * first use (and on every use while Redis refuses connections), which would otherwise stall the writer thread, or
-     * {@link #stop}, past every timeout here. The arguments are encoded here, on the calling (writer) thread, by
+     * Subscribed on the recorder's sender thread: Spring Data Redis opens the shared Lettuce connection synchronously
+     * on first use (and on every use while Redis refuses connections), which would otherwise stall the writer thread,
+     * or {@link #stop}, past every timeout here; and one thread hands the batches to the connection in order. A
+     * batch's {@link #WRITE_TIMEOUT} runs from when that thread sends it, not while it waits behind the batches before
+     * it (at most {@link #MAX_IN_FLIGHT}: a cold start's first connection and script load must not time out four
+     * batches at once); {@link #QUEUED_TIMEOUT} bounds the whole, for a thread stuck opening a connection to a server
+     * that never answers. The arguments are encoded here, on the calling (writer) thread, by
      * {@link UsageBatchEncoder}; a server that does not know the script yet ({@code NOSCRIPT}, e.g. after a restart)
      * gets it with the same arguments.
      */
@@ -264,8 +286,9 @@ public final class UsageRecorder implements SmartLifecycle {
                         .onErrorResume(UsageRecorder::noScript, unknown -> connection.scriptingCommands()
                                 .<Long>eval(APPEND_SOURCE.duplicate(), ReturnType.INTEGER, 1, keyAndArgs)))
                 .next()
-                .subscribeOn(Schedulers.boundedElastic())
                 .timeout(WRITE_TIMEOUT)
+                .subscribeOn(sender)
+                .timeout(QUEUED_TIMEOUT)
                 .doOnNext(added -> written.increment(added))
                 .then()
                 .onErrorResume(error -> dropUnconfirmed(batch.size(), 0, error));
@@ -307,6 +330,13 @@ public final class UsageRecorder implements SmartLifecycle {
         if (writer != null) {
             return;
         }
+        sender = Schedulers.newSingle("cs-usage-send", true);
+        // the connection opened and the script loaded before the first batch, when Redis is there (else the first
+        // batch finds out)
+        redis.execute(connection -> connection.scriptingCommands().scriptLoad(APPEND_SOURCE.duplicate()))
+                .timeout(WRITE_TIMEOUT)
+                .subscribeOn(sender)
+                .subscribe(loaded -> { }, notYet -> log.debug("Usage script not loaded at start: {}", notYet.toString()));
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(UsageRecorder::writerThread);
         executor.scheduleWithFixedDelay(this::drain, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         writer = executor;
@@ -339,6 +369,7 @@ public final class UsageRecorder implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         discardLeftovers();
+        sender.dispose();
     }
 
     /** With the writer thread gone, this thread takes over: one batch in flight, until empty or out of time. */

@@ -106,6 +106,21 @@ class UsageRecorderIT {
         }
 
         @Test
+        void batchesSentBeforeTheFirstIsAnsweredStillArriveInTheOrderRecorded() {
+            int total = 12 * UsageRecorder.BATCH; // enough full batches for several to be in flight at once
+            UsageRecorder recorder = recorder(sharedRedis(), total);
+            for (int i = 0; i < total; i++) {
+                recorder.record(aUsage().withRequestId("r-" + i).build());
+            }
+            started(recorder);
+
+            await().atMost(PATIENT).until(() -> written() + dropped() == total);
+            assertThat(dropped()).isZero();
+            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .containsExactlyElementsOf(requestIds(0, total));
+        }
+
+        @Test
         void anEntryCarriesEveryFieldOfTheRecord() {
             UsageRecorder recorder = started(recorder(sharedRedis(), 10));
 
