@@ -37,20 +37,19 @@ public final class GatewayAccessControl implements AccessControl {
             return ANONYMOUS;
         }
         // a token verified before is found by its string alone: it passed every check below when it was cached
-        String presented = presentedToken(authorization);
-        CitizenToken known = presented == null ? null : validator.cached(presented);
+        String token = presentedToken(authorization);
+        CitizenToken known = token == null ? null : validator.cached(token);
         if (known != null) {
-            return CompletableFuture.completedFuture(decide(requirement, presented, new TokenCheck.Valid(known),
+            return CompletableFuture.completedFuture(decide(requirement, token, new TokenCheck.Valid(known),
                     revocations));
         }
-        String token = bearerOf(authorization);
-        if (token == null) {
+        if (token == null || !isB64token(token)) {
             return CompletableFuture.completedFuture(new AccessDecision.Denied(
                     authorization == null || authorization.isBlank() || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                             ? AccessProblems.tokenMissing()
                             : AccessProblems.tokenInvalid("The bearer token is empty or malformed.")));
         }
-        CompletableFuture<TokenCheck> check = validator.check(token);
+        CompletableFuture<TokenCheck> check = validator.verifyAndCache(token);
         if (check.isDone()) {
             return CompletableFuture.completedFuture(decide(requirement, token, check.join(), revocations));
         }
@@ -98,20 +97,16 @@ public final class GatewayAccessControl implements AccessControl {
         return token.isEmpty() ? null : token;
     }
 
-    /** The token of {@code Bearer <token>} (RFC 6750 §2.1: b64token characters), or {@code null}. */
-    static String bearerOf(String authorization) {
-        String token = presentedToken(authorization);
-        if (token == null) {
-            return null;
-        }
+    /** Whether {@code token} is made of RFC 6750 §2.1 b64token characters. */
+    private static boolean isB64token(String token) {
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
             boolean b64token = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
                     || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
             if (!b64token) {
-                return null;
+                return false;
             }
         }
-        return token;
+        return true;
     }
 }

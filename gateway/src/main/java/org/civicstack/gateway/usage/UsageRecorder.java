@@ -139,7 +139,6 @@ public final class UsageRecorder implements SmartLifecycle {
 
     private final ReactiveStringRedisTemplate redis;
     private final String streamKey;
-    private final long streamMaxLength;
     private final UsageBuffer buffer;
     /** Used by the writer thread only (and by {@link #stop} once that thread is gone). */
     private final UsageBatchEncoder encoder;
@@ -171,7 +170,6 @@ public final class UsageRecorder implements SmartLifecycle {
         }
         this.redis = redis;
         this.streamKey = streamKey;
-        this.streamMaxLength = streamMaxLength;
         this.buffer = new UsageBuffer(bufferCapacity);
         this.encoder = new UsageBatchEncoder(streamKey, streamMaxLength, FIELDS, ALWAYS_WRITTEN);
         this.timers = dispatchTimers(meters);
