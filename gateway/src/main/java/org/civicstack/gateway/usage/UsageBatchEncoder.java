@@ -8,9 +8,11 @@ import java.util.List;
 import org.civicstack.gateway.usage.UsageRecorder.Usage;
 
 /**
- * The arguments of one {@code usage-append.lua} call — the stream key; the header (approximate max length, field count,
- * how many fields are always written, the field names); then every record's values in field order — as byte buffers,
- * the values views of one array per batch. Built on the writer thread for up to {@link UsageRecorder#BATCH} records.
+ * The arguments of one {@code usage-append.lua} call — the two stream keys (records that concern a citizen token,
+ * anonymous records); the header (approximate max length, field count, how many fields are always written, how many
+ * records go to the first stream, the field names); then every record's values in field order, those that concern a
+ * token first (each group in the order recorded) — as byte buffers, the values views of one array per batch. Built on
+ * the writer thread for up to {@link UsageRecorder#BATCH} records.
  * <p>
  * Why not hand strings to {@code ReactiveStringRedisTemplate}: at tens of thousands of requests a second its
  * per-argument path (a {@code String} per number, a {@code byte[]} and a {@code ByteBuffer} per value, a stream over
@@ -23,62 +25,84 @@ import org.civicstack.gateway.usage.UsageRecorder.Usage;
 final class UsageBatchEncoder {
 
     private static final int FIELDS = 13;
+    /** The script's keys: the token stream and the anonymous stream. */
+    static final int KEYS = 2;
 
-    private final ByteBuffer key;
-    private final ByteBuffer[] header;
+    /** The keys, then max length, field count and always-written count; the token-record count follows per batch. */
+    private final ByteBuffer[] keysAndHeader;
+    private final ByteBuffer[] names;
     private byte[] bytes = new byte[16 * 1024];
     private int length;
 
-    UsageBatchEncoder(String streamKey, long streamMaxLength, List<String> fieldNames, int alwaysWritten) {
+    UsageBatchEncoder(String tokenStreamKey, String anonymousStreamKey, long streamMaxLength, List<String> fieldNames,
+            int alwaysWritten) {
         if (fieldNames.size() != FIELDS) {
             throw new IllegalArgumentException("a usage record has " + FIELDS + " fields, not " + fieldNames.size());
         }
-        this.key = utf8(streamKey);
-        this.header = new ByteBuffer[3 + FIELDS];
-        header[0] = utf8(Long.toString(streamMaxLength));
-        header[1] = utf8(Integer.toString(FIELDS));
-        header[2] = utf8(Integer.toString(alwaysWritten));
+        this.keysAndHeader = new ByteBuffer[] {utf8(tokenStreamKey), utf8(anonymousStreamKey),
+                utf8(Long.toString(streamMaxLength)), utf8(Integer.toString(FIELDS)),
+                utf8(Integer.toString(alwaysWritten))};
+        this.names = new ByteBuffer[FIELDS];
         for (int i = 0; i < FIELDS; i++) {
-            header[3 + i] = utf8(fieldNames.get(i));
+            names[i] = utf8(fieldNames.get(i));
         }
     }
 
-    /** The script's key and arguments (key first: the script is called with one key). */
+    /** The script's keys and arguments (keys first: the script is called with {@value #KEYS} keys). */
     ByteBuffer[] encode(List<Usage> batch) {
         length = 0;
         int[] ends = new int[batch.size() * FIELDS];
         int e = 0;
+        int tokenRecords = 0;
         for (Usage usage : batch) {
-            ends[e++] = text(usage.service());
-            ends[e++] = number(usage.status());
-            ends[e++] = number(usage.latencyMicros());
-            ends[e++] = text(usage.method());
-            ends[e++] = text(usage.requestId());
-            ends[e++] = text(usage.caller());
-            ends[e++] = number(usage.epochMillis());
-            ends[e++] = text(usage.jti());
-            ends[e++] = text(usage.sid());
-            ends[e++] = text(usage.subject());
-            ends[e++] = text(usage.clientId());
-            ends[e++] = text(usage.agencyId());
-            ends[e++] = text(usage.refusal());
+            if (usage.concernsToken()) {
+                e = values(usage, ends, e);
+                tokenRecords++;
+            }
+        }
+        for (Usage usage : batch) {
+            if (!usage.concernsToken()) {
+                e = values(usage, ends, e);
+            }
         }
         byte[] values = bytes;
-        ByteBuffer[] args = new ByteBuffer[1 + header.length + ends.length];
-        args[0] = key.duplicate();
-        for (int i = 0; i < header.length; i++) {
-            args[1 + i] = header[i].duplicate();
+        int fixed = keysAndHeader.length + 1 + names.length;
+        ByteBuffer[] args = new ByteBuffer[fixed + ends.length];
+        for (int i = 0; i < keysAndHeader.length; i++) {
+            args[i] = keysAndHeader[i].duplicate();
+        }
+        args[keysAndHeader.length] = utf8(Integer.toString(tokenRecords));
+        for (int i = 0; i < names.length; i++) {
+            args[keysAndHeader.length + 1 + i] = names[i].duplicate();
         }
         int start = 0;
         for (int i = 0; i < ends.length; i++) {
             // position and limit mark the value; Redis gets what is between them
-            args[1 + header.length + i] = ByteBuffer.wrap(values, start, ends[i] - start);
+            args[fixed + i] = ByteBuffer.wrap(values, start, ends[i] - start);
             start = ends[i];
         }
         // the next batch writes into a new array: these views stay valid until Lettuce has copied them, even when a
         // batch timed out here while still queued in the connection
         bytes = new byte[Math.max(16 * 1024, length)];
         return args;
+    }
+
+    /** Writes one record's values in field order, noting where each ends; returns the next index into ends. */
+    private int values(Usage usage, int[] ends, int e) {
+        ends[e++] = text(usage.service());
+        ends[e++] = number(usage.status());
+        ends[e++] = number(usage.latencyMicros());
+        ends[e++] = text(usage.method());
+        ends[e++] = text(usage.requestId());
+        ends[e++] = text(usage.caller());
+        ends[e++] = number(usage.epochMillis());
+        ends[e++] = text(usage.jti());
+        ends[e++] = text(usage.sid());
+        ends[e++] = text(usage.subject());
+        ends[e++] = text(usage.clientId());
+        ends[e++] = text(usage.agencyId());
+        ends[e++] = text(usage.refusal());
+        return e;
     }
 
     /** Writes a value as UTF-8 ({@code null} as empty) and returns where it ends. */

@@ -6,7 +6,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-/** The usage recorder: one record per dispatched request onto {@value UsageRecorder#STREAM}. */
+/**
+ * The usage recorder: one record per dispatched request onto {@value UsageRecorder#STREAM} (a citizen token involved)
+ * or {@value UsageRecorder#ANONYMOUS_STREAM}.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UsageProperties.class)
 public class UsageConfiguration {

@@ -8,8 +8,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The usage stream ({@code civicstack.gateway.usage.*}).
  *
- * @param streamMaxLength about how many records {@value UsageRecorder#STREAM} keeps (approximate trimming on
- *        every write; default 1,000,000 — the audit and metrics consumers must read faster than that fills)
+ * @param streamMaxLength about how many records each usage stream keeps ({@value UsageRecorder#STREAM}, records that
+ *        concern a citizen token, and {@value UsageRecorder#ANONYMOUS_STREAM}; approximate trimming on every write;
+ *        default 1,000,000 — the audit and metrics consumers must read faster than that fills)
  */
 @Validated
 @ConfigurationProperties("civicstack.gateway.usage")

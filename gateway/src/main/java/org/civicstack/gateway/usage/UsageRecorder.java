@@ -30,8 +30,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One usage record per dispatched request — service, status, latency, caller and request id — onto the Redis Stream
- * {@value #STREAM} for the audit and metrics consumers.
+ * One usage record per dispatched request — service, status, latency, caller and request id — onto a Redis Stream:
+ * {@value #STREAM} when the record concerns a citizen token (see {@link Usage#concernsToken()}; identity's token audit
+ * log reads this stream), {@value #ANONYMOUS_STREAM} when no token was involved (anonymous services: for usage
+ * statistics; the audit log would read and skip every one of them, which under load cost identity a quarter of the
+ * platform's CPU — bench/gateway-dispatch, 2026-12-04).
  * <p>
  * What callers may rely on: {@link #record} may be called from any number of threads at once (Netty event loops),
  * never blocks and never throws for a Redis problem; it only times the request and offers the record to a bounded
@@ -50,6 +53,8 @@ import reactor.core.scheduler.Schedulers;
 public final class UsageRecorder implements SmartLifecycle {
 
     public static final String STREAM = "cs:gateway:usage";
+    /** Where records go that concern no token (anonymous services). */
+    public static final String ANONYMOUS_STREAM = "cs:gateway:usage:anonymous";
     /** Records the buffer holds: about a quarter of a second at 60,000 requests per second. */
     static final int BUFFER = 65_536;
     static final int BATCH = 1_024;
@@ -103,6 +108,19 @@ public final class UsageRecorder implements SmartLifecycle {
     public record Usage(String service, int status, long latencyMicros, String method, String requestId,
             String caller, long epochMillis, String jti, String sid, String subject, String clientId,
             String agencyId, String refusal) {
+
+        /**
+         * Whether the record concerns a citizen token, and so belongs in the token audit log: the request carried a
+         * verified token ({@code jti}), or the gateway refused it for its token before one was verified (401/403 with a
+         * refusal: none, or an invalid one). The same rule as identity's {@code StreamEntries#usage}.
+         */
+        public boolean concernsToken() {
+            return present(jti) || present(refusal) && (status == 401 || status == 403);
+        }
+
+        private static boolean present(String value) {
+            return value != null && !value.isEmpty();
+        }
 
         /** A record of an anonymous request that went upstream: no citizen, no refusal. */
         public Usage(String service, int status, long latencyMicros, String method, String requestId, String caller,
@@ -158,11 +176,15 @@ public final class UsageRecorder implements SmartLifecycle {
     private volatile Scheduler sender;
     private volatile ScheduledExecutorService writer;
 
-    /** A recorder onto {@value #STREAM}, trimmed to about {@code streamMaxLength} entries. */
+    /**
+     * A recorder onto {@value #STREAM} and {@value #ANONYMOUS_STREAM}, each trimmed to about {@code streamMaxLength}
+     * entries.
+     */
     public UsageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters, long streamMaxLength) {
         this(redis, meters, streamMaxLength, STREAM, BUFFER);
     }
 
+    /** Tests: records onto {@code streamKey} and {@code streamKey + ":anonymous"}. */
     UsageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters, long streamMaxLength, String streamKey,
             int bufferCapacity) {
         if (streamMaxLength < 1) {
@@ -171,7 +193,8 @@ public final class UsageRecorder implements SmartLifecycle {
         this.redis = redis;
         this.streamKey = streamKey;
         this.buffer = new UsageBuffer(bufferCapacity);
-        this.encoder = new UsageBatchEncoder(streamKey, streamMaxLength, FIELDS, ALWAYS_WRITTEN);
+        this.encoder = new UsageBatchEncoder(streamKey, anonymousStreamOf(streamKey), streamMaxLength, FIELDS,
+                ALWAYS_WRITTEN);
         this.timers = dispatchTimers(meters);
         this.meters = meters;
         this.dropped = Counter.builder("civicstack.gateway.usage.dropped")
@@ -223,6 +246,11 @@ public final class UsageRecorder implements SmartLifecycle {
         if (!buffer.offer(usage)) {
             dropped.increment();
         }
+    }
+
+    /** The anonymous stream that goes with a token stream ({@value #ANONYMOUS_STREAM} for {@value #STREAM}). */
+    static String anonymousStreamOf(String streamKey) {
+        return streamKey + ":anonymous";
     }
 
     static String outcome(int status) {
@@ -280,9 +308,10 @@ public final class UsageRecorder implements SmartLifecycle {
         ByteBuffer[] keyAndArgs = encoder.encode(batch);
         // the batch is one script call: written as a whole or not at all
         return redis.execute(connection -> connection.scriptingCommands()
-                        .<Long>evalSha(APPEND.getSha1(), ReturnType.INTEGER, 1, keyAndArgs)
+                        .<Long>evalSha(APPEND.getSha1(), ReturnType.INTEGER, UsageBatchEncoder.KEYS, keyAndArgs)
                         .onErrorResume(UsageRecorder::noScript, unknown -> connection.scriptingCommands()
-                                .<Long>eval(APPEND_SOURCE.duplicate(), ReturnType.INTEGER, 1, keyAndArgs)))
+                                .<Long>eval(APPEND_SOURCE.duplicate(), ReturnType.INTEGER, UsageBatchEncoder.KEYS,
+                                        keyAndArgs)))
                 .next()
                 .timeout(WRITE_TIMEOUT)
                 .subscribeOn(sender)

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.infra.RespCommands;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.civicstack.testkit.TestInfrastructure;
@@ -148,6 +149,10 @@ class AgencyDispatchIT {
             client.get().uri("/s/sz-retired/appointments").exchange().expectStatus().isEqualTo(410);
 
             pollUntil(() -> streamContains(requestId), Duration.ofSeconds(5));
+            // no token involved: not on the stream the token audit log reads
+            assertThat(usageRecordWith(requestId)).containsEntry(STREAM_OF_RECORD, UsageRecorder.ANONYMOUS_STREAM)
+                    .containsEntry("service", "sz-hospital").containsEntry("status", "200")
+                    .doesNotContainKeys("jti", "refusal");
         }
 
         @Test
@@ -553,14 +558,18 @@ class AgencyDispatchIT {
         return client.get().uri(path).exchange().expectBody().returnResult().getStatus().value();
     }
 
-    /** The fields of the newest usage record holding {@code text} as a value (empty if none), for assertions. */
+    /**
+     * The fields of the newest usage record holding {@code text} as a value (empty if none), for assertions, and under
+     * {@value #STREAM_OF_RECORD} the usage stream it is on.
+     */
     static Map<String, String> usageRecordWith(String text) {
         try {
-            String script = "for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 200)) do "
-                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return {ok = table.concat(e[2], '|')} end "
-                    + "end end return {ok = ''}";
-            String reply = RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "1",
-                    "cs:gateway:usage", text);
+            String script = "for _, k in ipairs(KEYS) do "
+                    + "for _, e in ipairs(redis.call('XREVRANGE', k, '+', '-', 'COUNT', 200)) do "
+                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return {ok = '" + STREAM_OF_RECORD + "|' .. k .. '|' .. table.concat(e[2], '|')} end "
+                    + "end end end return {ok = ''}";
+            String reply = RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "2",
+                    UsageRecorder.STREAM, UsageRecorder.ANONYMOUS_STREAM, text);
             Map<String, String> fields = new java.util.LinkedHashMap<>();
             String[] parts = reply.substring(1).split("\\|", -1);
             for (int i = 0; i + 1 < parts.length; i += 2) {
@@ -572,17 +581,17 @@ class AgencyDispatchIT {
         }
     }
 
+    /** Not a field name the gateway writes. */
+    static final String STREAM_OF_RECORD = "@stream";
+
     static boolean streamContains(String text) {
         try {
             // XREVRANGE's reply is multi-line; read it through a raw count of matching entries instead
-            String length = RespCommands.execute(TestInfrastructure.shared().redisUrl(), "XLEN", "cs:gateway:usage");
-            if (length.equals(":0")) {
-                return false;
-            }
-            String script = "for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 200)) do "
-                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return 1 end end end return 0";
-            return RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "1",
-                    "cs:gateway:usage", text).equals(":1");
+            String script = "for _, k in ipairs(KEYS) do "
+                    + "for _, e in ipairs(redis.call('XREVRANGE', k, '+', '-', 'COUNT', 200)) do "
+                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return 1 end end end end return 0";
+            return RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "2",
+                    UsageRecorder.STREAM, UsageRecorder.ANONYMOUS_STREAM, text).equals(":1");
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

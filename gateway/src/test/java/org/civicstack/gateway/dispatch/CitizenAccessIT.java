@@ -29,6 +29,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.civicstack.gateway.access.CitizenTokens;
+import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.civicstack.testkit.TestClients;
 import org.civicstack.testkit.TestInfrastructure;
@@ -179,7 +180,9 @@ class CitizenAccessIT {
         assertThat(agency.getAllServeEvents()).isEmpty();
         // the usage record says the gateway refused it, and which (verified) token, for the audit log
         pollUntil(() -> streamContains(requestId), Duration.ofSeconds(5));
-        assertThat(AgencyDispatchIT.usageRecordWith(requestId)).containsEntry("refusal", "assurance_level_too_low")
+        assertThat(AgencyDispatchIT.usageRecordWith(requestId))
+                .containsEntry(AgencyDispatchIT.STREAM_OF_RECORD, UsageRecorder.STREAM)
+                .containsEntry("refusal", "assurance_level_too_low")
                 .containsEntry("status", "401").containsEntry("agency", "agy_00000000000000000042")
                 .containsKey("jti").containsKey("sid");
     }
@@ -215,7 +218,9 @@ class CitizenAccessIT {
                 .withRequestBody(containing("resource=" + form("urn:civicstack:agency:agy_00000000000000000042"))));
         // the usage record names the citizen by sub (not the token) and the service's agency, for the audit log
         pollUntil(() -> streamContains(requestId), Duration.ofSeconds(5));
-        assertThat(AgencyDispatchIT.usageRecordWith(requestId)).containsEntry("agency", "agy_00000000000000000042")
+        assertThat(AgencyDispatchIT.usageRecordWith(requestId))
+                .containsEntry(AgencyDispatchIT.STREAM_OF_RECORD, UsageRecorder.STREAM)
+                .containsEntry("agency", "agy_00000000000000000042")
                 .containsKey("jti").containsKey("sub").doesNotContainKey("refusal")
                 .doesNotContainValue(citizenToken);
     }

@@ -18,25 +18,34 @@ class UsageBatchEncoderTest {
     private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
             "caller", "ts", "jti", "sid", "sub", "client_id", "agency", "refusal");
 
-    /** The key, max length, field count, always-written count and the names. */
-    private static final int HEADER = 4 + FIELDS.size();
+    /** The two keys, max length, field count, always-written count, token-record count and the names. */
+    private static final int HEADER = 6 + FIELDS.size();
 
-    private final UsageBatchEncoder encoder = new UsageBatchEncoder("cs:test:usage", 500_000, FIELDS, 7);
+    private final UsageBatchEncoder encoder = new UsageBatchEncoder("cs:test:usage", "cs:test:usage:anonymous",
+            500_000, FIELDS, 7);
 
     @Test
-    void keyAndHeaderThenEveryRecordsValuesInFieldOrderWithAbsentOnesEmpty() {
+    void keysAndHeaderThenTheTokenRecordsThenTheAnonymousOnesEachInFieldOrderWithAbsentValuesEmpty() {
         List<String> args = texts(encoder.encode(List.of(
                 aUsage().withService("svc-a").withStatus(200).withLatencyMicros(1_500).withRequestId("req-1")
                         .withCaller(null).build(),
                 aUsage().withService("svc-b").withStatus(401).withLatencyMicros(0).withRequestId("req-2")
                         .withCaller("cit:x").withCitizen("jti-1", "sid-1", "", "app")
-                        .withAgencyAndRefusal("agy_1", "revoked_session").build())));
+                        .withAgencyAndRefusal("agy_1", "revoked_session").build(),
+                aUsage().withService("svc-c").withRequestId("req-3").build(),
+                aUsage().withService("svc-d").withStatus(401).withRequestId("req-4")
+                        .withAgencyAndRefusal("agy_2", "token_missing").build())));
 
-        List<String> expected = new ArrayList<>(List.of("cs:test:usage", "500000", "13", "7"));
+        List<String> expected = new ArrayList<>(List.of("cs:test:usage", "cs:test:usage:anonymous", "500000", "13",
+                "7", "2"));
         expected.addAll(FIELDS);
-        expected.addAll(List.of("svc-a", "200", "1500", "GET", "req-1", "", "1767225600000", "", "", "", "", "", ""));
         expected.addAll(List.of("svc-b", "401", "0", "GET", "req-2", "cit:x", "1767225600000", "jti-1", "sid-1", "",
                 "app", "agy_1", "revoked_session"));
+        expected.addAll(List.of("svc-d", "401", "1500", "GET", "req-4", "caller-opaque-1", "1767225600000", "", "",
+                "", "", "agy_2", "token_missing"));
+        expected.addAll(List.of("svc-a", "200", "1500", "GET", "req-1", "", "1767225600000", "", "", "", "", "", ""));
+        expected.addAll(List.of("svc-c", "200", "1500", "GET", "req-3", "caller-opaque-1", "1767225600000", "", "",
+                "", "", "", ""));
         assertThat(args).containsExactlyElementsOf(expected);
     }
 
@@ -71,7 +80,7 @@ class UsageBatchEncoderTest {
 
     @Test
     void refusesAFieldListOfAnotherShape() {
-        assertThatThrownBy(() -> new UsageBatchEncoder("k", 1, FIELDS.subList(0, 12), 7))
+        assertThatThrownBy(() -> new UsageBatchEncoder("k", "a", 1, FIELDS.subList(0, 12), 7))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

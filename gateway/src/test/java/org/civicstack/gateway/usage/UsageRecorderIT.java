@@ -45,7 +45,9 @@ class UsageRecorderIT {
     private static final Duration PATIENT = Duration.ofSeconds(30);
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
+    /** The token stream; anonymous records go to {@link #anonymousStream}. */
     private final String streamKey = "cs:test:usage:" + UUID.randomUUID();
+    private final String anonymousStream = UsageRecorder.anonymousStreamOf(streamKey);
     private final List<UsageRecorder> recorders = new ArrayList<>();
     private final RedisClients redisClients = new RedisClients();
     private ReactiveStringRedisTemplate shared;
@@ -55,7 +57,7 @@ class UsageRecorderIT {
         for (UsageRecorder recorder : recorders) {
             recorder.stop();
         }
-        sharedRedis().delete(streamKey).block(Duration.ofSeconds(5));
+        sharedRedis().delete(streamKey, anonymousStream).block(Duration.ofSeconds(5));
         redisClients.close();
     }
 
@@ -75,8 +77,8 @@ class UsageRecorderIT {
             await().atMost(PATIENT).until(() -> written() + dropped() == total);
             assertThat(dropped()).isZero();
             assertThat(written()).isEqualTo(total);
-            assertThat(streamLength()).isEqualTo(total);
-            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousLength()).isEqualTo(total);
+            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
                     .hasSize(total)
                     .doesNotHaveDuplicates();
         }
@@ -116,7 +118,7 @@ class UsageRecorderIT {
 
             await().atMost(PATIENT).until(() -> written() + dropped() == total);
             assertThat(dropped()).isZero();
-            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
                     .containsExactlyElementsOf(requestIds(0, total));
         }
 
@@ -128,7 +130,7 @@ class UsageRecorderIT {
                     .withRequestId("req-42").withCaller(null).build());
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.ofEntries(
+            assertThat(anonymousEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.ofEntries(
                     Map.entry("service", "svc-permits"), Map.entry("status", "404"), Map.entry("latency_us", "1234"),
                     Map.entry("method", "GET"), Map.entry("request_id", "req-42"), Map.entry("caller", ""),
                     Map.entry("ts", "1767225600000")));
@@ -143,7 +145,8 @@ class UsageRecorderIT {
                     .withAgencyAndRefusal("agy_1", "revoked_session").withStatus(401).build());
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(streamEntries()).singleElement().extracting(MapRecord::getValue).satisfies(fields -> assertThat(fields)
+            assertThat(anonymousEntries()).isEmpty();
+            assertThat(tokenEntries()).singleElement().extracting(MapRecord::getValue).satisfies(fields -> assertThat(fields)
                     .containsEntry("jti", "jti-1").containsEntry("sid", "sid-1").containsEntry("sub", "7d0c0f3e")
                     .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e")
                     .containsEntry("agency", "agy_1").containsEntry("refusal", "revoked_session"));
@@ -159,14 +162,57 @@ class UsageRecorderIT {
                     null, null));
 
             await().atMost(PATIENT).until(() -> written() == 2);
-            assertThat(streamEntries()).extracting(MapRecord::getValue).containsExactly(Map.ofEntries(
+            assertThat(tokenEntries()).extracting(MapRecord::getValue).containsExactly(Map.ofEntries(
                     Map.entry("service", "服务-é"), Map.entry("status", "0"), Map.entry("latency_us", "0"),
                     Map.entry("method", "PATCH"), Map.entry("request_id", "请求-1"), Map.entry("caller", "caller\u0001ü"),
                     Map.entry("ts", Long.toString(Long.MAX_VALUE)), Map.entry("jti", "jti-ß"),
-                    Map.entry("client_id", "app"), Map.entry("refusal", "rate_limited")), Map.ofEntries(
+                    Map.entry("client_id", "app"), Map.entry("refusal", "rate_limited")));
+            assertThat(anonymousEntries()).extracting(MapRecord::getValue).containsExactly(Map.ofEntries(
                     Map.entry("service", "s"), Map.entry("status", "9"),
                     Map.entry("latency_us", Long.toString(Long.MAX_VALUE)), Map.entry("method", "GET"),
                     Map.entry("request_id", "r"), Map.entry("caller", "c"), Map.entry("ts", "1")));
+        }
+
+        @Test
+        void recordsThatConcernATokenGoToTheAuditedStreamTheRestToTheAnonymousOneEachInOrder() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 100));
+            List<String> token = new ArrayList<>();
+            List<String> anonymous = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String id = "r-" + i;
+                switch (i % 5) {
+                    case 0 -> { // a verified citizen token that went to the agency
+                        recorder.record(aUsage().withRequestId(id).withCitizen("jti-" + i, "sid", "sub", "app").build());
+                        token.add(id);
+                    }
+                    case 1 -> { // no token on a citizen service: refused by the gateway before any token was verified
+                        recorder.record(aUsage().withRequestId(id).withStatus(401)
+                                .withAgencyAndRefusal("agy_1", "token_missing").build());
+                        token.add(id);
+                    }
+                    case 2 -> { // a token without the scope the service needs
+                        recorder.record(aUsage().withRequestId(id).withStatus(403)
+                                .withAgencyAndRefusal("agy_1", "insufficient_scope").build());
+                        token.add(id);
+                    }
+                    case 3 -> { // an anonymous service, rate limited: no token involved
+                        recorder.record(aUsage().withRequestId(id).withStatus(429)
+                                .withAgencyAndRefusal("agy_1", "rate_limited").build());
+                        anonymous.add(id);
+                    }
+                    default -> { // an anonymous service whose agency answered 401 itself
+                        recorder.record(aUsage().withRequestId(id).withStatus(401).build());
+                        anonymous.add(id);
+                    }
+                }
+            }
+
+            await().atMost(PATIENT).until(() -> written() + dropped() == 10);
+            assertThat(dropped()).isZero();
+            assertThat(tokenEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .containsExactlyElementsOf(token);
+            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+                    .containsExactlyElementsOf(anonymous);
         }
 
         @Test
@@ -181,7 +227,7 @@ class UsageRecorderIT {
 
             await().atMost(PATIENT).until(() -> written() + dropped() == 2);
             assertThat(dropped()).isZero();
-            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
                     .containsExactly("before-flush", "after-flush");
         }
     }
@@ -205,7 +251,7 @@ class UsageRecorderIT {
 
             started(recorder);
             await().atMost(PATIENT).until(() -> written() == 100);
-            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
                     .containsExactlyInAnyOrderElementsOf(requestIds(0, 100));
         }
     }
@@ -263,7 +309,7 @@ class UsageRecorderIT {
             assertThat(written()).isEqualTo(600);
             assertThat(dropped()).isZero();
             assertThat(queued()).isZero();
-            assertThat(streamLength()).isEqualTo(600);
+            assertThat(anonymousLength()).isEqualTo(600);
         }
 
         @Test
@@ -275,7 +321,7 @@ class UsageRecorderIT {
             recorder.start();
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(streamEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
                     .containsExactly("while-stopped");
         }
     }
@@ -303,17 +349,25 @@ class UsageRecorderIT {
         return meters.get("civicstack.gateway.usage.queued").gauge().value();
     }
 
-    private long streamLength() {
-        return sharedRedis().opsForStream().size(streamKey).block(Duration.ofSeconds(5));
+    private long anonymousLength() {
+        return sharedRedis().opsForStream().size(anonymousStream).block(Duration.ofSeconds(5));
+    }
+
+    private List<MapRecord<String, Object, Object>> tokenEntries() {
+        return entries(streamKey);
+    }
+
+    private List<MapRecord<String, Object, Object>> anonymousEntries() {
+        return entries(anonymousStream);
     }
 
     /** Every entry, read in pages: one XRANGE of 20,000 eleven-field entries can exceed the command timeout on a busy machine. */
-    private List<MapRecord<String, Object, Object>> streamEntries() {
+    private List<MapRecord<String, Object, Object>> entries(String key) {
         List<MapRecord<String, Object, Object>> all = new ArrayList<>();
         Range<String> range = Range.unbounded();
         while (true) {
             List<MapRecord<String, Object, Object>> page = sharedRedis().opsForStream()
-                    .range(streamKey, range, org.springframework.data.redis.connection.Limit.limit().count(1_000))
+                    .range(key, range, org.springframework.data.redis.connection.Limit.limit().count(1_000))
                     .collectList()
                     .block(PATIENT);
             all.addAll(page);

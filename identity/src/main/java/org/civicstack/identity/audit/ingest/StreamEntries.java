@@ -13,9 +13,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns stream entries into audit entries. Two sources: identity's own token events (the outbox stream
  * {@code cs:identity:token-events}, one {@code token_event} shape) and the gateway's usage records
- * ({@code cs:gateway:usage}). Usage records of anonymous requests say nothing about a token and are left out; a
- * usage record with a {@code jti} is a {@code token_used}, one refused with 401/403 before a token was verified is a
- * {@code gateway_rejected}. Malformed entries yield empty (the caller counts and skips them).
+ * ({@code cs:gateway:usage}). A usage record with a {@code jti} is a {@code token_used}, one refused with 401/403 before
+ * a token was verified is a {@code gateway_rejected}; the gateway writes only those to this stream (by the same rule,
+ * its {@code Usage#concernsToken}) and anonymous requests' records to {@code cs:gateway:usage:anonymous}, so this reader
+ * does not spend its time on records it would skip. Any other record that does arrive here (a gateway of an earlier
+ * version) says nothing about a token and is still left out. Malformed entries yield empty (the caller counts and
+ * skips them).
  */
 public final class StreamEntries {
 
