@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.civicstack.platform.events.UsageStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -40,8 +41,9 @@ import reactor.core.scheduler.Schedulers;
  * never blocks and never throws for a Redis problem; it only times the request and offers the record to a bounded
  * in-memory buffer. One writer thread takes batches of up to {@value #BATCH} records — a full batch as soon as there
  * is one, a partial one at least every {@link #FLUSH_INTERVAL} — and appends each batch with ONE script call
- * ({@code usage-append.lua}: an {@code XADD} per record inside Redis, approximate {@code MAXLEN} trimming), so a
- * batch is written whole or not at all; up to {@value #MAX_IN_FLIGHT} batches in flight, sent in order from one
+ * ({@code usage-append.lua}: one stream entry per stream holding the batch's records in the {@link UsageStream}
+ * format, each stream trimmed to about {@code streamMaxLength} records), so a batch is written whole or not at all;
+ * up to {@value #MAX_IN_FLIGHT} batches in flight, sent in order from one
  * thread on one connection, so Redis appends them in the order they were taken. A record is lost only when the buffer is full
  * or its batch fails or takes longer than {@link #WRITE_TIMEOUT}; every lost record is counted in
  * {@code civicstack.gateway.usage.dropped} (and every written one in {@code civicstack.gateway.usage.written}), and
@@ -52,9 +54,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class UsageRecorder implements SmartLifecycle {
 
-    public static final String STREAM = "cs:gateway:usage";
+    public static final String STREAM = UsageStream.TOKEN_STREAM;
     /** Where records go that concern no token (anonymous services). */
-    public static final String ANONYMOUS_STREAM = "cs:gateway:usage:anonymous";
+    public static final String ANONYMOUS_STREAM = UsageStream.ANONYMOUS_STREAM;
     /** Records the buffer holds: about a quarter of a second at 60,000 requests per second. */
     static final int BUFFER = 65_536;
     static final int BATCH = 1_024;
@@ -83,14 +85,6 @@ public final class UsageRecorder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
-    /** The fields of every entry, in this order. */
-    private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
-            "caller", "ts", "jti", "sid", "sub", "client_id", "agency", "refusal");
-    /**
-     * The first fields, written in every entry; the citizen's ({@code jti} … {@code client_id}), the service's agency
-     * and the gateway's refusal reason only when present.
-     */
-    private static final int ALWAYS_WRITTEN = 7;
     private static final RedisScript<Long> APPEND = RedisScript.of(
             new ClassPathResource("org/civicstack/gateway/usage/usage-append.lua"), Long.class);
     private static final ByteBuffer APPEND_SOURCE = ByteBuffer.wrap(
@@ -178,7 +172,7 @@ public final class UsageRecorder implements SmartLifecycle {
 
     /**
      * A recorder onto {@value #STREAM} and {@value #ANONYMOUS_STREAM}, each trimmed to about {@code streamMaxLength}
-     * entries.
+     * records.
      */
     public UsageRecorder(ReactiveStringRedisTemplate redis, MeterRegistry meters, long streamMaxLength) {
         this(redis, meters, streamMaxLength, STREAM, BUFFER);
@@ -193,8 +187,7 @@ public final class UsageRecorder implements SmartLifecycle {
         this.redis = redis;
         this.streamKey = streamKey;
         this.buffer = new UsageBuffer(bufferCapacity);
-        this.encoder = new UsageBatchEncoder(streamKey, anonymousStreamOf(streamKey), streamMaxLength, FIELDS,
-                ALWAYS_WRITTEN);
+        this.encoder = new UsageBatchEncoder(streamKey, anonymousStreamOf(streamKey), streamMaxLength);
         this.timers = dispatchTimers(meters);
         this.meters = meters;
         this.dropped = Counter.builder("civicstack.gateway.usage.dropped")

@@ -1,36 +1,45 @@
--- Appends a batch of usage records to the usage streams in a single round trip (one script call instead of one XADD
--- per request, which would cost the gateway and Redis more CPU than the dispatch itself).
+-- Appends one batch of usage records in a single round trip: one stream entry per stream for the whole batch
+-- (fields `count` and `records`; the format is org.civicstack.platform.events.UsageStream's), then trims each stream
+-- to about a maximum number of records, oldest entries first.
 --   KEYS[1]   the stream of records that concern a citizen token (read by identity's token audit log)
---   KEYS[2]   the stream of anonymous records (no token involved: the audit log has no use for them)
---   ARGV[1]   approximate MAXLEN for trimming (each stream)
---   ARGV[2]   n, the number of fields per record
---   ARGV[3]   k, how many of them (the first k) are always written; the others only when not empty
---   ARGV[4]   t, how many records (the first t) go to KEYS[1]; the rest go to KEYS[2]
---   ARGV[5 .. 4+n]          the field names
---   then the records, n values each, in the order of the names
--- Every record becomes one stream entry, in order within its stream. Returns the number of entries added.
-local maxlen = ARGV[1]
-local n = tonumber(ARGV[2])
-local k = tonumber(ARGV[3])
-local t = tonumber(ARGV[4])
-local first = 5 + n
-local count = 0
-for i = first, #ARGV - n + 1, n do
-  local entry = {}
-  local m = 0
-  for j = 1, n do
-    local value = ARGV[i + j - 1]
-    if j <= k or value ~= '' then
-      entry[m + 1] = ARGV[4 + j]
-      entry[m + 2] = value
-      m = m + 2
+--   KEYS[2]   how many records KEYS[1] holds
+--   KEYS[3]   the stream of anonymous records
+--   KEYS[4]   how many records KEYS[3] holds
+--   ARGV[1]   the maximum records per stream (about: whole entries are removed, never the newest)
+--   ARGV[2]   how many records for KEYS[1]      ARGV[3]   their text
+--   ARGV[4]   how many records for KEYS[3]      ARGV[5]   their text
+-- Returns the number of records appended.
+local max = tonumber(ARGV[1])
+
+local function append(stream, counter, count, records)
+  if count == 0 then
+    return 0
+  end
+  local id = redis.call('XADD', stream, '*', 'count', count, 'records', records)
+  local total = redis.call('INCRBY', counter, count)
+  -- a batch adds one entry; removing up to eight old ones per call keeps up, also after the maximum was lowered
+  for _ = 1, 8 do
+    if total <= max then
+      break
     end
+    local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+    if #oldest == 0 or oldest[1][1] == id then
+      -- only the newest entry is left (the stream was deleted or trimmed by hand): the count starts again from it
+      redis.call('SET', counter, count)
+      break
+    end
+    local fields = oldest[1][2]
+    local n = 0
+    for i = 1, #fields - 1, 2 do
+      if fields[i] == 'count' then
+        n = tonumber(fields[i + 1]) or 0
+      end
+    end
+    local ms, seq = string.match(oldest[1][1], '^(%d+)-(%d+)$')
+    redis.call('XTRIM', stream, 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+    total = redis.call('DECRBY', counter, n)
   end
-  local key = KEYS[2]
-  if count < t then
-    key = KEYS[1]
-  end
-  redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', unpack(entry))
-  count = count + 1
+  return count
 end
-return count
+
+return append(KEYS[1], KEYS[2], tonumber(ARGV[2]), ARGV[3]) + append(KEYS[3], KEYS[4], tonumber(ARGV[4]), ARGV[5])

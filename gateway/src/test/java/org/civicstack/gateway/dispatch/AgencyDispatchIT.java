@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.civicstack.gateway.usage.UsageRecorder;
 import org.civicstack.infra.RespCommands;
+import org.civicstack.platform.events.UsageStream;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
@@ -559,22 +560,34 @@ class AgencyDispatchIT {
     }
 
     /**
-     * The fields of the newest usage record holding {@code text} as a value (empty if none), for assertions, and under
-     * {@value #STREAM_OF_RECORD} the usage stream it is on.
+     * The fields of a usage record holding {@code text} as a value (empty if none; values the gateway left empty left
+     * out), for assertions, and under {@value #STREAM_OF_RECORD} the usage stream it is on. Looks through the newest
+     * 50 entries of each usage stream (a batch of records each); {@code text} must need no escaping.
      */
     static Map<String, String> usageRecordWith(String text) {
         try {
+            // the matching record's line and its entry's header line, on one status line (RespCommands reads one)
             String script = "for _, k in ipairs(KEYS) do "
-                    + "for _, e in ipairs(redis.call('XREVRANGE', k, '+', '-', 'COUNT', 200)) do "
-                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return {ok = '" + STREAM_OF_RECORD + "|' .. k .. '|' .. table.concat(e[2], '|')} end "
-                    + "end end end return {ok = ''}";
+                    + "for _, e in ipairs(redis.call('XREVRANGE', k, '+', '-', 'COUNT', 50)) do "
+                    + "local f = e[2] for i = 1, #f - 1, 2 do if f[i] == 'records' then "
+                    + "local header = string.match(f[i + 1], '^([^\\n]*)\\n') "
+                    + "for line in string.gmatch(f[i + 1], '([^\\n]*)\\n') do if line ~= header then "
+                    + "for v in string.gmatch(line .. '\\t', '([^\\t]*)\\t') do if v == ARGV[1] then "
+                    + "return {ok = k .. '\\1' .. header .. '\\1' .. line} end end end end end end end end "
+                    + "return {ok = ''}";
             String reply = RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "2",
-                    UsageRecorder.STREAM, UsageRecorder.ANONYMOUS_STREAM, text);
+                    UsageRecorder.STREAM, UsageRecorder.ANONYMOUS_STREAM, text).substring(1);
             Map<String, String> fields = new java.util.LinkedHashMap<>();
-            String[] parts = reply.substring(1).split("\\|", -1);
-            for (int i = 0; i + 1 < parts.length; i += 2) {
-                fields.put(parts[i], parts[i + 1]);
+            if (reply.isEmpty()) {
+                return fields;
             }
+            String[] parts = reply.split("\u0001", -1);
+            fields.put(STREAM_OF_RECORD, parts[0]);
+            UsageStream.decode(parts[1] + "\n" + parts[2] + "\n").get(0).forEach((name, value) -> {
+                if (!value.isEmpty()) {
+                    fields.put(name, value);
+                }
+            });
             return fields;
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
@@ -585,16 +598,7 @@ class AgencyDispatchIT {
     static final String STREAM_OF_RECORD = "@stream";
 
     static boolean streamContains(String text) {
-        try {
-            // XREVRANGE's reply is multi-line; read it through a raw count of matching entries instead
-            String script = "for _, k in ipairs(KEYS) do "
-                    + "for _, e in ipairs(redis.call('XREVRANGE', k, '+', '-', 'COUNT', 200)) do "
-                    + "for _, v in ipairs(e[2]) do if v == ARGV[1] then return 1 end end end end return 0";
-            return RespCommands.execute(TestInfrastructure.shared().redisUrl(), "EVAL", script, "2",
-                    UsageRecorder.STREAM, UsageRecorder.ANONYMOUS_STREAM, text).equals(":1");
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        return !usageRecordWith(text).isEmpty();
     }
 
     static void publish(Map<String, Object> route) {

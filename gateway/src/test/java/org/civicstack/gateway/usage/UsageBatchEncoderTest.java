@@ -1,7 +1,6 @@
 package org.civicstack.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.civicstack.gateway.usage.UsageFixtures.aUsage;
 
 import java.nio.ByteBuffer;
@@ -9,23 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
+import org.civicstack.platform.events.UsageStream;
 import org.junit.jupiter.api.Test;
 
-/** The script's arguments, as {@code usage-append.lua} reads them (the round trip through Redis is UsageRecorderIT's). */
+/** The script's keys and arguments, as {@code usage-append.lua} reads them (the round trip through Redis is UsageRecorderIT's). */
 class UsageBatchEncoderTest {
 
-    private static final List<String> FIELDS = List.of("service", "status", "latency_us", "method", "request_id",
-            "caller", "ts", "jti", "sid", "sub", "client_id", "agency", "refusal");
-
-    /** The two keys, max length, field count, always-written count, token-record count and the names. */
-    private static final int HEADER = 6 + FIELDS.size();
+    private static final String HEADER = "service\tstatus\tlatency_us\tmethod\trequest_id\tcaller\tts\tjti\tsid\tsub"
+            + "\tclient_id\tagency\trefusal\n";
 
     private final UsageBatchEncoder encoder = new UsageBatchEncoder("cs:test:usage", "cs:test:usage:anonymous",
-            500_000, FIELDS, 7);
+            500_000);
 
     @Test
-    void keysAndHeaderThenTheTokenRecordsThenTheAnonymousOnesEachInFieldOrderWithAbsentValuesEmpty() {
+    void keysMaximumThenEachStreamsCountAndRecordsTheTokenOnesFirstInTheOrderRecorded() {
         List<String> args = texts(encoder.encode(List.of(
                 aUsage().withService("svc-a").withStatus(200).withLatencyMicros(1_500).withRequestId("req-1")
                         .withCaller(null).build(),
@@ -36,26 +34,36 @@ class UsageBatchEncoderTest {
                 aUsage().withService("svc-d").withStatus(401).withRequestId("req-4")
                         .withAgencyAndRefusal("agy_2", "token_missing").build())));
 
-        List<String> expected = new ArrayList<>(List.of("cs:test:usage", "cs:test:usage:anonymous", "500000", "13",
-                "7", "2"));
-        expected.addAll(FIELDS);
-        expected.addAll(List.of("svc-b", "401", "0", "GET", "req-2", "cit:x", "1767225600000", "jti-1", "sid-1", "",
-                "app", "agy_1", "revoked_session"));
-        expected.addAll(List.of("svc-d", "401", "1500", "GET", "req-4", "caller-opaque-1", "1767225600000", "", "",
-                "", "", "agy_2", "token_missing"));
-        expected.addAll(List.of("svc-a", "200", "1500", "GET", "req-1", "", "1767225600000", "", "", "", "", "", ""));
-        expected.addAll(List.of("svc-c", "200", "1500", "GET", "req-3", "caller-opaque-1", "1767225600000", "", "",
-                "", "", "", ""));
-        assertThat(args).containsExactlyElementsOf(expected);
+        assertThat(args).containsExactly("cs:test:usage", "cs:test:usage:records", "cs:test:usage:anonymous",
+                "cs:test:usage:anonymous:records", "500000",
+                "2", HEADER
+                        + "svc-b\t401\t0\tGET\treq-2\tcit:x\t1767225600000\tjti-1\tsid-1\t\tapp\tagy_1\trevoked_session\n"
+                        + "svc-d\t401\t1500\tGET\treq-4\tcaller-opaque-1\t1767225600000\t\t\t\t\tagy_2\ttoken_missing\n",
+                "2", HEADER
+                        + "svc-a\t200\t1500\tGET\treq-1\t\t1767225600000\t\t\t\t\t\t\n"
+                        + "svc-c\t200\t1500\tGET\treq-3\tcaller-opaque-1\t1767225600000\t\t\t\t\t\t\n");
     }
 
     @Test
-    void textIsUtf8AndNumbersAreDecimalAtTheirExtremes() {
-        List<String> args = texts(encoder.encode(List.of(new UsageRecorder.Usage("服务-é", 9, Long.MAX_VALUE, "GET",
-                "r", "ü\u0001", 10, null, null, null, null, null, null))));
+    void aStreamWithoutRecordsGetsNoText() {
+        List<String> args = texts(encoder.encode(List.of(aUsage().build())));
 
-        assertThat(args.subList(HEADER, args.size())).containsExactly("服务-é", "9", Long.toString(Long.MAX_VALUE),
-                "GET", "r", "ü\u0001", "10", "", "", "", "", "", "");
+        assertThat(args.subList(5, 9)).containsExactly("0", "", "1", HEADER
+                + "svc-appointments\t200\t1500\tGET\treq-1\tcaller-opaque-1\t1767225600000\t\t\t\t\t\t\n");
+    }
+
+    @Test
+    void textIsUtf8WithTheFormatsEscapesAndNumbersAreDecimalAtTheirExtremesAndTheFormatReadsThemBack() {
+        UsageRecorder.Usage usage = new UsageRecorder.Usage("服务-é", 9, Long.MAX_VALUE, "GET", "r\tx\\y\nz\r",
+                "ü\u0001", 10, null, null, null, null, null, null);
+        List<String> args = texts(encoder.encode(List.of(usage)));
+
+        assertThat(args.get(8)).isEqualTo(HEADER + "服务-é\t9\t" + Long.MAX_VALUE
+                + "\tGET\tr\\tx\\\\y\\nz\\r\tü\u0001\t10\t\t\t\t\t\t\n");
+        Map<String, String> read = UsageStream.decode(args.get(8)).get(0);
+        assertThat(read).containsEntry("service", "服务-é").containsEntry("request_id", "r\tx\\y\nz\r")
+                .containsEntry("latency_us", Long.toString(Long.MAX_VALUE)).containsEntry("caller", "ü\u0001")
+                .containsEntry("jti", "").hasSize(UsageStream.FIELDS.size());
     }
 
     @Test
@@ -67,21 +75,15 @@ class UsageBatchEncoderTest {
         ByteBuffer[] first = encoder.encode(big);
         ByteBuffer[] second = encoder.encode(List.of(aUsage().withRequestId("next").build()));
 
-        // the first batch's views are not overwritten by the second (it may still be queued when the next is made)
-        List<String> args = texts(first);
-        assertThat(args).hasSize(HEADER + UsageRecorder.BATCH * FIELDS.size());
+        // the first batch's text is not overwritten by the second (it may still be queued when the next is made)
+        List<Map<String, String>> records = UsageStream.decode(texts(first).get(8));
+        assertThat(records).hasSize(UsageRecorder.BATCH);
         for (int i = 0; i < UsageRecorder.BATCH; i++) {
-            int at = HEADER + i * FIELDS.size();
-            assertThat(args.get(at + 2)).isEqualTo(Integer.toString(i));
-            assertThat(args.get(at + 4)).isEqualTo("request-" + i + "-" + "x".repeat(100));
+            assertThat(records.get(i)).containsEntry("latency_us", Integer.toString(i))
+                    .containsEntry("request_id", "request-" + i + "-" + "x".repeat(100));
         }
-        assertThat(texts(second).get(HEADER + 4)).isEqualTo("next");
-    }
-
-    @Test
-    void refusesAFieldListOfAnotherShape() {
-        assertThatThrownBy(() -> new UsageBatchEncoder("k", "a", 1, FIELDS.subList(0, 12), 7))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(UsageStream.decode(texts(second).get(8))).singleElement()
+                .satisfies(record -> assertThat(record).containsEntry("request_id", "next"));
     }
 
     private static List<String> texts(ByteBuffer[] args) {

@@ -25,6 +25,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.civicstack.infra.InfraProvisioner;
+import org.civicstack.platform.events.UsageStream;
 import org.civicstack.gateway.RedisClients;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +58,8 @@ class UsageRecorderIT {
         for (UsageRecorder recorder : recorders) {
             recorder.stop();
         }
-        sharedRedis().delete(streamKey, anonymousStream).block(Duration.ofSeconds(5));
+        sharedRedis().delete(streamKey, anonymousStream, UsageStream.recordCountKey(streamKey),
+                UsageStream.recordCountKey(anonymousStream)).block(Duration.ofSeconds(5));
         redisClients.close();
     }
 
@@ -78,7 +80,7 @@ class UsageRecorderIT {
             assertThat(dropped()).isZero();
             assertThat(written()).isEqualTo(total);
             assertThat(anonymousLength()).isEqualTo(total);
-            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id"))
                     .hasSize(total)
                     .doesNotHaveDuplicates();
         }
@@ -118,7 +120,7 @@ class UsageRecorderIT {
 
             await().atMost(PATIENT).until(() -> written() + dropped() == total);
             assertThat(dropped()).isZero();
-            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id"))
                     .containsExactlyElementsOf(requestIds(0, total));
         }
 
@@ -130,10 +132,9 @@ class UsageRecorderIT {
                     .withRequestId("req-42").withCaller(null).build());
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(anonymousEntries()).singleElement().extracting(MapRecord::getValue).isEqualTo(Map.ofEntries(
+            assertThat(anonymousEntries()).singleElement().isEqualTo(Map.ofEntries(
                     Map.entry("service", "svc-permits"), Map.entry("status", "404"), Map.entry("latency_us", "1234"),
-                    Map.entry("method", "GET"), Map.entry("request_id", "req-42"), Map.entry("caller", ""),
-                    Map.entry("ts", "1767225600000")));
+                    Map.entry("method", "GET"), Map.entry("request_id", "req-42"), Map.entry("ts", "1767225600000")));
         }
 
         @Test
@@ -146,7 +147,7 @@ class UsageRecorderIT {
 
             await().atMost(PATIENT).until(() -> written() == 1);
             assertThat(anonymousEntries()).isEmpty();
-            assertThat(tokenEntries()).singleElement().extracting(MapRecord::getValue).satisfies(fields -> assertThat(fields)
+            assertThat(tokenEntries()).singleElement().satisfies(fields -> assertThat(fields)
                     .containsEntry("jti", "jti-1").containsEntry("sid", "sid-1").containsEntry("sub", "7d0c0f3e")
                     .containsEntry("client_id", "civicstack-app").containsEntry("caller", "cit:7d0c0f3e")
                     .containsEntry("agency", "agy_1").containsEntry("refusal", "revoked_session"));
@@ -162,12 +163,12 @@ class UsageRecorderIT {
                     null, null));
 
             await().atMost(PATIENT).until(() -> written() == 2);
-            assertThat(tokenEntries()).extracting(MapRecord::getValue).containsExactly(Map.ofEntries(
+            assertThat(tokenEntries()).containsExactly(Map.ofEntries(
                     Map.entry("service", "服务-é"), Map.entry("status", "0"), Map.entry("latency_us", "0"),
                     Map.entry("method", "PATCH"), Map.entry("request_id", "请求-1"), Map.entry("caller", "caller\u0001ü"),
                     Map.entry("ts", Long.toString(Long.MAX_VALUE)), Map.entry("jti", "jti-ß"),
                     Map.entry("client_id", "app"), Map.entry("refusal", "rate_limited")));
-            assertThat(anonymousEntries()).extracting(MapRecord::getValue).containsExactly(Map.ofEntries(
+            assertThat(anonymousEntries()).containsExactly(Map.ofEntries(
                     Map.entry("service", "s"), Map.entry("status", "9"),
                     Map.entry("latency_us", Long.toString(Long.MAX_VALUE)), Map.entry("method", "GET"),
                     Map.entry("request_id", "r"), Map.entry("caller", "c"), Map.entry("ts", "1")));
@@ -209,10 +210,59 @@ class UsageRecorderIT {
 
             await().atMost(PATIENT).until(() -> written() + dropped() == 10);
             assertThat(dropped()).isZero();
-            assertThat(tokenEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(tokenEntries()).extracting(record -> record.get("request_id"))
                     .containsExactlyElementsOf(token);
-            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id"))
                     .containsExactlyElementsOf(anonymous);
+        }
+
+        @Test
+        void tabsNewlinesAndBackslashesInValuesArriveIntact() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10));
+            // a request id is whatever the client sent in X-Request-Id (a tab is a legal header character)
+            recorder.record(aUsage().withRequestId("a\tb\\n\\c\r\nd\\").withCaller("\\\t").build());
+
+            await().atMost(PATIENT).until(() -> written() == 1);
+            assertThat(anonymousEntries()).singleElement().satisfies(record -> assertThat(record)
+                    .containsEntry("request_id", "a\tb\\n\\c\r\nd\\").containsEntry("caller", "\\\t"));
+        }
+
+        @Test
+        void eachStreamIsTrimmedToAboutItsMaximumRecordsOldestFirstAndItsCountStaysTrue() {
+            int max = 2_500;
+            int total = 8 * UsageRecorder.BATCH;
+            UsageRecorder recorder = recorder(sharedRedis(), total, max);
+            for (int i = 0; i < total; i++) {
+                recorder.record(aUsage().withRequestId("r-" + i).build());
+            }
+            started(recorder);
+
+            await().atMost(PATIENT).until(() -> written() + dropped() == total);
+            List<Map<String, String>> kept = anonymousEntries();
+            // whole entries go, oldest first, while the rest still hold more than the maximum; never the newest
+            assertThat(kept.size()).isBetween(max - UsageRecorder.BATCH, max + UsageRecorder.BATCH);
+            assertThat(kept).extracting(record -> record.get("request_id"))
+                    .containsExactlyElementsOf(requestIds(total - kept.size(), total));
+            assertThat(sharedRedis().opsForValue().get(UsageStream.recordCountKey(anonymousStream))
+                    .block(Duration.ofSeconds(5))).isEqualTo(Integer.toString(kept.size()));
+        }
+
+        @Test
+        void aStreamDeletedByHandStartsItsCountAgain() {
+            UsageRecorder recorder = started(recorder(sharedRedis(), 10, 5));
+            recorder.record(aUsage().withRequestId("r-0").build());
+            await().atMost(PATIENT).until(() -> written() == 1);
+            // the stream goes (an operator's DEL), its count stays behind
+            sharedRedis().delete(anonymousStream).block(Duration.ofSeconds(5));
+            sharedRedis().opsForValue().set(UsageStream.recordCountKey(anonymousStream), "1000")
+                    .block(Duration.ofSeconds(5));
+
+            recorder.record(aUsage().withRequestId("r-1").build());
+
+            await().atMost(PATIENT).until(() -> written() == 2);
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id")).containsExactly("r-1");
+            assertThat(sharedRedis().opsForValue().get(UsageStream.recordCountKey(anonymousStream))
+                    .block(Duration.ofSeconds(5))).isEqualTo("1");
         }
 
         @Test
@@ -227,7 +277,7 @@ class UsageRecorderIT {
 
             await().atMost(PATIENT).until(() -> written() + dropped() == 2);
             assertThat(dropped()).isZero();
-            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id"))
                     .containsExactly("before-flush", "after-flush");
         }
     }
@@ -251,7 +301,7 @@ class UsageRecorderIT {
 
             started(recorder);
             await().atMost(PATIENT).until(() -> written() == 100);
-            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id"))
                     .containsExactlyInAnyOrderElementsOf(requestIds(0, 100));
         }
     }
@@ -321,13 +371,17 @@ class UsageRecorderIT {
             recorder.start();
 
             await().atMost(PATIENT).until(() -> written() == 1);
-            assertThat(anonymousEntries()).extracting(entry -> entry.getValue().get("request_id"))
+            assertThat(anonymousEntries()).extracting(record -> record.get("request_id"))
                     .containsExactly("while-stopped");
         }
     }
 
     private UsageRecorder recorder(ReactiveStringRedisTemplate redis, int capacity) {
-        UsageRecorder recorder = new UsageRecorder(redis, meters, 1_000_000, streamKey, capacity);
+        return recorder(redis, capacity, 1_000_000);
+    }
+
+    private UsageRecorder recorder(ReactiveStringRedisTemplate redis, int capacity, long maxRecordsPerStream) {
+        UsageRecorder recorder = new UsageRecorder(redis, meters, maxRecordsPerStream, streamKey, capacity);
         recorders.add(recorder);
         return recorder;
     }
@@ -349,29 +403,49 @@ class UsageRecorderIT {
         return meters.get("civicstack.gateway.usage.queued").gauge().value();
     }
 
+    /** How many records the anonymous stream holds, from its entries' counts (the records themselves are checked elsewhere). */
     private long anonymousLength() {
-        return sharedRedis().opsForStream().size(anonymousStream).block(Duration.ofSeconds(5));
+        return entries(anonymousStream).stream()
+                .mapToLong(entry -> Long.parseLong(entry.getValue().get(UsageStream.COUNT).toString())).sum();
     }
 
-    private List<MapRecord<String, Object, Object>> tokenEntries() {
-        return entries(streamKey);
+    private List<Map<String, String>> tokenEntries() {
+        return records(streamKey);
     }
 
-    private List<MapRecord<String, Object, Object>> anonymousEntries() {
-        return entries(anonymousStream);
+    private List<Map<String, String>> anonymousEntries() {
+        return records(anonymousStream);
     }
 
-    /** Every entry, read in pages: one XRANGE of 20,000 eleven-field entries can exceed the command timeout on a busy machine. */
+    /**
+     * The records of every entry of a stream, decoded, with the values the recorder left empty left out (as absent);
+     * each entry's count checked against its records.
+     */
+    private List<Map<String, String>> records(String key) {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (MapRecord<String, Object, Object> entry : entries(key)) {
+            List<Map<String, String>> decoded = UsageStream.decode(entry.getValue().get(UsageStream.RECORDS).toString());
+            assertThat(entry.getValue().get(UsageStream.COUNT)).hasToString(Integer.toString(decoded.size()));
+            for (Map<String, String> record : decoded) {
+                Map<String, String> present = new java.util.LinkedHashMap<>(record);
+                present.values().removeIf(String::isEmpty);
+                records.add(present);
+            }
+        }
+        return records;
+    }
+
+    /** Every entry, read in pages. */
     private List<MapRecord<String, Object, Object>> entries(String key) {
         List<MapRecord<String, Object, Object>> all = new ArrayList<>();
         Range<String> range = Range.unbounded();
         while (true) {
             List<MapRecord<String, Object, Object>> page = sharedRedis().opsForStream()
-                    .range(key, range, org.springframework.data.redis.connection.Limit.limit().count(1_000))
+                    .range(key, range, org.springframework.data.redis.connection.Limit.limit().count(100))
                     .collectList()
                     .block(PATIENT);
             all.addAll(page);
-            if (page.size() < 1_000) {
+            if (page.size() < 100) {
                 return all;
             }
             range = Range.rightUnbounded(Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue()));

@@ -21,12 +21,15 @@ import org.civicstack.auditlog.merkle.MerkleTree;
 import org.civicstack.identity.audit.log.AuditAppender;
 import org.civicstack.identity.audit.log.AuditEntry;
 import org.civicstack.identity.audit.log.AuditSearch;
+import org.civicstack.identity.audit.ingest.StreamEntries;
 import org.civicstack.identity.audit.seal.AuditSealer;
 import org.civicstack.identity.revocation.Revocation;
 import org.civicstack.identity.revocation.Revocations;
+import org.civicstack.platform.events.UsageStream;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -101,6 +104,42 @@ class AuditLogIT {
         List<byte[]> proof = MerkleTree.inclusionProof(seq, checkpoint.size(),
                 new org.civicstack.auditlog.merkle.TiledSubtreeHashes(sealer.tiles()));
         MerkleTree.verifyInclusion(seq, checkpoint.size(), sealedLeaves.get((int) seq), proof, checkpoint.rootHash());
+    }
+
+    @Test
+    void aGatewayBatchEntryBecomesOneEntryPerTokenRecordAndAMalformedOneIsSkippedWithoutStoppingTheIngest() {
+        String jti = UUID.randomUUID().toString();
+        String sid = UUID.randomUUID().toString();
+        String citizen = UUID.randomUUID().toString();
+        String now = Long.toString(System.currentTimeMillis());
+        String header = String.join("\t", UsageStream.FIELDS) + "\n";
+        // a malformed entry first (its count disagrees with its records): skipped, counted, the next one still read
+        redis.opsForStream().add(UsageStream.TOKEN_STREAM, Map.of(UsageStream.COUNT, "3", UsageStream.RECORDS,
+                header + "svc-bad\t200\t1\tGET\tr-bad\t\t" + now + "\t" + jti + "\t\t\t\t\t\n"));
+        // what the gateway writes: a batch of records, in the UsageStream format; a request id with a tab in it
+        String records = header
+                + "hospital-booking\t200\t812\tGET\tr-1\\tx\tcit:1\t" + now + "\t" + jti + "\t" + sid + "\t"
+                + citizen + "\tapp\tagy_00000000000000000042\t\n"
+                + "hospital-booking\t403\t90\tPOST\tr-2\tcit:1\t" + now + "\t" + jti + "\t" + sid + "\t" + citizen
+                + "\tapp\tagy_00000000000000000042\tinsufficient_scope\n"
+                + "weather\t200\t50\tGET\tr-3\t\t" + now + "\t\t\t\t\t\t\n";
+        RecordId id = redis.opsForStream().add(UsageStream.TOKEN_STREAM,
+                Map.of(UsageStream.COUNT, "3", UsageStream.RECORDS, records));
+
+        await(() -> count("jti = '" + jti + "'::uuid") == 2);
+        assertThat(jdbc.queryForList("SELECT kind FROM audit_entry WHERE jti = ?::uuid ORDER BY seq", String.class, jti))
+                .containsExactly("token_used", "gateway_rejected");
+        assertThat(jdbc.queryForList("SELECT event_id::text FROM audit_entry WHERE jti = ?::uuid ORDER BY seq",
+                String.class, jti)).containsExactly(StreamEntries.usageEventId(id.getValue(), 0).toString(),
+                StreamEntries.usageEventId(id.getValue(), 1).toString());
+        assertThat(jdbc.queryForObject("SELECT body FROM audit_entry WHERE jti = ?::uuid AND kind = 'token_used'",
+                String.class, jti)).contains("\"request_id\":\"r-1\\tx\"").contains("\"latency_us\":812")
+                .contains("\"agency_id\":\"agy_00000000000000000042\"");
+        assertThat(count("service = 'svc-bad'")).isZero();
+        assertThat(count("service = 'weather' AND body LIKE '%r-3%'")).isZero();
+        // the record ids of a batch and of the former one-record entries never meet
+        assertThat(StreamEntries.usageEventId(id.getValue(), 0)).isNotEqualTo(StreamEntries.usageEventId(id.getValue()));
+        chainOfEveryEntryHolds();
     }
 
     @Test

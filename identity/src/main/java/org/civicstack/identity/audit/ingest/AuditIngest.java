@@ -47,6 +47,8 @@ public final class AuditIngest implements SmartLifecycle {
     public static final String GROUP = "identity-audit";
     private static final Logger log = LoggerFactory.getLogger(AuditIngest.class);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** How many records a usage entry holds at most, as the gateway writes them (its batch). */
+    private static final int USAGE_RECORDS_PER_ENTRY = 1_024;
 
     private final StringRedisTemplate redis;
     private final AuditAppender appender;
@@ -187,15 +189,36 @@ public final class AuditIngest implements SmartLifecycle {
         return ingest(read);
     }
 
+    /**
+     * One read of every stream, each up to its count ({@link #countFor}); when all were empty and {@code blocking},
+     * one read of them together that waits up to {@code block} for the next entries.
+     */
     private List<MapRecord<String, Object, Object>> read(ReadOffset offset, boolean blocking) {
-        StreamReadOptions options = StreamReadOptions.empty().count(batchSize);
-        if (blocking) {
-            options = options.block(block);
+        List<MapRecord<String, Object, Object>> read = new ArrayList<>();
+        for (String stream : streams) {
+            List<MapRecord<String, Object, Object>> ofStream = redis.opsForStream().read(consumer,
+                    StreamReadOptions.empty().count(countFor(stream)), StreamOffset.create(stream, offset));
+            if (ofStream != null) {
+                read.addAll(ofStream);
+            }
+        }
+        if (!read.isEmpty() || !blocking) {
+            return read;
         }
         @SuppressWarnings("unchecked")
         StreamOffset<String>[] offsets = streams.stream().map(s -> StreamOffset.create(s, offset))
                 .toArray(StreamOffset[]::new);
-        return redis.opsForStream().read(consumer, options, offsets);
+        int fewest = streams.stream().mapToInt(this::countFor).min().orElse(batchSize);
+        return redis.opsForStream().read(consumer, StreamReadOptions.empty().count(fewest).block(block), offsets);
+    }
+
+    /**
+     * Stream entries per read: {@code batchSize} token events, or enough usage entries for about {@code batchSize}
+     * records (a usage entry holds a gateway's batch, up to 1,024 records), so memory stays bounded either way.
+     */
+    private int countFor(String stream) {
+        return StreamEntries.USAGE_STREAM.equals(stream) ? Math.max(1, batchSize / USAGE_RECORDS_PER_ENTRY)
+                : batchSize;
     }
 
     /**
@@ -206,7 +229,7 @@ public final class AuditIngest implements SmartLifecycle {
         List<MapRecord<String, Object, Object>> taken = new ArrayList<>();
         for (String stream : streams) {
             RecordId[] abandoned = redis.opsForStream().pending(stream, GROUP,
-                            org.springframework.data.domain.Range.unbounded(), batchSize).stream()
+                            org.springframework.data.domain.Range.unbounded(), countFor(stream)).stream()
                     .filter(p -> !p.getConsumerName().equals(consumer.getName()))
                     .filter(p -> p.getElapsedTimeSinceLastDelivery().compareTo(claimIdle) >= 0)
                     .map(org.springframework.data.redis.connection.stream.PendingMessage::getId)
@@ -233,11 +256,10 @@ public final class AuditIngest implements SmartLifecycle {
         for (String stream : streams) {
             List<MapRecord<String, Object, Object>> ofStream = read.stream()
                     .filter(r -> stream.equals(r.getStream())).toList();
-            full |= ofStream.size() >= batchSize;
+            full |= ofStream.size() >= countFor(stream);
             for (MapRecord<String, Object, Object> record : ofStream) {
                 newest = Math.max(newest, record.getId().getTimestamp());
-                Optional<AuditEntry> entry = toEntry(stream, record);
-                entry.ifPresent(batch::add);
+                addEntries(stream, record, batch);
             }
         }
         int added = appender.append(batch);
@@ -248,17 +270,26 @@ public final class AuditIngest implements SmartLifecycle {
         return read.size();
     }
 
-    private Optional<AuditEntry> toEntry(String stream, MapRecord<String, Object, Object> record) {
+    /** The audit entries of one stream entry (a usage entry holds a batch); a malformed one is counted and skipped. */
+    private void addEntries(String stream, MapRecord<String, Object, Object> record, List<AuditEntry> batch) {
         Map<String, String> fields = new java.util.HashMap<>();
         record.getValue().forEach((k, v) -> fields.put(k.toString(), v == null ? null : v.toString()));
-        Optional<AuditEntry> entry = StreamEntries.USAGE_STREAM.equals(stream)
-                ? entries.usage(record.getId().getValue(), fields)
-                : entries.tokenEvent(fields);
-        if (entry.isEmpty() && !StreamEntries.USAGE_STREAM.equals(stream)) {
+        if (StreamEntries.USAGE_STREAM.equals(stream)) {
+            try {
+                batch.addAll(entries.usageEntry(record.getId().getValue(), fields));
+            } catch (IllegalArgumentException malformedEntry) {
+                malformed.increment();
+                log.warn("Skipped a malformed entry {} on {}: {}", record.getId(), stream,
+                        malformedEntry.getMessage());
+            }
+            return;
+        }
+        Optional<AuditEntry> entry = entries.tokenEvent(fields);
+        if (entry.isEmpty()) {
             malformed.increment();
             log.warn("Skipped a malformed entry {} on {}", record.getId(), stream);
         }
-        return entry;
+        entry.ifPresent(batch::add);
     }
 
     private void acknowledge(List<MapRecord<String, Object, Object>> read) {

@@ -1,12 +1,15 @@
 package org.civicstack.identity.audit.ingest;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.civicstack.identity.audit.log.AuditEntry;
+import org.civicstack.platform.events.UsageStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class StreamEntries {
 
-    static final String USAGE_STREAM = "cs:gateway:usage";
+    static final String USAGE_STREAM = UsageStream.TOKEN_STREAM;
     static final String TOKEN_EVENT_STREAM = "cs:identity:token-events";
 
     private final JsonMapper json;
@@ -55,10 +58,44 @@ public final class StreamEntries {
     }
 
     /**
-     * A usage record (gateway {@code UsageRecorder}); its id is derived from the stream entry id, which is unique
-     * for the stream's lifetime, so a redelivered record has the same id.
+     * The audit entries of a usage stream entry: a batch ({@link UsageStream}: fields {@code count} and
+     * {@code records}), as the gateway writes them, or a single record with a field per value, as gateways before the
+     * batch format did. Records that concern no token are left out.
+     *
+     * @throws IllegalArgumentException if the entry is in neither form (malformed)
      */
-    Optional<AuditEntry> usage(String recordId, Map<String, String> fields) {
+    List<AuditEntry> usageEntry(String entryId, Map<String, String> fields) {
+        String records = fields.get(UsageStream.RECORDS);
+        if (records == null) {
+            return fields.containsKey("service") && fields.containsKey("status")
+                    ? usage(entryId, -1, fields).map(List::of).orElse(List.of())
+                    : malformed("neither a batch nor a record");
+        }
+        List<Map<String, String>> decoded = UsageStream.decode(records);
+        if (!Integer.toString(decoded.size()).equals(fields.get(UsageStream.COUNT))) {
+            return malformed("count " + fields.get(UsageStream.COUNT) + " for " + decoded.size() + " records");
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        for (int i = 0; i < decoded.size(); i++) {
+            Map<String, String> record = decoded.get(i);
+            if (record.get("status") == null || record.get("ts") == null) {
+                return malformed("record " + (i + 1) + " has no status or ts");
+            }
+            usage(entryId, i, record).ifPresent(entries::add);
+        }
+        return entries;
+    }
+
+    private static List<AuditEntry> malformed(String why) {
+        throw new IllegalArgumentException("not a usage entry: " + why);
+    }
+
+    /**
+     * A usage record (gateway {@code UsageRecorder}); its id is derived from the stream entry id, which is unique
+     * for the stream's lifetime, and the record's place in the entry's batch ({@code -1}: an entry of one record in
+     * the former layout), so a redelivered record has the same id. Empty when it concerns no token, or is malformed.
+     */
+    Optional<AuditEntry> usage(String recordId, int index, Map<String, String> fields) {
         try {
             int status = Integer.parseInt(fields.getOrDefault("status", ""));
             String jti = emptyToNull(fields.get("jti"));
@@ -78,7 +115,7 @@ public final class StreamEntries {
             putText(details, "request_id", fields.get("request_id"));
             putText(details, "caller", fields.get("caller"));
             putText(details, "reason", refusal);
-            UUID id = usageEventId(recordId);
+            UUID id = index < 0 ? usageEventId(recordId) : usageEventId(recordId, index);
             return Optional.of(new AuditEntry(id, kind, Instant.ofEpochMilli(Long.parseLong(fields.get("ts"))),
                     "gateway", emptyToNull(fields.get("sub")), emptyToNull(fields.get("client_id")),
                     emptyToNull(fields.get("agency")), emptyToNull(fields.get("sid")), jti,
@@ -103,8 +140,25 @@ public final class StreamEntries {
         return new UUID(millis << 16 | 0x8000L | USAGE_STREAM_TAG, Long.MIN_VALUE | seq);
     }
 
+    /**
+     * The event id of the {@code index}th record (from 0) of a batch entry {@code <ms>-<seq>}: the milliseconds in the
+     * first 48 bits, version 8, a tag of its own, then the sequence number and the index (16 bits). Time-ordered too.
+     */
+    public static UUID usageEventId(String entryId, int index) {
+        int dash = entryId.indexOf('-');
+        long millis = Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
+        long seq = dash < 0 ? 0 : Long.parseLong(entryId.substring(dash + 1));
+        if (millis < 0 || millis >= 1L << 48 || seq < 0 || seq >= 1L << 46 || index < 0
+                || index >= UsageStream.MAX_RECORDS_PER_ENTRY) {
+            throw new IllegalArgumentException("not a stream entry id and record index: " + entryId + " " + index);
+        }
+        return new UUID(millis << 16 | 0x8000L | USAGE_BATCH_TAG, Long.MIN_VALUE | seq << 16 | index);
+    }
+
     /** The 12 bits after the version in a usage record's id: which stream it came from. */
     private static final long USAGE_STREAM_TAG = 0x001;
+    /** The same for a record of a batch entry (so its ids never meet those of the former layout). */
+    private static final long USAGE_BATCH_TAG = 0x002;
 
     private static String text(JsonNode event, String field) {
         JsonNode value = event.get(field);

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.civicstack.identity.audit.log.AuditAppender;
+import org.civicstack.platform.events.UsageStream;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -79,26 +80,24 @@ class AuditIngestBenchmarkIT {
         }
     }
 
-    /** Usage records in the gateway's format, 1,000 per pipelined round trip, each its own citizen, session, token. */
+    /**
+     * Usage records in the gateway's format ({@link UsageStream}: an entry per batch of 1,024 records), each record its
+     * own citizen, session and token.
+     */
     private void fill(int records) {
-        for (int done = 0; done < records; done += 1000) {
-            int batch = done;
-            redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
-                for (int i = 0; i < 1000; i++) {
-                    String citizen = UUID.randomUUID().toString();
-                    java.util.Map<byte[], byte[]> fields = new java.util.LinkedHashMap<>();
-                    String[] pairs = {"service", "svc-" + (i % 8000), "status", "200", "latency_us", "812", "method",
-                            "GET", "request_id", "r-" + batch + "-" + i, "caller", "cit:" + citizen, "ts",
-                            Long.toString(System.currentTimeMillis()), "jti", UUID.randomUUID().toString(), "sid",
-                            UUID.randomUUID().toString(), "sub", citizen, "client_id", "citizen-app", "agency",
-                            "agy_" + (i % 300)};
-                    for (int f = 0; f < pairs.length; f += 2) {
-                        fields.put(pairs[f].getBytes(), pairs[f + 1].getBytes());
-                    }
-                    connection.streamCommands().xAdd(STREAM.getBytes(), fields);
-                }
-                return null;
-            });
+        String header = String.join("\t", UsageStream.FIELDS) + "\n";
+        for (int done = 0; done < records; done += 1024) {
+            int count = Math.min(1024, records - done);
+            StringBuilder text = new StringBuilder(header);
+            for (int i = 0; i < count; i++) {
+                String citizen = UUID.randomUUID().toString();
+                text.append("svc-").append(i % 8000).append("\t200\t812\tGET\tr-").append(done).append('-').append(i)
+                        .append("\tcit:").append(citizen).append('\t').append(System.currentTimeMillis()).append('\t')
+                        .append(UUID.randomUUID()).append('\t').append(UUID.randomUUID()).append('\t').append(citizen)
+                        .append("\tcitizen-app\tagy_").append(i % 300).append("\t\n");
+            }
+            redis.opsForStream().add(STREAM, java.util.Map.of(UsageStream.COUNT, Integer.toString(count),
+                    UsageStream.RECORDS, text.toString()));
         }
     }
 }
