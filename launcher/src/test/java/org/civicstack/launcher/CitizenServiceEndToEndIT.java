@@ -112,6 +112,21 @@ class CitizenServiceEndToEndIT {
             assertThat(received).hasSize(2);
             assertThat(received.get(1).authorization()).isEqualTo(authorization);
 
+            // issue #9: both uses reach the token audit log — the gateway's usage stream (a batch entry per stream),
+            // identity's ingest — and the auditor sees them on the token's life
+            Map<String, String> env = SharedPlatform.walkthroughEnvironment();
+            String auditor = token(gateway, env.get("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_6_CLIENTID"),
+                    env.get("CIVICSTACK_IDENTITY_BOOTSTRAPCLIENTS_6_SECRET"), "audit:read");
+            Instant auditDeadline = Instant.now().plusSeconds(20);
+            JsonNode use;
+            while ((use = serviceUse(gateway, auditor, citizen.path("jti").asString(), code)).path("uses").asLong() < 2) {
+                assertThat(Instant.now()).as("uses in the audit log within 20 s: %s", use).isBefore(auditDeadline);
+                AgencyServiceEndToEndIT.pause();
+            }
+            assertThat(use.path("uses").asLong()).isEqualTo(2);
+            assertThat(use.path("refused").asLong()).isZero();
+            assertThat(use.path("agency_id").asString()).isEqualTo(agencyId);
+
             // the citizen ends this session at identity: the gateway refuses the same (cached) token within a second
             // (issue #9: identity's revocation -> outbox -> Redis stream -> every gateway's deny-list)
             String sid = citizen.path("sid").asString();
@@ -166,6 +181,22 @@ class CitizenServiceEndToEndIT {
             AgencyServiceEndToEndIT.pause();
         }
         return service.path("agency_id").asString();
+    }
+
+    /** The token's uses at one service, as the auditor's token-life view gives them (missing node if none yet). */
+    static JsonNode serviceUse(int gateway, String auditor, String jti, String service) {
+        HttpResponse<String> life = exchange(HttpRequest.newBuilder(uri(gateway, "/v1/identity/audit/tokens/" + jti))
+                .header("Authorization", "Bearer " + auditor).GET());
+        if (life.statusCode() == 404) {
+            return json.missingNode(); // the token_issued event not in the log yet
+        }
+        assertThat(life.statusCode()).as(life.body()).isEqualTo(200);
+        for (JsonNode use : json.readTree(life.body()).path("services")) {
+            if (service.equals(use.path("service").asString())) {
+                return use;
+            }
+        }
+        return json.missingNode();
     }
 
     static HttpResponse<String> get(int gateway, String path, String bearer) {
