@@ -90,37 +90,58 @@ public final class UsageStream {
 
     /** Reads the line starting at {@code at} into {@code values}; returns where the next line starts. */
     private static int line(String text, int at, String[] values, StringBuilder value, int lineNumber) {
+        int end = text.indexOf('\n', at); // found: the text ends with one
         int field = 0;
-        value.setLength(0);
-        for (int i = at; ; i++) {
-            char c = text.charAt(i);
-            if (c == '\t' || c == '\n') {
-                if (field == values.length) {
-                    throw new IllegalArgumentException("usage record " + lineNumber + " has more values than names");
-                }
-                values[field++] = value.toString();
-                value.setLength(0);
-                if (c == '\n') {
-                    if (field != values.length) {
-                        throw new IllegalArgumentException("usage record " + lineNumber + " has " + field
-                                + " values for " + values.length + " names");
-                    }
-                    return i + 1;
-                }
-            } else if (c == '\\') {
-                char escaped = i + 1 < text.length() ? text.charAt(++i) : 0;
-                switch (escaped) {
-                    case '\\' -> value.append('\\');
-                    case 't' -> value.append('\t');
-                    case 'n' -> value.append('\n');
-                    case 'r' -> value.append('\r');
-                    default -> throw new IllegalArgumentException("usage record " + lineNumber
-                            + " has an unknown escape");
-                }
-            } else {
-                value.append(c);
+        int start = at;
+        while (true) {
+            int tab = text.indexOf('\t', start);
+            int stop = tab < 0 || tab > end ? end : tab;
+            if (field == values.length) {
+                throw new IllegalArgumentException("usage record " + lineNumber + " has more values than names");
+            }
+            values[field++] = unescape(text, start, stop, value, lineNumber);
+            if (stop == end) {
+                break;
+            }
+            start = stop + 1;
+        }
+        if (field != values.length) {
+            throw new IllegalArgumentException("usage record " + lineNumber + " has " + field + " values for "
+                    + values.length + " names");
+        }
+        return end + 1;
+    }
+
+    /** The value between {@code start} and {@code stop}: a substring unless it holds an escape. */
+    private static String unescape(String text, int start, int stop, StringBuilder value, int lineNumber) {
+        int backslash = stop;
+        for (int i = start; i < stop; i++) {
+            if (text.charAt(i) == '\\') {
+                backslash = i;
+                break;
             }
         }
+        if (backslash == stop) {
+            return text.substring(start, stop);
+        }
+        value.setLength(0);
+        value.append(text, start, backslash);
+        for (int i = backslash; i < stop; i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                value.append(c);
+                continue;
+            }
+            char escaped = i + 1 < stop ? text.charAt(++i) : 0;
+            switch (escaped) {
+                case '\\' -> value.append('\\');
+                case 't' -> value.append('\t');
+                case 'n' -> value.append('\n');
+                case 'r' -> value.append('\r');
+                default -> throw new IllegalArgumentException("usage record " + lineNumber + " has an unknown escape");
+            }
+        }
+        return value.toString();
     }
 
     /** A value as the format writes it (for writers that build text; the gateway writes bytes the same way). */

@@ -32,7 +32,7 @@ public final class AuditAppender {
 
     private static final String COPY = "COPY audit_entry (seq, event_id, at, kind, citizen_id, client_id, agency_id, "
             + "sid, jti, service, body, leaf_hash, chain_hash) FROM STDIN (FORMAT text)";
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** About how much COPY text is sent at a time. */
     private static final int CHUNK = 64 * 1024;
 
@@ -114,7 +114,9 @@ public final class AuditAppender {
 
     /**
      * Gives the entries the indexes from the head on, hashes them and streams them into one {@code COPY}, a chunk
-     * at a time, so PostgreSQL inserts one chunk while the next is serialised and hashed. Returns the new head.
+     * at a time, so PostgreSQL inserts one chunk while the next is serialised and hashed. Returns the new head. Rows
+     * are built as UTF-8 bytes ({@link CopyRows}): the canonical text is written as bytes once, hashed and copied from
+     * the same array.
      */
     private Head copy(Head head, Collection<AuditEntry> entries) {
         return jdbc.execute((ConnectionCallback<Head>) connection -> {
@@ -122,17 +124,19 @@ public final class AuditAppender {
             try {
                 long seq = head.size();
                 byte[] chain = head.chainHash();
-                StringBuilder rows = new StringBuilder(CHUNK + 2048);
+                CopyRows rows = new CopyRows(CHUNK + 4096);
+                Body body = new Body(1024);
                 for (AuditEntry entry : entries) {
-                    String body = entry.canonicalJson(json);
-                    byte[] leaf = MerkleHash.leaf(body.getBytes(StandardCharsets.UTF_8));
+                    body.reset();
+                    entry.writeCanonicalJson(json, body);
+                    byte[] leaf = MerkleHash.leaf(body.bytes());
                     chain = HashChain.next(chain, leaf);
                     row(rows, seq++, entry, body, leaf, chain);
                     if (rows.length() >= CHUNK) {
-                        write(copy, rows);
+                        rows.writeTo(copy);
                     }
                 }
-                write(copy, rows);
+                rows.writeTo(copy);
                 copy.endCopy();
                 return new Head(seq, chain);
             } catch (java.sql.SQLException | RuntimeException failed) {
@@ -148,52 +152,166 @@ public final class AuditAppender {
         });
     }
 
-    private static void write(CopyIn copy, StringBuilder rows) throws java.sql.SQLException {
-        if (rows.length() > 0) {
-            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            rows.setLength(0);
-        }
-    }
-
-    private static void row(StringBuilder rows, long seq, AuditEntry entry, String body, byte[] leaf, byte[] chain) {
-        rows.append(seq).append('\t').append(entry.eventId()).append('\t').append(entry.at()).append('\t');
-        text(rows, entry.kind());
-        rows.append('\t');
+    private static void row(CopyRows rows, long seq, AuditEntry entry, Body body, byte[] leaf, byte[] chain) {
+        rows.number(seq).tab().ascii(entry.eventId().toString()).tab().ascii(InstantText.of(entry.at())).tab()
+                .text(entry.kind()).tab();
         uuid(rows, entry.citizenId());
-        rows.append('\t');
+        rows.tab();
         nullable(rows, entry.clientId());
-        rows.append('\t');
+        rows.tab();
         nullable(rows, entry.agencyId());
-        rows.append('\t');
+        rows.tab();
         uuid(rows, entry.sid());
-        rows.append('\t');
+        rows.tab();
         uuid(rows, entry.jti());
-        rows.append('\t');
+        rows.tab();
         nullable(rows, entry.service());
-        rows.append('\t');
-        text(rows, body);
-        rows.append("\t\\\\x");
-        hex(rows, leaf);
-        rows.append("\t\\\\x");
-        hex(rows, chain);
-        rows.append('\n');
+        rows.tab().text(body.array(), body.size()).tab().hex(leaf).tab().hex(chain).newline();
     }
 
-    private static void nullable(StringBuilder rows, String value) {
+    private static void nullable(CopyRows rows, String value) {
         if (value == null || value.isEmpty()) {
-            rows.append("\\N");
+            rows.nul();
         } else {
-            text(rows, value);
+            rows.text(value);
         }
     }
 
     /** A search column of type uuid: a value that is not a UUID is left out of it (it stays in the body). */
-    private static void uuid(StringBuilder rows, String value) {
+    private static void uuid(CopyRows rows, String value) {
         if (isUuid(value)) {
-            rows.append(value);
+            rows.ascii(value);
         } else {
-            rows.append("\\N");
+            rows.nul();
+        }
+    }
+
+    /** The entry's canonical text as it is written: its array is read in place (hashed, then copied). */
+    private static final class Body extends java.io.ByteArrayOutputStream {
+
+        Body(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        byte[] bytes() {
+            return java.util.Arrays.copyOf(buf, count);
+        }
+    }
+
+    /**
+     * COPY text rows as UTF-8 bytes: backslash, tab, newline and carriage return escaped in values (in UTF-8 these are
+     * single bytes and never part of a multi-byte character), {@code \N} for null, {@code bytea} as {@code \\x} hex.
+     */
+    private static final class CopyRows {
+
+        private byte[] bytes;
+        private int length;
+
+        CopyRows(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        int length() {
+            return length;
+        }
+
+        void writeTo(CopyIn copy) throws java.sql.SQLException {
+            if (length > 0) {
+                copy.writeToCopy(bytes, 0, length);
+                length = 0;
+            }
+        }
+
+        CopyRows tab() {
+            return put((byte) '\t');
+        }
+
+        CopyRows newline() {
+            return put((byte) '\n');
+        }
+
+        CopyRows nul() {
+            ensure(2);
+            bytes[length++] = '\\';
+            bytes[length++] = 'N';
+            return this;
+        }
+
+        CopyRows number(long value) {
+            return ascii(Long.toString(value));
+        }
+
+        /** Text known to be ASCII without anything to escape (UUIDs, numbers, instants). */
+        @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, right for ASCII
+        CopyRows ascii(String value) {
+            int n = value.length();
+            ensure(n);
+            value.getBytes(0, n, bytes, length); // ASCII: one byte per char
+            length += n;
+            return this;
+        }
+
+        CopyRows text(String value) {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            return text(utf8, utf8.length);
+        }
+
+        CopyRows text(byte[] value, int count) {
+            ensure(count);
+            int plain = 0;
+            while (plain < count && !special(value[plain])) {
+                plain++;
+            }
+            System.arraycopy(value, 0, bytes, length, plain);
+            length += plain;
+            for (int i = plain; i < count; i++) {
+                byte b = value[i];
+                ensure(2);
+                if (special(b)) {
+                    bytes[length++] = '\\';
+                    bytes[length++] = switch (b) {
+                        case '\t' -> (byte) 't';
+                        case '\n' -> (byte) 'n';
+                        case '\r' -> (byte) 'r';
+                        default -> (byte) '\\';
+                    };
+                } else {
+                    bytes[length++] = b;
+                }
+            }
+            return this;
+        }
+
+        CopyRows hex(byte[] value) {
+            ensure(3 + 2 * value.length);
+            bytes[length++] = '\\';
+            bytes[length++] = '\\';
+            bytes[length++] = 'x';
+            for (byte b : value) {
+                bytes[length++] = HEX_DIGITS[(b >> 4) & 0xF];
+                bytes[length++] = HEX_DIGITS[b & 0xF];
+            }
+            return this;
+        }
+
+        private static boolean special(byte b) {
+            return b == '\\' || b == '\t' || b == '\n' || b == '\r';
+        }
+
+        private CopyRows put(byte b) {
+            ensure(1);
+            bytes[length++] = b;
+            return this;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
         }
     }
 
@@ -211,40 +329,6 @@ public final class AuditAppender {
             }
         }
         return true;
-    }
-
-    private static void hex(StringBuilder rows, byte[] bytes) {
-        for (byte b : bytes) {
-            rows.append(HEX_DIGITS[(b >> 4) & 0xF]).append(HEX_DIGITS[b & 0xF]);
-        }
-    }
-
-    /** COPY text format: backslash, tab, newline and carriage return escaped (most values have none: one bulk append). */
-    private static void text(StringBuilder rows, String value) {
-        int length = value.length();
-        int first = 0;
-        while (first < length) {
-            char c = value.charAt(first);
-            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
-                break;
-            }
-            first++;
-        }
-        if (first == length) {
-            rows.append(value);
-            return;
-        }
-        rows.append(value, 0, first);
-        for (int i = first; i < length; i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> rows.append("\\\\");
-                case '\t' -> rows.append("\\t");
-                case '\n' -> rows.append("\\n");
-                case '\r' -> rows.append("\\r");
-                default -> rows.append(c);
-            }
-        }
     }
 
     private record Head(long size, byte[] chainHash) {

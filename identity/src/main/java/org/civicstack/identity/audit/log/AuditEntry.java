@@ -36,40 +36,49 @@ public record AuditEntry(UUID eventId, String kind, Instant at, String source, S
      * re-serialised.
      */
     public String canonicalJson(tools.jackson.databind.json.JsonMapper json) {
-        java.io.StringWriter text = new java.io.StringWriter(512);
-        try (tools.jackson.core.JsonGenerator out = json.createGenerator(text)) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        writeCanonicalJson(json, out);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@link #canonicalJson} as UTF-8 bytes onto {@code out} (what the appender hashes and copies). */
+    public void writeCanonicalJson(tools.jackson.databind.json.JsonMapper json, java.io.OutputStream out) {
+        try (tools.jackson.core.JsonGenerator generator = json.createGenerator(out)) {
+            write(generator);
+        }
+    }
+
+    private void write(tools.jackson.core.JsonGenerator out) {
+        out.writeStartObject();
+        optional(out, "agency_id", agencyId);
+        out.writeStringProperty("at", InstantText.of(at));
+        optional(out, "citizen_id", citizenId);
+        optional(out, "client_id", clientId);
+        if (!details.isEmpty()) {
+            out.writeName("details");
             out.writeStartObject();
-            optional(out, "agency_id", agencyId);
-            out.writeStringProperty("at", at.toString());
-            optional(out, "citizen_id", citizenId);
-            optional(out, "client_id", clientId);
-            if (!details.isEmpty()) {
-                out.writeName("details");
-                out.writeStartObject();
-                for (Map.Entry<String, Object> detail : details.entrySet()) { // a TreeMap: key order
-                    out.writeName(detail.getKey());
-                    Object value = detail.getValue();
-                    if (value instanceof Integer number) {
-                        out.writeNumber(number);
-                    } else if (value instanceof Long number) {
-                        out.writeNumber(number);
-                    } else if (value instanceof Number || value instanceof Boolean || value == null) {
-                        out.writePOJO(value);
-                    } else {
-                        out.writeString(value.toString());
-                    }
+            for (Map.Entry<String, Object> detail : details.entrySet()) { // a TreeMap: key order
+                out.writeName(detail.getKey());
+                Object value = detail.getValue();
+                if (value instanceof Integer number) {
+                    out.writeNumber(number);
+                } else if (value instanceof Long number) {
+                    out.writeNumber(number);
+                } else if (value instanceof Number || value instanceof Boolean || value == null) {
+                    out.writePOJO(value);
+                } else {
+                    out.writeString(value.toString());
                 }
-                out.writeEndObject();
             }
-            out.writeStringProperty("event_id", eventId.toString());
-            optional(out, "jti", jti);
-            out.writeStringProperty("kind", kind);
-            optional(out, "service", service);
-            optional(out, "sid", sid);
-            out.writeStringProperty("source", source);
             out.writeEndObject();
         }
-        return text.toString();
+        out.writeStringProperty("event_id", eventId.toString());
+        optional(out, "jti", jti);
+        out.writeStringProperty("kind", kind);
+        optional(out, "service", service);
+        optional(out, "sid", sid);
+        out.writeStringProperty("source", source);
+        out.writeEndObject();
     }
 
     private static void optional(tools.jackson.core.JsonGenerator out, String key, String value) {

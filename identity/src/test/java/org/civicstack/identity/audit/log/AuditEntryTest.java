@@ -54,6 +54,11 @@ class AuditEntryTest {
                         null, null)};
         for (AuditEntry entry : entries) {
             assertThat(entry.canonicalJson(json)).isEqualTo(json.writeValueAsString(sortedFields(entry)));
+            // the bytes the appender hashes and stores are that text in UTF-8
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            entry.writeCanonicalJson(json, bytes);
+            assertThat(bytes.toByteArray()).isEqualTo(json.writeValueAsString(sortedFields(entry))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         assertThat(entries[0].canonicalJson(json)).startsWith("{\"agency_id\":\"agy_1\",\"at\":\"2026-12-03T05:43:11.123456Z\"")
                 .contains("\"details\":{\"actor\":\"client:ops\",\"latency_us\":812,\"reason\":");
