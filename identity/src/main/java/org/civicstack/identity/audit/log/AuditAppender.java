@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.civicstack.auditlog.log.HashChain;
 import org.civicstack.auditlog.merkle.MerkleHash;
+import org.civicstack.platform.text.TabSeparatedBytes;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.dao.DuplicateKeyException;
@@ -166,7 +167,9 @@ public final class AuditAppender {
         uuid(rows, entry.jti());
         rows.tab();
         nullable(rows, entry.service());
-        rows.tab().text(body.array(), body.size()).tab().hex(leaf).tab().hex(chain).newline();
+        rows.tab().text(body.array(), body.size()).tab();
+        rows.hex(leaf).tab();
+        rows.hex(chain).newline();
     }
 
     private static void nullable(CopyRows rows, String value) {
@@ -202,116 +205,32 @@ public final class AuditAppender {
         }
     }
 
-    /**
-     * COPY text rows as UTF-8 bytes: backslash, tab, newline and carriage return escaped in values (in UTF-8 these are
-     * single bytes and never part of a multi-byte character), {@code \N} for null, {@code bytea} as {@code \\x} hex.
-     */
-    private static final class CopyRows {
-
-        private byte[] bytes;
-        private int length;
+    /** COPY text rows as UTF-8 bytes ({@link TabSeparatedBytes}), with {@code \\N} for null and bytea as hex. */
+    private static final class CopyRows extends TabSeparatedBytes {
 
         CopyRows(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        int length() {
-            return length;
+            super(capacity);
         }
 
         void writeTo(CopyIn copy) throws java.sql.SQLException {
-            if (length > 0) {
-                copy.writeToCopy(bytes, 0, length);
-                length = 0;
+            if (length() > 0) {
+                copy.writeToCopy(array(), 0, length());
+                reset();
             }
-        }
-
-        CopyRows tab() {
-            return put((byte) '\t');
-        }
-
-        CopyRows newline() {
-            return put((byte) '\n');
         }
 
         CopyRows nul() {
-            ensure(2);
-            bytes[length++] = '\\';
-            bytes[length++] = 'N';
-            return this;
-        }
-
-        CopyRows number(long value) {
-            return ascii(Long.toString(value));
-        }
-
-        /** Text known to be ASCII without anything to escape (UUIDs, numbers, instants). */
-        @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, right for ASCII
-        CopyRows ascii(String value) {
-            int n = value.length();
-            ensure(n);
-            value.getBytes(0, n, bytes, length); // ASCII: one byte per char
-            length += n;
-            return this;
-        }
-
-        CopyRows text(String value) {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            return text(utf8, utf8.length);
-        }
-
-        CopyRows text(byte[] value, int count) {
-            ensure(count);
-            int plain = 0;
-            while (plain < count && !special(value[plain])) {
-                plain++;
-            }
-            System.arraycopy(value, 0, bytes, length, plain);
-            length += plain;
-            for (int i = plain; i < count; i++) {
-                byte b = value[i];
-                ensure(2);
-                if (special(b)) {
-                    bytes[length++] = '\\';
-                    bytes[length++] = switch (b) {
-                        case '\t' -> (byte) 't';
-                        case '\n' -> (byte) 'n';
-                        case '\r' -> (byte) 'r';
-                        default -> (byte) '\\';
-                    };
-                } else {
-                    bytes[length++] = b;
-                }
-            }
+            put((byte) '\\').put((byte) 'N');
             return this;
         }
 
         CopyRows hex(byte[] value) {
             ensure(3 + 2 * value.length);
-            bytes[length++] = '\\';
-            bytes[length++] = '\\';
-            bytes[length++] = 'x';
+            put((byte) '\\').put((byte) '\\').put((byte) 'x');
             for (byte b : value) {
-                bytes[length++] = HEX_DIGITS[(b >> 4) & 0xF];
-                bytes[length++] = HEX_DIGITS[b & 0xF];
+                put(HEX_DIGITS[(b >> 4) & 0xF]).put(HEX_DIGITS[b & 0xF]);
             }
             return this;
-        }
-
-        private static boolean special(byte b) {
-            return b == '\\' || b == '\t' || b == '\n' || b == '\r';
-        }
-
-        private CopyRows put(byte b) {
-            ensure(1);
-            bytes[length++] = b;
-            return this;
-        }
-
-        private void ensure(int more) {
-            if (length + more > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
-            }
         }
     }
 
