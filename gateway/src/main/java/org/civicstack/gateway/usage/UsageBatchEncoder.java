@@ -2,6 +2,7 @@ package org.civicstack.gateway.usage;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.civicstack.gateway.usage.UsageRecorder.Usage;
@@ -9,11 +10,12 @@ import org.civicstack.platform.events.UsageStream;
 import org.civicstack.platform.text.TabSeparatedBytes;
 
 /**
- * The keys and arguments of one {@code usage-append.lua} call for a batch: the two streams and their record counts
- * ({@link UsageStream#recordCountKey}); then the maximum records per stream, and for each stream how many records and
- * their text in the {@link UsageStream} format (a header line of field names, a line per record), the records that
- * concern a token ({@link Usage#concernsToken()}) in the first, each group in the order recorded. Built on the writer
- * thread for up to {@link UsageRecorder#BATCH} records.
+ * The keys and arguments of the {@code usage-append.lua} calls for a batch, one per stream that gets records: the
+ * stream and its record count ({@link UsageStream#recordCountKey}, the same cluster slot); then the maximum records,
+ * how many records and their text in the {@link UsageStream} format (a header line of field names, a line per
+ * record). The records that concern a token ({@link Usage#concernsToken()}) go to the first stream, the others to
+ * the second, each group in the order recorded. Built on the writer thread for up to {@link UsageRecorder#BATCH}
+ * records.
  * <p>
  * Why text bytes and one entry per batch: at tens of thousands of requests a second an argument per value (and, worse,
  * a {@code String}, {@code byte[]} and {@code ByteBuffer} per value through {@code ReactiveStringRedisTemplate}) and a
@@ -23,48 +25,58 @@ import org.civicstack.platform.text.TabSeparatedBytes;
  */
 final class UsageBatchEncoder {
 
-    /** The script's keys: each stream and its record count. */
-    static final int KEYS = 4;
+    /** The script's keys: the stream and its record count. */
+    static final int KEYS = 2;
     private static final int FIELDS = UsageStream.FIELDS.size();
     private static final byte[] HEADER = (String.join("\t", UsageStream.FIELDS) + "\n")
             .getBytes(StandardCharsets.UTF_8);
 
-    private final ByteBuffer[] keysAndMax;
-    private final Text token = new Text();
-    private final Text anonymous = new Text();
+    /** One script call: its keys and arguments, and how many records it appends. */
+    record Call(ByteBuffer[] keysAndArgs, int records) {
+    }
+
+    private final Text token;
+    private final Text anonymous;
+    private final ByteBuffer max;
 
     UsageBatchEncoder(String tokenStreamKey, String anonymousStreamKey, long maxRecordsPerStream) {
         if (FIELDS != 13) {
             throw new IllegalStateException("the encoder writes 13 fields, the format has " + FIELDS);
         }
-        this.keysAndMax = new ByteBuffer[] {utf8(tokenStreamKey), utf8(UsageStream.recordCountKey(tokenStreamKey)),
-                utf8(anonymousStreamKey), utf8(UsageStream.recordCountKey(anonymousStreamKey)),
-                utf8(Long.toString(maxRecordsPerStream))};
+        this.token = new Text(tokenStreamKey);
+        this.anonymous = new Text(anonymousStreamKey);
+        this.max = utf8(Long.toString(maxRecordsPerStream));
     }
 
-    /** The script's keys and arguments (keys first: the script is called with {@value #KEYS} keys). */
-    ByteBuffer[] encode(List<Usage> batch) {
+    /** The calls for a batch: the token stream's first, then the anonymous stream's; none for a stream without records. */
+    List<Call> encode(List<Usage> batch) {
         token.reset();
         anonymous.reset();
         for (Usage usage : batch) {
             (usage.concernsToken() ? token : anonymous).record(usage);
         }
-        ByteBuffer[] args = new ByteBuffer[keysAndMax.length + 4];
-        for (int i = 0; i < keysAndMax.length; i++) {
-            args[i] = keysAndMax[i].duplicate();
+        List<Call> calls = new ArrayList<>(2);
+        for (Text text : List.of(token, anonymous)) {
+            if (text.records > 0) {
+                calls.add(new Call(new ByteBuffer[] {text.stream.duplicate(), text.counter.duplicate(), max.duplicate(),
+                        utf8(Integer.toString(text.records)), text.take()}, text.records));
+            }
         }
-        args[keysAndMax.length] = utf8(Integer.toString(token.records));
-        args[keysAndMax.length + 1] = token.take();
-        args[keysAndMax.length + 2] = utf8(Integer.toString(anonymous.records));
-        args[keysAndMax.length + 3] = anonymous.take();
-        return args;
+        return calls;
     }
 
     /** One stream's records text for the batch being encoded. */
     private static final class Text {
 
+        private final ByteBuffer stream;
+        private final ByteBuffer counter;
         private final TabSeparatedBytes bytes = new TabSeparatedBytes(16 * 1024);
         private int records;
+
+        Text(String streamKey) {
+            this.stream = utf8(streamKey);
+            this.counter = utf8(UsageStream.recordCountKey(streamKey));
+        }
 
         void reset() {
             bytes.reset();

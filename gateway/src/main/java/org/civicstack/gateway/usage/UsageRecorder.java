@@ -26,6 +26,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -42,7 +43,8 @@ import reactor.core.scheduler.Schedulers;
  * in-memory buffer. One writer thread takes batches of up to {@value #BATCH} records — a full batch as soon as there
  * is one, a partial one at least every {@link #FLUSH_INTERVAL} — and appends each batch with ONE script call
  * ({@code usage-append.lua}: one stream entry per stream holding the batch's records in the {@link UsageStream}
- * format, each stream trimmed to about {@code streamMaxLength} records), so a batch is written whole or not at all;
+ * format, each stream trimmed to about {@code streamMaxLength} records; a call per stream, its two keys in one cluster
+ * slot), so a batch's records for a stream are written whole or not at all;
  * up to {@value #MAX_IN_FLIGHT} batches in flight, sent in order from one
  * thread on one connection, so Redis appends them in the order they were taken. A record is lost only when the buffer is full
  * or its batch fails or takes longer than {@link #WRITE_TIMEOUT}; every lost record is counted in
@@ -298,20 +300,26 @@ public final class UsageRecorder implements SmartLifecycle {
      * gets it with the same arguments.
      */
     private Mono<Void> write(List<Usage> batch) {
-        ByteBuffer[] keyAndArgs = encoder.encode(batch);
-        // the batch is one script call: written as a whole or not at all
+        List<UsageBatchEncoder.Call> calls = encoder.encode(batch);
+        // one script call per stream (its two keys share a cluster slot), each written as a whole or not at all,
+        // both sent at once, in this order, on the same connection
+        return Flux.fromIterable(calls).flatMap(this::append).then();
+    }
+
+    private Mono<Void> append(UsageBatchEncoder.Call call) {
+        ByteBuffer[] keysAndArgs = call.keysAndArgs();
         return redis.execute(connection -> connection.scriptingCommands()
-                        .<Long>evalSha(APPEND.getSha1(), ReturnType.INTEGER, UsageBatchEncoder.KEYS, keyAndArgs)
+                        .<Long>evalSha(APPEND.getSha1(), ReturnType.INTEGER, UsageBatchEncoder.KEYS, keysAndArgs)
                         .onErrorResume(UsageRecorder::noScript, unknown -> connection.scriptingCommands()
                                 .<Long>eval(APPEND_SOURCE.duplicate(), ReturnType.INTEGER, UsageBatchEncoder.KEYS,
-                                        keyAndArgs)))
+                                        keysAndArgs)))
                 .next()
                 .timeout(WRITE_TIMEOUT)
                 .subscribeOn(sender)
                 .timeout(QUEUED_TIMEOUT)
                 .doOnNext(added -> written.increment(added))
                 .then()
-                .onErrorResume(error -> dropUnconfirmed(batch.size(), 0, error));
+                .onErrorResume(error -> dropUnconfirmed(call.records(), 0, error));
     }
 
     /** Redis answered {@code NOSCRIPT}: it does not hold the script (yet). */

@@ -19,7 +19,8 @@ import java.util.Map;
  * <p>
  * <b>Streams.</b> {@value #TOKEN_STREAM} holds the records that concern a citizen token (the token audit log reads
  * it), {@value #ANONYMOUS_STREAM} the rest. Each is trimmed to about a configured number of records, oldest entries
- * first; the count of records a stream holds is kept beside it under {@link #recordCountKey(String)}.
+ * first; the count of records a stream holds is kept beside it under {@link #recordCountKey(String)}, in the same
+ * cluster slot.
  */
 public final class UsageStream {
 
@@ -47,9 +48,12 @@ public final class UsageStream {
     private UsageStream() {
     }
 
-    /** Where the number of records {@code stream} holds is kept (for trimming by records, not entries). */
+    /**
+     * Where the number of records {@code stream} holds is kept (for trimming by records, not entries):
+     * {@code {<stream>}:records}, whose hash tag puts it in the stream's Redis Cluster slot.
+     */
     public static String recordCountKey(String stream) {
-        return stream + ":records";
+        return "{" + stream + "}:records";
     }
 
     /**

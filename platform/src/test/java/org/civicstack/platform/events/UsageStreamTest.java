@@ -55,6 +55,7 @@ class UsageStreamTest {
     void theGatewaysFieldsAreTheDocumentedOnes() {
         assertThat(UsageStream.FIELDS).startsWith("service", "status", "latency_us").contains("jti", "sid", "sub",
                 "client_id", "agency", "refusal").doesNotHaveDuplicates();
-        assertThat(UsageStream.recordCountKey(UsageStream.TOKEN_STREAM)).isEqualTo("cs:gateway:usage:records");
+        // the hash tag is the stream's whole name: the same Redis Cluster slot as the stream
+        assertThat(UsageStream.recordCountKey(UsageStream.TOKEN_STREAM)).isEqualTo("{cs:gateway:usage}:records");
     }
 }
