@@ -319,7 +319,7 @@ public final class UsageRecorder implements SmartLifecycle {
                 .timeout(QUEUED_TIMEOUT)
                 .doOnNext(added -> written.increment(added))
                 .then()
-                .onErrorResume(error -> dropUnconfirmed(call.records(), 0, error));
+                .onErrorResume(error -> drop(call.records(), error));
     }
 
     /** Redis answered {@code NOSCRIPT}: it does not hold the script (yet). */
@@ -332,11 +332,9 @@ public final class UsageRecorder implements SmartLifecycle {
         return false;
     }
 
-    private Mono<Void> dropUnconfirmed(int batchSize, int confirmedCount, Throwable error) {
-        written.increment(confirmedCount);
-        int lost = batchSize - confirmedCount;
-        dropped.increment(lost);
-        warnAtMostOncePerInterval(lost, error);
+    private Mono<Void> drop(int records, Throwable error) {
+        dropped.increment(records);
+        warnAtMostOncePerInterval(records, error);
         return Mono.empty();
     }
 

@@ -27,7 +27,7 @@ public final class UsageStream {
     /** Records of requests that carried a citizen token or were refused for their token. */
     public static final String TOKEN_STREAM = "cs:gateway:usage";
     /** Records of requests that involved no token (anonymous services). */
-    public static final String ANONYMOUS_STREAM = "cs:gateway:usage:anonymous";
+    public static final String ANONYMOUS_STREAM = TOKEN_STREAM + ":anonymous";
     /** Entry field: how many records the entry holds. */
     public static final String COUNT = "count";
     /** Entry field: the records as text. */

@@ -130,7 +130,7 @@ public final class AuditAppender {
                 for (AuditEntry entry : entries) {
                     body.reset();
                     entry.writeCanonicalJson(json, body);
-                    byte[] leaf = MerkleHash.leaf(body.bytes());
+                    byte[] leaf = MerkleHash.leaf(body.toByteArray());
                     chain = HashChain.next(chain, leaf);
                     row(rows, seq++, entry, body, leaf, chain);
                     if (rows.length() >= CHUNK) {
@@ -198,10 +198,6 @@ public final class AuditAppender {
 
         byte[] array() {
             return buf;
-        }
-
-        byte[] bytes() {
-            return java.util.Arrays.copyOf(buf, count);
         }
     }
 
