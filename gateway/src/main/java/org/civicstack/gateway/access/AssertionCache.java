@@ -17,6 +17,11 @@ import java.util.function.LongSupplier;
  */
 public final class AssertionCache {
 
+    /**
+     * The gateway passes the token string as first verified ({@link TokenValidator.Verified#bearer()}), the same
+     * instance for every request with that token: {@code String.equals} then answers by reference and the string's
+     * hash is computed once.
+     */
     private record Key(String token, String service) {
     }
 

@@ -38,10 +38,11 @@ public final class GatewayAccessControl implements AccessControl {
         }
         // a token verified before is found by its string alone: it passed every check below when it was cached
         String token = presentedToken(authorization);
-        CitizenToken known = token == null ? null : validator.cached(token);
+        TokenValidator.Verified known = token == null ? null : validator.cachedWithBearer(token);
         if (known != null) {
-            return CompletableFuture.completedFuture(decide(requirement, token, new TokenCheck.Valid(known),
-                    revocations));
+            // the string as first verified: the assertion cache's keys then compare by reference
+            return CompletableFuture.completedFuture(decide(requirement, known.bearer(),
+                    new TokenCheck.Valid(known.token()), revocations));
         }
         if (token == null || !isB64token(token)) {
             return CompletableFuture.completedFuture(new AccessDecision.Denied(

@@ -66,6 +66,8 @@ final class DispatchExchange {
     private final DispatchConnectionHandler connection;
     private final ChannelHandlerContext client;
     private final HttpRequest request;
+    /** What the agency receives: made once the call is permitted ({@link ProxyHeaders#upstreamRequest}), sent by every attempt. */
+    private HttpRequest upstreamRequest;
     private final long startedNanos = System.nanoTime();
     private final boolean clientKeepAlive;
     private final boolean hasBody;
@@ -278,11 +280,7 @@ final class DispatchExchange {
         if (HttpUtil.is100ContinueExpected(request)) {
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ProxyHeaders.prepareUpstreamRequest(request, route, requestId, connection);
-        if (assertion != null) {
-            // the citizen's platform token was dropped above; the agency sees only its own assertion
-            request.headers().set(HttpHeaderNames.AUTHORIZATION, assertion);
-        }
+        upstreamRequest = ProxyHeaders.upstreamRequest(request, route, requestId, connection, assertion);
         attempt();
     }
 
@@ -427,7 +425,7 @@ final class DispatchExchange {
         upstreamHandler = channel.pipeline().get(UpstreamHandler.class);
         upstreamHandler.bind(this);
         requestSent = false;
-        channel.write(request);
+        channel.write(upstreamRequest);
         if (!hasBody) {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             requestSent = true;

@@ -98,6 +98,33 @@ class TokenValidatorTest {
     }
 
     @Test
+    void aRepeatFindsTheTokenStringAsFirstVerifiedSoKeysHoldingItCompareByReference() {
+        String token = CitizenTokens.token(KEY, now.get(), 1);
+        assertThat(check(token)).isInstanceOf(TokenCheck.Valid.class);
+
+        String sameCharacters = new String(token.toCharArray());
+        TokenValidator.Verified hit = validator.cachedWithBearer(sameCharacters);
+        assertThat(hit).isNotNull();
+        assertThat(hit.bearer()).isSameAs(token).isNotSameAs(sameCharacters);
+        assertThat(hit.token()).isSameAs(validator.cached(token));
+    }
+
+    @Test
+    void tokensThatShareTheirHashedTailAreStillTwoKeys() {
+        String tail = "x".repeat(TokenValidator.Bearer.HASHED_TAIL);
+        TokenValidator.Bearer a = new TokenValidator.Bearer("aaaa." + tail);
+        TokenValidator.Bearer b = new TokenValidator.Bearer("bbbb." + tail);
+        assertThat(a.hashCode()).isEqualTo(b.hashCode());
+        assertThat(a).isNotEqualTo(b);
+        assertThat(a).isEqualTo(new TokenValidator.Bearer(new String(("aaaa." + tail).toCharArray())));
+        // and a token string verified once is not found by another with the same signature part
+        String token = CitizenTokens.token(KEY, now.get(), 1);
+        assertThat(check(token)).isInstanceOf(TokenCheck.Valid.class);
+        String[] parts = token.split("\\.");
+        assertThat(validator.cached(parts[0] + "." + parts[1] + "x." + parts[2])).isNull();
+    }
+
+    @Test
     void aCachedTokenStopsBeingAcceptedWhenItExpires() {
         String token = CitizenTokens.token(KEY, now.get(), 1);
         assertThat(check(token)).isInstanceOf(TokenCheck.Valid.class);

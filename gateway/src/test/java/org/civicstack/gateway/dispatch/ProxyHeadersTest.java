@@ -49,4 +49,65 @@ class ProxyHeadersTest {
         assertThatThrownBy(() -> UpstreamOrigin.of(URI.create("ftp://x"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> UpstreamOrigin.of(URI.create("http://u:p@x"))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    private static DispatchRoute route(String baseUrl) {
+        return new DispatchRoute(new RouteEntry(1, "sz-hospital", "published", 1, "agy_1", baseUrl,
+                java.util.List.of("GET", "POST"), java.util.List.of("/"), 1000, 1024, 0, null, null,
+                new RouteEntry.CircuitBreaker(50, 5000, 4, 30, 50), "预约挂号", "Registration"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theAgencyGetsANewHeadWithTheCitizensHeadersInOrderMinusTheDroppedOnesThenTheGatewaysOwn() {
+        io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+        DispatchConnectionHandler connection = new DispatchConnectionHandler(null, null);
+        channel.pipeline().addLast(connection);
+        io.netty.handler.codec.http.HttpRequest citizen = new io.netty.handler.codec.http.DefaultHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_0, io.netty.handler.codec.http.HttpMethod.POST,
+                "/s/sz-hospital/book");
+        citizen.headers().add("Host", "gw.example:8443").add("Accept", "text/plain").add("Connection", "close, X-Drop-Me")
+                .add("X-Drop-Me", "1").add("Authorization", "Bearer platform-token").add("Cookie", "a=b")
+                .add("X-Forwarded-For", "6.6.6.6").add("X-Civicstack-Citizen", "spoof").add("Accept", "text/html")
+                .add("Transfer-Encoding", "chunked").add("Content-Length", "5").add("X-Http-Method-Override", "DELETE")
+                .add("User-Agent", "app/1.0");
+        citizen.setUri("/base/book");
+
+        io.netty.handler.codec.http.HttpRequest upstream = ProxyHeaders.upstreamRequest(citizen,
+                route("http://his.sz.gov.cn:8080/base"), "req-12345678", connection,
+                new io.netty.util.AsciiString("Bearer assertion.jws.sig"));
+
+        assertThat(upstream).isNotSameAs(citizen);
+        assertThat(upstream.protocolVersion()).isEqualTo(io.netty.handler.codec.http.HttpVersion.HTTP_1_1);
+        assertThat(upstream.method().name()).isEqualTo("POST");
+        assertThat(upstream.uri()).isEqualTo("/base/book");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        upstream.headers().forEach(h -> names.add(h.getKey() + ": " + h.getValue()));
+        assertThat(names).containsExactly("host: his.sz.gov.cn:8080", "Accept: text/plain", "Accept: text/html",
+                "User-Agent: app/1.0", "transfer-encoding: chunked", "x-forwarded-for: unknown",
+                "x-forwarded-proto: http", "x-forwarded-prefix: /s/sz-hospital", "x-forwarded-host: gw.example:8443",
+                "forwarded: for=\"unknown\";proto=http;host=\"gw.example:8443\"", "X-Request-Id: req-12345678",
+                "authorization: Bearer assertion.jws.sig");
+        // the citizen's request is left as it was (a refusal after this point still sees what was asked)
+        assertThat(citizen.headers().get("Authorization")).isEqualTo("Bearer platform-token");
+
+        io.netty.handler.codec.http.HttpRequest anonymous = ProxyHeaders.upstreamRequest(
+                new io.netty.handler.codec.http.DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpMethod.PUT, "/x"),
+                route("http://his.sz.gov.cn"), "req-12345678", connection, null);
+        assertThat(anonymous.headers().get("Content-Length")).isEqualTo("0");
+        assertThat(anonymous.headers().contains("Authorization")).isFalse();
+        assertThat(anonymous.headers().contains("X-Forwarded-Host")).isFalse();
+        assertThat(anonymous.headers().get("Forwarded")).isEqualTo("for=\"unknown\";proto=http");
+        channel.finishAndReleaseAll();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRouteWhoseHostCannotBeAHeaderValueIsRefusedWhenCompiled() {
+        // the upstream request's headers are not validated as they are added: what the route puts there is checked here
+        assertThatThrownBy(() -> route("http://例子.测试/")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DispatchRoute(new RouteEntry(1, "sz hospital\r\nX-Injected: 1", "published", 1,
+                "agy_1", "http://his.sz.gov.cn", java.util.List.of("GET"), java.util.List.of("/"), 1000, 1024, 0, null,
+                null, new RouteEntry.CircuitBreaker(50, 5000, 4, 30, 50), "预约挂号", "Registration")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upstream header");
+        assertThat(route("http://[fd00::1]:81/x").hostHeaderValue().toString()).isEqualTo("[fd00::1]:81");
+    }
 }
