@@ -155,7 +155,7 @@ final class DispatchExchange {
             default -> {
             }
         }
-        if (!route.allows(request.method().name())) {
+        if (!route.allows(HttpMethods.nameOf(request.method()))) {
             reject(DispatchProblems.methodNotAllowed(route));
             return;
         }
@@ -471,7 +471,7 @@ final class DispatchExchange {
             closeAfterResponse = true;
         }
         ProxyHeaders.prepareClientResponse(response, requestId, clientKeepAlive && !closeAfterResponse,
-                request.method().equals(HttpMethod.HEAD));
+                HttpMethods.is(request.method(), HttpMethod.HEAD));
         client.write(response);
         if (!client.channel().isWritable()) {
             upstream.config().setAutoRead(false);
@@ -594,8 +594,8 @@ final class DispatchExchange {
 
     private boolean isIdempotent() {
         HttpMethod method = request.method();
-        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)
-                || method.equals(HttpMethod.DELETE);
+        return HttpMethods.is(method, HttpMethod.GET) || HttpMethods.is(method, HttpMethod.HEAD)
+                || HttpMethods.is(method, HttpMethod.OPTIONS) || HttpMethods.is(method, HttpMethod.DELETE);
     }
 
     private void retryAfterBackoff() {
@@ -695,7 +695,7 @@ final class DispatchExchange {
             if (route != null) {
                 CitizenToken token = citizen != null ? citizen.token() : refusedToken;
                 engine.usage().record(new UsageRecorder.Usage(route.code(), status,
-                        (System.nanoTime() - startedNanos) / 1_000, request.method().name(), requestId, caller,
+                        (System.nanoTime() - startedNanos) / 1_000, HttpMethods.nameOf(request.method()), requestId, caller,
                         System.currentTimeMillis(), token == null ? null : token.jti(),
                         token == null ? null : token.sid(), token == null ? null : token.subject(),
                         token == null ? null : token.clientId(), route.entry().agencyId(), refusal));
