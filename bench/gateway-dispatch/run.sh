@@ -293,6 +293,9 @@ audit_sampler() { # file: one line every 2 s until killed
         sleep 2
     done
 }
+cpu_ticks() { # pid: user + system CPU ticks of the process so far (/proc/<pid>/stat fields 14 and 15)
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
 bench_target() { # N name wrk-arguments (URL, optional -s script ... -- args)
     local n="$1" name="$2" sampler=""
     shift 2
@@ -307,9 +310,21 @@ bench_target() { # N name wrk-arguments (URL, optional -s script ... -- args)
     # mid-measurement snapshot of who uses the CPU (the machine is shared: wrk, nginx, the platform, anyone else)
     ( sleep $(( DURATION / 2 )); top -b -n 1 -w 200 | head -25 >"$OUT/raw/N$n-$name-top.txt" 2>&1
       [[ -n "$PLATFORM_PID" ]] && top -b -n 1 -H -w 200 -p "$PLATFORM_PID" | head -35 >>"$OUT/raw/N$n-$name-top.txt" 2>&1 ) &
+    local ticks_before=""
+    [[ "$name" == gateway-* && -n "$PLATFORM_PID" ]] && ticks_before="$(cpu_ticks "$PLATFORM_PID")"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" >"$OUT/raw/N$n-$name.txt" 2>&1 \
         || die "wrk failed on $name: $(tail -3 "$OUT/raw/N$n-$name.txt")"
     row "$n" "$name" "$OUT/raw/N$n-$name.txt"
+    if [[ -n "$ticks_before" ]]; then
+        # the platform's CPU per request in the measured window: steadier than req/s on a machine whose speed varies
+        local ticks requests
+        ticks=$(( $(cpu_ticks "$PLATFORM_PID") - ticks_before ))
+        requests="$(grep -oE '^ +[0-9]+ requests in' "$OUT/raw/N$n-$name.txt" | grep -oE '[0-9]+' | head -1)"
+        awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v r="${requests:-0}" 'BEGIN {
+            printf "platform_cpu_s\t%.2f\nrequests\t%d\nplatform_cpu_us_per_request\t%.1f\n", t / hz, r, r > 0 ? t / hz * 1e6 / r : 0 }' \
+            >"$OUT/raw/N$n-$name-cpu.tsv"
+        log "  N=$n $name: platform CPU $(awk -F'\t' '/per_request/ {print $2}' "$OUT/raw/N$n-$name-cpu.tsv") us per request"
+    fi
     if [[ -n "$sampler" ]]; then
         sleep 6 # the log catching up after the load stopped
         kill "$sampler" 2>/dev/null || true

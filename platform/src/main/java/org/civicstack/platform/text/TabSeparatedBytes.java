@@ -96,13 +96,29 @@ public class TabSeparatedBytes {
         return this;
     }
 
-    /** A value as UTF-8, escaped; {@code null} and empty write nothing. */
+    /**
+     * A value as UTF-8, escaped; {@code null} and empty write nothing. ASCII with nothing to escape — nearly every
+     * value (ids, codes, methods) — is copied a character at a time with no intermediate array; anything else goes
+     * through the JDK's encoder.
+     */
     public final TabSeparatedBytes text(String value) {
         if (value == null || value.isEmpty()) {
             return this;
         }
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8); // the JDK's encoder: a bulk copy for ASCII
-        return text(utf8, utf8.length);
+        int n = value.length();
+        ensure(n);
+        byte[] target = bytes;
+        int at = length;
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80 || special((byte) c)) {
+                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+                return text(utf8, utf8.length);
+            }
+            target[at + i] = (byte) c;
+        }
+        length = at + n;
+        return this;
     }
 
     /** The first {@code count} bytes of a UTF-8 value, escaped. */

@@ -31,4 +31,26 @@ class TabSeparatedBytesTest {
         assertThat(text.detach().remaining()).isEqualTo(101);
         assertThat(text.detach().remaining()).as("nothing written since").isZero();
     }
+
+    @Test
+    void anyTextIsItsUtf8WithTheEscapesWhereverTheFirstSpecialOrNonAsciiCharacterIs() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        char[] alphabet = {'a', 'Z', '0', '-', ' ', '\t', '\n', '\r', '\\', 'é', '服', '\u007f', '\u0080'};
+        TabSeparatedBytes text = new TabSeparatedBytes(2);
+        StringBuilder expected = new StringBuilder();
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder value = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int i = 0; i < length; i++) {
+                value.append(random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (char) ('a' + random.nextInt(26)));
+            }
+            if (random.nextInt(50) == 0) {
+                value.append("\uD83D\uDE00"); // a surrogate pair
+            }
+            text.text(value.toString()).tab();
+            expected.append(value.toString().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                    .replace("\r", "\\r")).append('\t');
+        }
+        assertThat(new String(text.array(), 0, text.length(), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+    }
 }
