@@ -321,7 +321,7 @@ bench_target() { # N name wrk-arguments (URL, optional -s script ... -- args)
         ticks=$(( $(cpu_ticks "$PLATFORM_PID") - ticks_before ))
         requests="$(grep -oE '^ +[0-9]+ requests in' "$OUT/raw/N$n-$name.txt" | grep -oE '[0-9]+' | head -1)"
         awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v r="${requests:-0}" 'BEGIN {
-            printf "platform_cpu_s\t%.2f\nrequests\t%d\nplatform_cpu_us_per_request\t%.1f\n", t / hz, r, r > 0 ? t / hz * 1e6 / r : 0 }' \
+            printf "platform_cpu_s\t%.2f\nrequests\t%d\nplatform_cpu_us_per_request\t%.1f\n", t / hz, r, (r > 0 ? t / hz * 1e6 / r : 0) }' \
             >"$OUT/raw/N$n-$name-cpu.tsv"
         log "  N=$n $name: platform CPU $(awk -F'\t' '/per_request/ {print $2}' "$OUT/raw/N$n-$name-cpu.tsv") us per request"
     fi

@@ -2,11 +2,9 @@ package org.civicstack.gateway.dispatch;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
 import org.civicstack.gateway.access.AccessControl;
 import org.civicstack.gateway.connection.ClientConnectionGuard;
 import org.civicstack.gateway.connection.ClientConnections;
-import org.civicstack.gateway.connection.RequestCodec;
 import org.civicstack.gateway.connection.ConnectionProperties;
 import org.civicstack.gateway.ratelimit.RedisTokenBucketRateLimiter;
 import org.civicstack.gateway.routing.GatewayProperties;
@@ -18,12 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.netty.NettyPipeline;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,44 +58,23 @@ public class DispatchConfiguration {
 
     /**
      * Puts the connection guard in front of and the dispatch handler behind the HTTP/1.1 codec of every connection
-     * the gateway accepts, and replaces the codec with {@link RequestCodec} (Reactor Netty's codec with the same
-     * settings). Added to the server factory last (lowest precedence), after Spring Boot's own customizer has
-     * applied the {@code server.*} decoder properties, so the replacement codec reads the final settings.
+     * the gateway accepts.
      */
     @Bean
-    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dispatchHandlerInstaller(DispatchEngine engine,
-            ClientConnections connections) {
-        NettyServerCustomizer installer = server -> server.doOnChannelInit((observer, channel, remote) -> {
+    NettyServerCustomizer dispatchHandlerInstaller(DispatchEngine engine, ClientConnections connections) {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> {
             ChannelPipeline pipeline = channel.pipeline();
-            if (!(pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)) {
+            if (pipeline.get(NettyPipeline.HttpCodec) == null) {
                 log.error("No HTTP/1.1 codec on a gateway connection (HTTP/2 enabled?): agency dispatch under /s/ "
                         + "is not available on it");
                 return;
             }
-            pipeline.replace(NettyPipeline.HttpCodec, NettyPipeline.HttpCodec,
-                    RequestCodec.create(server.configuration().decoder()));
             DispatchConnectionHandler[] handler = new DispatchConnectionHandler[1];
             ClientConnectionGuard guard = new ClientConnectionGuard(connections, () -> handler[0].headerTimedOut());
             handler[0] = new DispatchConnectionHandler(engine, guard);
             pipeline.addBefore(NettyPipeline.HttpCodec, ClientConnectionGuard.NAME, guard);
             pipeline.addAfter(NettyPipeline.HttpCodec, DispatchConnectionHandler.NAME, handler[0]);
         });
-        return new LastNettyCustomizer(installer);
-    }
-
-    /** Adds a server customizer after every other factory customizer ran. */
-    private record LastNettyCustomizer(NettyServerCustomizer customizer)
-            implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
-
-        @Override
-        public void customize(NettyReactiveWebServerFactory factory) {
-            factory.addServerCustomizers(customizer);
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE;
-        }
     }
 
     @Bean
