@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import org.civicstack.gateway.connection.ClientConnectionGuard;
 import org.civicstack.gateway.connection.RequestHeadRules;
@@ -57,9 +56,6 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
 
     private String clientAddress;
     private String scheme;
-    /** The {@code Forwarded} value made for the last request and the citizen's {@code Host} it was made for. */
-    private String forwardedHost;
-    private AsciiString forwarded;
     private String callerId;
 
     DispatchConnectionHandler(DispatchEngine engine, ClientConnectionGuard guard) {
@@ -86,23 +82,6 @@ final class DispatchConnectionHandler extends ChannelDuplexHandler {
             scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
         }
         return scheme;
-    }
-
-    /** Whether the citizen reached the gateway over TLS. */
-    boolean isTls() {
-        return scheme().equals("https");
-    }
-
-    /**
-     * {@code Forwarded} for a request on this connection that named {@code clientHost} (or none): made again only
-     * when the host differs from the last request's (a keep-alive connection sends the same one every time).
-     */
-    AsciiString forwarded(String clientHost) {
-        if (forwarded == null || !java.util.Objects.equals(clientHost, forwardedHost)) {
-            forwarded = new AsciiString(ProxyHeaders.forwarded(clientAddress(), scheme(), clientHost));
-            forwardedHost = clientHost;
-        }
-        return forwarded;
     }
 
     /**

@@ -66,8 +66,6 @@ final class DispatchExchange {
     private final DispatchConnectionHandler connection;
     private final ChannelHandlerContext client;
     private final HttpRequest request;
-    /** What the agency receives: made once the call is permitted ({@link ProxyHeaders#upstreamRequest}), sent by every attempt. */
-    private HttpRequest upstreamRequest;
     private final long startedNanos = System.nanoTime();
     private final boolean clientKeepAlive;
     private final boolean hasBody;
@@ -280,7 +278,11 @@ final class DispatchExchange {
         if (HttpUtil.is100ContinueExpected(request)) {
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        upstreamRequest = ProxyHeaders.upstreamRequest(request, route, requestId, connection, assertion);
+        ProxyHeaders.prepareUpstreamRequest(request, route, requestId, connection);
+        if (assertion != null) {
+            // the citizen's platform token was dropped above; the agency sees only its own assertion
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, assertion);
+        }
         attempt();
     }
 
@@ -425,7 +427,7 @@ final class DispatchExchange {
         upstreamHandler = channel.pipeline().get(UpstreamHandler.class);
         upstreamHandler.bind(this);
         requestSent = false;
-        channel.write(upstreamRequest);
+        channel.write(request);
         if (!hasBody) {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             requestSent = true;

@@ -10,7 +10,6 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.netty.util.AsciiString;
 import org.civicstack.gateway.access.AccessRequirement;
 import org.civicstack.gateway.ratelimit.RateLimit;
 
@@ -28,9 +27,6 @@ public final class DispatchRoute {
     private final String basePath;
     private final UpstreamOrigin origin;
     private final String forwardedPrefix;
-    /** {@link #forwardedPrefix} and the upstream's {@code Host} as header values, checked once here. */
-    private final AsciiString forwardedPrefixValue;
-    private final AsciiString hostHeaderValue;
     private final Set<String> methods;
     private final String allowHeader;
     private final String[] pathPrefixes;
@@ -48,8 +44,6 @@ public final class DispatchRoute {
         this.basePath = base.getRawPath() == null || base.getRawPath().equals("/") ? "" : stripTrailingSlash(base.getRawPath());
         this.origin = UpstreamOrigin.of(base);
         this.forwardedPrefix = "/s/" + entry.code();
-        this.forwardedPrefixValue = headerValue(forwardedPrefix);
-        this.hostHeaderValue = headerValue(origin.hostHeader());
         this.methods = entry.allowedMethods().stream().map(m -> m.toUpperCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.allowHeader = String.join(", ", entry.allowedMethods());
@@ -85,20 +79,6 @@ public final class DispatchRoute {
     /** Each caller of the service; {@code null} = unlimited. */
     public RateLimit perCallerLimit() {
         return perCallerLimit;
-    }
-
-    /**
-     * {@code value} as a header value for the upstream request, whose headers are not validated as they are added
-     * (ProxyHeaders): refused here, when the route is compiled, if it holds anything a header value may not.
-     */
-    private static AsciiString headerValue(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x21 || c >= 0x7f) {
-                throw new IllegalArgumentException("not usable in an upstream header: " + value);
-            }
-        }
-        return new AsciiString(value);
     }
 
     private static String stripTrailingSlash(String path) {
@@ -158,16 +138,6 @@ public final class DispatchRoute {
     /** {@code X-Forwarded-Prefix} for the upstream: {@code /s/{code}}. */
     public String forwardedPrefix() {
         return forwardedPrefix;
-    }
-
-    /** {@link #forwardedPrefix()} as the header value. */
-    AsciiString forwardedPrefixValue() {
-        return forwardedPrefixValue;
-    }
-
-    /** The upstream's {@code Host} (its base URL's authority as registered) as the header value. */
-    AsciiString hostHeaderValue() {
-        return hostHeaderValue;
     }
 
     /** How long one attempt may take until the upstream's response is complete. */

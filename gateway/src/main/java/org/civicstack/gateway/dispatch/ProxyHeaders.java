@@ -1,14 +1,13 @@
 package org.civicstack.gateway.dispatch;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -18,8 +17,7 @@ import io.netty.util.AsciiString;
 import org.civicstack.platform.web.RequestIds;
 
 /**
- * Header hygiene between citizens and agencies: towards the agency a new request head made in one pass over the
- * citizen's headers; towards the citizen in place on the upstream's decoded answer.
+ * Header hygiene between citizens and agencies, in place on the decoded messages (no copies on the hot path).
  *
  * <p>Towards the agency: hop-by-hop headers (RFC 9110 §7.6.1, including those a {@code Connection} header names)
  * are dropped; so are the platform's credentials ({@code Authorization}, {@code Cookie}), the platform's reserved
@@ -73,115 +71,70 @@ final class ProxyHeaders {
     }
 
     /**
-     * The headers of every request the gateway sends upstream: not validated again as they are added. Each value in
-     * them is either one the gateway's codec decoded from the citizen's request (and validated then: names are
-     * tokens, values have no control characters) or one {@link #upstreamRequest} makes from values checked where
-     * they come from — the route's {@code Host} and prefix (checked once when the route is compiled, {@link
-     * DispatchRoute}), the connection's address and scheme, a request id ({@link RequestIds}' pattern), the
-     * citizen's {@code Host} (decoded, and an authority by {@code RequestHeadRules}) and the assertion (a compact
-     * JWS, checked by the token exchange). Nothing else may be added to them. Validating again cost ~3 % of the
-     * gateway's CPU with citizen tokens (a kilobyte-long assertion checked character by character per request).
-     */
-    private static final HttpHeadersFactory UPSTREAM_HEADERS = DefaultHttpHeadersFactory.headersFactory()
-            .withValidation(false);
-
-    private static final AsciiString HTTP = AsciiString.cached("http");
-    private static final AsciiString HTTPS = AsciiString.cached("https");
-
-    /**
-     * The request the agency receives for the citizen's {@code request} (already pointed at the upstream target): a
-     * new head with the upstream's {@code Host}, the citizen's headers minus the dropped ones (and its {@code Host}) in
-     * their order, then the gateway's own. The body's
+     * Rewrites {@code request} (already pointed at the upstream target) into what the agency receives. The body's
      * framing is what the gateway's codec decoded, stated afresh: {@code Transfer-Encoding: chunked}, or the
      * {@code Content-Length} the codec validated, or {@code Content-Length: 0} for a bodiless POST/PUT/PATCH —
      * never a client's framing header, which a {@code Connection} header could otherwise remove (request
      * smuggling: the body would reach the agency as a second request no rule has seen).
-     *
-     * @param authorization the upstream assertion as the {@code Authorization} value, or {@code null} (anonymous
-     *     services: the agency gets no {@code Authorization} at all)
      */
-    static HttpRequest upstreamRequest(HttpRequest request, DispatchRoute route, String requestId,
-            DispatchConnectionHandler connection, CharSequence authorization) {
-        HttpHeaders client = request.headers();
+    static void prepareUpstreamRequest(HttpRequest request, DispatchRoute route, String requestId,
+            DispatchConnectionHandler connection) {
+        HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         long contentLength = chunked ? -1 : HttpUtil.getContentLength(request, -1L);
-        String clientHost = client.get(HttpHeaderNames.HOST);
-        String connectionTokens = client.get(HttpHeaderNames.CONNECTION);
-        String[] named = connectionTokens == null ? null : connectionTokens.split(",");
-        HttpHeaders headers = UPSTREAM_HEADERS.newHeaders();
-        headers.add(HttpHeaderNames.HOST, route.hostHeaderValue());
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext();) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            CharSequence name = header.getKey();
-            if (!isDropped(name) && !isReserved(name) && !isNamedIn(named, name)
-                    && !HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
-                headers.add(name, header.getValue());
+        String clientHost = headers.get(HttpHeaderNames.HOST);
+        String connectionTokens = headers.get(HttpHeaderNames.CONNECTION);
+        if (connectionTokens != null) {
+            for (String token : connectionTokens.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    headers.remove(name);
+                }
             }
         }
+        for (AsciiString name : REQUEST_DROPPED) {
+            headers.remove(name);
+        }
+        List<CharSequence> spoofable = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext();) {
+            CharSequence name = it.next().getKey();
+            if (isReserved(name)) {
+                if (spoofable == null) {
+                    spoofable = new ArrayList<>(2);
+                }
+                spoofable.add(name);
+            }
+        }
+        if (spoofable != null) {
+            spoofable.forEach(headers::remove);
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (chunked) {
-            headers.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (contentLength >= 0) {
-            headers.add(HttpHeaderNames.CONTENT_LENGTH, contentLength == 0 ? HttpHeaderValues.ZERO
-                    : Long.toString(contentLength));
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
         } else if (hasBodySemantics(request.method())) {
-            headers.add(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, 0L);
         }
-        headers.add(X_FORWARDED_FOR, connection.clientAddress());
-        headers.add(X_FORWARDED_PROTO, connection.isTls() ? HTTPS : HTTP);
-        headers.add(X_FORWARDED_PREFIX, route.forwardedPrefixValue());
-        if (clientHost != null) {
-            headers.add(X_FORWARDED_HOST, clientHost);
-        }
-        headers.add(FORWARDED, connection.forwarded(clientHost));
-        headers.add(REQUEST_ID, requestId);
-        if (authorization != null) {
-            // the citizen's platform token was dropped above; the agency sees only its own assertion
-            headers.add(HttpHeaderNames.AUTHORIZATION, authorization);
-        }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
-    }
-
-    /**
-     * {@code Forwarded} (RFC 7239) for a request from {@code clientAddress} over {@code scheme} that named
-     * {@code clientHost} (or none): {@code for="<address>";proto=<scheme>;host="<host>"}, IPv6 addresses in brackets.
-     */
-    static String forwarded(String clientAddress, String scheme, String clientHost) {
+        String client = connection.clientAddress();
+        String scheme = connection.scheme();
+        headers.set(HttpHeaderNames.HOST, route.origin().hostHeader());
+        headers.set(X_FORWARDED_FOR, client);
+        headers.set(X_FORWARDED_PROTO, scheme);
+        headers.set(X_FORWARDED_PREFIX, route.forwardedPrefix());
         StringBuilder forwarded = new StringBuilder(64).append("for=\"");
-        if (clientAddress.indexOf(':') >= 0) {
-            forwarded.append('[').append(clientAddress).append(']');
+        if (client.indexOf(':') >= 0) {
+            forwarded.append('[').append(client).append(']');
         } else {
-            forwarded.append(clientAddress);
+            forwarded.append(client);
         }
         forwarded.append("\";proto=").append(scheme);
         if (clientHost != null) {
+            headers.set(X_FORWARDED_HOST, clientHost);
             forwarded.append(";host=\"").append(clientHost.replace("\"", "")).append('"');
         }
-        return forwarded.toString();
-    }
-
-    /** Whether the citizen's header {@code name} is one of {@link #REQUEST_DROPPED}. */
-    private static boolean isDropped(CharSequence name) {
-        int length = name.length();
-        for (AsciiString dropped : REQUEST_DROPPED) {
-            if (dropped.length() == length && dropped.contentEqualsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code name} is one of the comma-separated tokens of the citizen's {@code Connection} header. */
-    private static boolean isNamedIn(String[] connectionTokens, CharSequence name) {
-        if (connectionTokens == null) {
-            return false;
-        }
-        for (String token : connectionTokens) {
-            String trimmed = token.trim();
-            if (!trimmed.isEmpty() && AsciiString.contentEqualsIgnoreCase(trimmed, name)) {
-                return true;
-            }
-        }
-        return false;
+        headers.set(FORWARDED, forwarded.toString());
+        headers.set(REQUEST_ID, requestId);
     }
 
     /** Rewrites the upstream's answer head into what the citizen receives. */
@@ -277,8 +230,7 @@ final class ProxyHeaders {
     }
 
     private static boolean hasBodySemantics(HttpMethod method) {
-        return HttpMethods.is(method, HttpMethod.POST) || HttpMethods.is(method, HttpMethod.PUT)
-                || HttpMethods.is(method, HttpMethod.PATCH);
+        return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
     }
 
     private static boolean startsWithIgnoreCase(CharSequence name, String lowerPrefix) {
