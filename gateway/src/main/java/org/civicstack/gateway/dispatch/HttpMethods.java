@@ -10,6 +10,17 @@ import io.netty.handler.codec.http.HttpMethod;
  */
 final class HttpMethods {
 
+    /** The standard methods the codec hands out as constants, and their names made once. */
+    private static final HttpMethod[] STANDARD = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
+            HttpMethod.PATCH, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.CONNECT};
+    private static final String[] NAMES = new String[STANDARD.length];
+
+    static {
+        for (int i = 0; i < STANDARD.length; i++) {
+            NAMES[i] = STANDARD[i].name();
+        }
+    }
+
     private HttpMethods() {
     }
 
@@ -18,28 +29,12 @@ final class HttpMethods {
         return method == expected || method.asciiName().contentEquals(expected.asciiName());
     }
 
-    /** The method's name: a constant for the standard methods, else a new string. */
+    /** The method's name: a string made once for the standard methods, else a new one. */
     static String nameOf(HttpMethod method) {
-        if (method == HttpMethod.GET) {
-            return "GET";
-        }
-        if (method == HttpMethod.POST) {
-            return "POST";
-        }
-        if (method == HttpMethod.PUT) {
-            return "PUT";
-        }
-        if (method == HttpMethod.DELETE) {
-            return "DELETE";
-        }
-        if (method == HttpMethod.PATCH) {
-            return "PATCH";
-        }
-        if (method == HttpMethod.HEAD) {
-            return "HEAD";
-        }
-        if (method == HttpMethod.OPTIONS) {
-            return "OPTIONS";
+        for (int i = 0; i < STANDARD.length; i++) {
+            if (method == STANDARD[i]) {
+                return NAMES[i];
+            }
         }
         return method.name();
     }

@@ -230,7 +230,8 @@ final class ProxyHeaders {
     }
 
     private static boolean hasBodySemantics(HttpMethod method) {
-        return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
+        return HttpMethods.is(method, HttpMethod.POST) || HttpMethods.is(method, HttpMethod.PUT)
+                || HttpMethods.is(method, HttpMethod.PATCH);
     }
 
     private static boolean startsWithIgnoreCase(CharSequence name, String lowerPrefix) {
