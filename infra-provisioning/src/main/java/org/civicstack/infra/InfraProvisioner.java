@@ -58,8 +58,8 @@ public final class InfraProvisioner {
                 checkRedis(redisUrl);
             } else {
                 int port = freePort();
-                RedisServer redis = startEmbeddedRedis(port);
-                started.push(redis::stop);
+                HeldRedis redis = new HeldRedis(startEmbeddedRedis(port));
+                started.push(redis);
                 redisUrl = URI.create("redis://localhost:" + port);
             }
             ProvisionedInfra infra = new ProvisionedInfra(pgHost, pgPort, pgUser, pgPassword, redisUrl,

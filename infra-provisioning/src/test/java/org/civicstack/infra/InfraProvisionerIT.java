@@ -45,4 +45,36 @@ class InfraProvisionerIT {
             assertThat(external.redisEmbedded()).isFalse();
         }
     }
+
+    @Test
+    void theLibrarysOwnStopOfTheEmbeddedRedisWaitsUntilItsOwnerClosesIt() throws Exception {
+        // what embedded-redis's JVM shutdown hook does at SIGTERM, concurrently with the launcher stopping services
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        redis.embedded.RedisServer server = redis.embedded.RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        server.start();
+        java.net.URI url = java.net.URI.create("redis://localhost:" + port);
+        HeldRedis held = new HeldRedis(server);
+        Thread libraryHook = new Thread(() -> {
+            try {
+                server.stop();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        libraryHook.start();
+        libraryHook.join(500);
+
+        assertThat(libraryHook.isAlive()).as("the library's stop waits for the owner").isTrue();
+        assertThat(RespCommands.execute(url, "PING")).isEqualTo("+PONG");
+
+        held.close();
+        libraryHook.join(10_000);
+        assertThat(libraryHook.isAlive()).isFalse();
+        assertThat(server.isActive()).isFalse();
+        assertThatThrownBy(() -> RespCommands.execute(url, "PING")).isInstanceOf(IOException.class);
+    }
 }
