@@ -91,7 +91,7 @@ public final class InfraProvisioner {
         }
     }
 
-    private static RedisServer startEmbeddedRedis(int port) {
+    static RedisServer startEmbeddedRedis(int port) {
         try {
             RedisServer redis = RedisServer.newRedisServer()
                     .port(port)

@@ -49,13 +49,8 @@ class InfraProvisionerIT {
     @Test
     void theLibrarysOwnStopOfTheEmbeddedRedisWaitsUntilItsOwnerClosesIt() throws Exception {
         // what embedded-redis's JVM shutdown hook does at SIGTERM, concurrently with the launcher stopping services
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        redis.embedded.RedisServer server = redis.embedded.RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        server.start();
+        int port = InfraProvisioner.freePort();
+        redis.embedded.RedisServer server = InfraProvisioner.startEmbeddedRedis(port);
         java.net.URI url = java.net.URI.create("redis://localhost:" + port);
         HeldRedis held = new HeldRedis(server);
         Thread libraryHook = new Thread(() -> {

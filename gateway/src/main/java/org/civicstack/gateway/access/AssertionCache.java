@@ -20,44 +20,9 @@ public final class AssertionCache {
     /**
      * The gateway passes the token string as first verified ({@link TokenValidator.Verified#bearer()}), the same
      * instance for every request with that token: {@code String.equals} then answers by reference and the string's
-     * hash is computed once.
+     * hash is computed once (the record's own equals and hashCode need nothing more).
      */
-    private static final class Key {
-        private final String token;
-        private final String service;
-        private final int hash;
-
-        Key(String token, String service) {
-            this.token = token;
-            this.service = service;
-            this.hash = 31 * token.hashCode() + service.hashCode();
-        }
-
-        String token() {
-            return token;
-        }
-
-        String service() {
-            return service;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) {
-                return true;
-            }
-            if (!(other instanceof Key that) || hash != that.hash) {
-                return false;
-            }
-            // by reference first: the strings are the same instances request after request
-            return (token == that.token || token.equals(that.token))
-                    && (service == that.service || service.equals(that.service));
-        }
+    private record Key(String token, String service) {
     }
 
     /**

@@ -97,7 +97,7 @@ public final class TokenValidator {
 
     /** The cached check of {@code token}, or {@code null} when it has not been verified (or has expired since). */
     public CitizenToken cached(String token) {
-        Verified hit = verified.get(new Bearer(token));
+        Verified hit = cachedWithBearer(token);
         return hit == null ? null : hit.token();
     }
 
