@@ -1,5 +1,6 @@
 package org.civicstack.identity.authorization;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.civicstack.identity.session.SessionsConfiguration;
 import org.civicstack.identity.clients.PlatformScope;
 import org.civicstack.identity.clients.StoredAuthorizationClients;
 import org.civicstack.identity.keys.KeySeries;
+import org.civicstack.platform.schedule.PeriodicJob;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +23,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
@@ -34,6 +37,8 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.transaction.support.TransactionTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Spring Authorization Server for the platform APIs: the client credentials grant for agencies, operators and
@@ -57,7 +62,8 @@ class AuthorizationServerConfiguration {
     @Order(1)
     SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
             SessionsConfiguration.SessionTokenRules sessionTokenRules, CitizenUserInfoMapper userInfo,
-            ObjectProvider<AuthorizationServerCustomizer> customizers) throws Exception {
+            ObjectProvider<AuthorizationServerCustomizer> customizers, TransactionTemplate transaction)
+            throws Exception {
         ClientAuthenticationFailureHandler clientAuthenticationFailures = new ClientAuthenticationFailureHandler();
         http.oauth2AuthorizationServer(server -> {
             http.securityMatcher(server.getEndpointsMatcher());
@@ -76,6 +82,9 @@ class AuthorizationServerConfiguration {
             features.forEach(feature -> feature.customize(server));
             // the library keeps one providers consumer per endpoint: every feature's changes go through this one
             server.tokenEndpoint(token -> token.authenticationProviders(providers -> {
+                // a client-credentials token's TOKEN_ISSUED event and its row commit together, once
+                AuthenticationProviders.wrap(providers, OAuth2ClientCredentialsAuthenticationProvider.class,
+                        delegate -> new InOneTransaction(delegate, transaction));
                 sessionTokenRules.tokenEndpointProviders(providers);
                 features.forEach(feature -> feature.tokenEndpointProviders(providers));
             }));
@@ -171,12 +180,33 @@ class AuthorizationServerConfiguration {
      */
     @Bean
     OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, StoredAuthorizationClients clients,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, ClientCredentialsTokens clientTokens) {
         JdbcOAuth2AuthorizationService stored = new JdbcOAuth2AuthorizationService(jdbc, clients.repository());
         stored.setAuthorizationRowMapper(new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(
                 clients.repository(), StoredAttributesJsonMapper.create(STORED_ATTRIBUTES_REMEMBERED)));
-        return new TransactionalAuthorizationService(stored, transaction);
+        return new ClientCredentialsAwareAuthorizationService(
+                new TransactionalAuthorizationService(stored, transaction), clientTokens);
     }
+
+    /** Client-credentials tokens, one narrow row each (V80); their clients from the client cache. */
+    @Bean
+    ClientCredentialsTokens clientCredentialsTokens(JdbcTemplate jdbc, StoredAuthorizationClients clients) {
+        return new ClientCredentialsTokens(jdbc, clients.repository());
+    }
+
+    /** Deletes the rows of client-credentials tokens past their lifetime, every {@value #PURGE_MINUTES} minutes. */
+    @Bean
+    PeriodicJob clientCredentialsTokenPurge(ClientCredentialsTokens clientTokens) {
+        return new PeriodicJob("client-credentials token purge", Duration.ofMinutes(1),
+                Duration.ofMinutes(PURGE_MINUTES)) {
+            @Override
+            protected Mono<?> runOnce() {
+                return Mono.fromCallable(clientTokens::purgeExpired).subscribeOn(Schedulers.boundedElastic());
+            }
+        };
+    }
+
+    static final int PURGE_MINUTES = 15;
 
     /** Attribute texts (one per active login) whose parse is kept: ~4 KB each, so ~16 MB at most. */
     static final int STORED_ATTRIBUTES_REMEMBERED = 4096;

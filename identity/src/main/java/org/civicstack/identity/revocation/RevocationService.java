@@ -3,6 +3,7 @@ package org.civicstack.identity.revocation;
 import java.util.List;
 import java.util.UUID;
 
+import org.civicstack.identity.authorization.ClientCredentialsTokens;
 import org.civicstack.identity.citizen.CitizenId;
 import org.civicstack.identity.events.TokenEvent;
 import org.civicstack.identity.events.TokenEventType;
@@ -33,10 +34,12 @@ public class RevocationService {
     private final JdbcTemplate jdbc;
     private final TokenEvents events;
     private final TransactionTemplate transaction;
+    private final ClientCredentialsTokens clientTokens;
 
     public RevocationService(Revocations revocations, TokenFamilies families, CitizenSessions sessions,
             RegisteredClientRepository clients, JdbcTemplate jdbc, TokenEvents events,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, ClientCredentialsTokens clientTokens) {
+        this.clientTokens = clientTokens;
         this.revocations = revocations;
         this.families = families;
         this.sessions = sessions;
@@ -106,6 +109,7 @@ public class RevocationService {
                     families.end(session.citizen(), sid, "revoked", session.clientId(), actor));
         }
         jdbc.update("DELETE FROM oauth2_authorization WHERE registered_client_id = ?", client.getId());
+        clientTokens.invalidateForClient(client.getId());
         return revocations.revoke(Revocation.Kind.CLIENT, value, actor, reason);
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.civicstack.identity.IdentityProperties;
+import org.civicstack.identity.authorization.AuthenticationProviders;
 import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.revocation.Revocations;
 import org.slf4j.Logger;
@@ -137,33 +138,19 @@ public class SessionsConfiguration {
                     .authenticationConverter(PublicClientAuthentication.converter(settings.getTokenRevocationEndpoint()))
                     .authenticationProvider(PublicClientAuthentication.provider(clients)));
             server.tokenIntrospectionEndpoint(introspection -> introspection.authenticationProviders(providers ->
-                    wrap(providers, OAuth2TokenIntrospectionAuthenticationProvider.class,
+                    AuthenticationProviders.wrap(providers, OAuth2TokenIntrospectionAuthenticationProvider.class,
                             delegate -> new TokenIntrospectionPolicy(delegate, events, revocations))));
             server.tokenRevocationEndpoint(revocation -> revocation.authenticationProviders(providers ->
-                    wrap(providers, OAuth2TokenRevocationAuthenticationProvider.class,
+                    AuthenticationProviders.wrap(providers, OAuth2TokenRevocationAuthenticationProvider.class,
                             delegate -> new FamilyRevocation(delegate, authorizations, families, events, transaction,
                                     revocations))));
         }
 
         /** The refresh grant with rotation and reuse detection (called from the chain's one token-endpoint consumer). */
         public void tokenEndpointProviders(List<AuthenticationProvider> providers) {
-            wrap(providers, OAuth2RefreshTokenAuthenticationProvider.class,
+            AuthenticationProviders.wrap(providers, OAuth2RefreshTokenAuthenticationProvider.class,
                     delegate -> new RotatingRefreshTokenProvider(delegate, authorizations, usedTokens, families,
                             sessions, events, transaction, properties));
-        }
-
-        private static void wrap(List<AuthenticationProvider> providers, Class<?> type,
-                java.util.function.UnaryOperator<AuthenticationProvider> wrapper) {
-            boolean found = false;
-            for (int i = 0; i < providers.size(); i++) {
-                if (type.isInstance(providers.get(i))) {
-                    providers.set(i, wrapper.apply(providers.get(i)));
-                    found = true;
-                }
-            }
-            if (!found) {
-                throw new IllegalStateException("no " + type.getSimpleName() + " to wrap: the library changed");
-            }
         }
     }
 }

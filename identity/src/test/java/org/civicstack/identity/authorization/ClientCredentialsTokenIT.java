@@ -41,6 +41,8 @@ class ClientCredentialsTokenIT {
             .withScopes("registry:read", "registry:write");
     static final TestClients OPERATOR = anOperatorClient("it-token-operator")
             .withScopes("registry:read", "registry:review");
+    static final TestClients INTROSPECTOR = TestClients.aPlatformClient("it-token-introspector")
+            .withScopes("identity:introspect");
 
     @LocalServerPort
     int port;
@@ -52,6 +54,10 @@ class ClientCredentialsTokenIT {
     RegisteredClientRepository clients;
     @Autowired
     PasswordEncoder passwordEncoder;
+    @Autowired
+    ClientCredentialsTokens clientTokens;
+    @Autowired
+    org.civicstack.identity.revocation.RevocationService revocations;
 
     TokenEndpoint identity;
 
@@ -60,6 +66,7 @@ class ClientCredentialsTokenIT {
         identity = new TokenEndpoint(port);
         HEALTH_AGENCY.register(registrar);
         OPERATOR.register(registrar);
+        INTROSPECTOR.register(registrar);
     }
 
     @Nested
@@ -116,15 +123,139 @@ class ClientCredentialsTokenIT {
             assertThat(claims.getStringClaim("scope")).isEqualTo("registry:review");
         }
 
-        @Test
-        void issuedTokenIsRecordedAsAnAuthorization() throws ParseException {
-            SignedJWT jwt = tokenFor(OPERATOR, "registry:read");
+    }
 
-            Integer rows = jdbc.queryForObject("SELECT count(*) FROM oauth2_authorization a "
-                    + "JOIN oauth2_registered_client c ON c.id = a.registered_client_id "
-                    + "WHERE c.client_id = ? AND a.access_token_value = ?", Integer.class,
-                    OPERATOR.clientId(), jwt.serialize());
-            assertThat(rows).isEqualTo(1);
+    /**
+     * Stored as one narrow row ({@link ClientCredentialsTokens}): introspection and revocation still know the token,
+     * the database never holds it.
+     */
+    @Nested
+    class WhenTheTokenIsStored {
+
+        @Test
+        void itIsOneNarrowRowWithTheTokensHashAndNeverTheToken() throws ParseException {
+            SignedJWT jwt = tokenFor(OPERATOR, "registry:read");
+            String token = jwt.serialize();
+
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM oauth2_authorization WHERE access_token_value = ?",
+                    Integer.class, token)).as("not in the library's table").isZero();
+            java.util.Map<String, Object> row = jdbc.queryForMap("SELECT t.*, t::text AS whole "
+                    + "FROM client_credentials_token t WHERE token_hash = ?", ClientCredentialsTokens.hash(token));
+            assertThat(row.get("principal_name")).isEqualTo(OPERATOR.clientId());
+            assertThat(row.get("scopes")).isEqualTo("registry:read");
+            assertThat(row.get("token_type")).isEqualTo("Bearer");
+            assertThat(row.get("invalidated")).isEqualTo(false);
+            assertThat(((java.sql.Timestamp) row.get("expires_at")).toInstant()
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    .isEqualTo(jwt.getJWTClaimsSet().getExpirationTime().toInstant());
+            String[] parts = token.split("\\.");
+            assertThat((String) row.get("whole")).doesNotContain(parts[0], parts[1], parts[2]);
+        }
+
+        @Test
+        void itsIssueIsOneEventCommittedWithTheRow() throws ParseException {
+            String jti = tokenFor(OPERATOR, "registry:read").getJWTClaimsSet().getJWTID();
+
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox_event WHERE payload->>'kind' = 'token_issued' "
+                    + "AND payload->>'jti' = ? AND payload->>'client_id' = ? "
+                    + "AND payload->'details'->>'grant_type' = 'client_credentials'", Integer.class, jti,
+                    OPERATOR.clientId())).isEqualTo(1);
+        }
+
+        @Test
+        void introspectionAnswersWithTheTokensClaims() throws ParseException {
+            SignedJWT jwt = tokenFor(HEALTH_AGENCY, "registry:read registry:write");
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+
+            String body = introspect(jwt.serialize());
+
+            assertThat((Boolean) JsonPath.read(body, "$.active")).isTrue();
+            assertThat((String) JsonPath.read(body, "$.client_id")).isEqualTo(HEALTH_AGENCY.clientId());
+            assertThat((String) JsonPath.read(body, "$.sub")).isEqualTo(HEALTH_AGENCY.clientId());
+            assertThat((String) JsonPath.read(body, "$.scope")).isEqualTo("registry:read registry:write");
+            assertThat((String) JsonPath.read(body, "$.jti")).isEqualTo(claims.getJWTID());
+            assertThat((String) JsonPath.read(body, "$.iss")).isEqualTo(claims.getIssuer());
+            assertThat((List<String>) JsonPath.read(body, "$.aud")).containsExactly("civicstack");
+            assertThat(((Number) JsonPath.read(body, "$.exp")).longValue())
+                    .isEqualTo(claims.getExpirationTime().toInstant().getEpochSecond());
+            assertThat(((Number) JsonPath.read(body, "$.iat")).longValue())
+                    .isEqualTo(claims.getIssueTime().toInstant().getEpochSecond());
+            assertThat((String) JsonPath.read(body, "$.token_type")).isEqualTo("Bearer");
+            assertThat((String) JsonPath.read(body, "$.agency_id")).isEqualTo("agy_health_commission");
+        }
+
+        @Test
+        void aTokenWithTheSameClaimsButAnotherSignatureIsUnknown() throws ParseException {
+            String token = tokenFor(OPERATOR, "registry:read").serialize();
+            int signature = token.lastIndexOf('.') + 1;
+            String forged = token.substring(0, signature) + (token.charAt(signature) == 'A' ? 'B' : 'A')
+                    + token.substring(signature + 1);
+
+            assertThat((Boolean) JsonPath.read(introspect(forged), "$.active")).isFalse();
+            assertThat((Boolean) JsonPath.read(introspect(token), "$.active")).isTrue();
+        }
+
+        @Test
+        void theClientRevokingItsOwnTokenMakesItInactive() throws ParseException {
+            TestClients client = anAgencyClient("it-token-self-revoke").withAgencyId("agy_health_commission");
+            client.register(registrar);
+            String token = tokenFor(client, "registry:read").serialize();
+
+            HttpResponse<String> revoked = identity.send(form("/oauth2/revoke", "token=" + token, client));
+
+            assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+            assertThat((Boolean) JsonPath.read(introspect(token), "$.active")).isFalse();
+            assertThat(jdbc.queryForObject("SELECT invalidated FROM client_credentials_token WHERE token_hash = ?",
+                    Boolean.class, ClientCredentialsTokens.hash(token))).isTrue();
+        }
+
+        @Test
+        void revocationByClientMarksEveryLiveTokenOfThatClient() throws ParseException {
+            TestClients client = anAgencyClient("it-token-client-revoked").withAgencyId("agy_health_commission");
+            client.register(registrar);
+            String first = tokenFor(client, "registry:read").serialize();
+            String second = tokenFor(client, "registry:read").serialize();
+            String other = tokenFor(OPERATOR, "registry:read").serialize();
+
+            revocations.revoke(org.civicstack.identity.revocation.Revocation.Kind.CLIENT, client.clientId(),
+                    "it-auditor", "test");
+
+            assertThat(jdbc.queryForList("SELECT invalidated FROM client_credentials_token WHERE token_hash IN (?, ?)",
+                    Boolean.class, ClientCredentialsTokens.hash(first), ClientCredentialsTokens.hash(second)))
+                    .containsExactly(true, true);
+            assertThat((Boolean) JsonPath.read(introspect(first), "$.active")).isFalse();
+            assertThat((Boolean) JsonPath.read(introspect(other), "$.active")).as("another client's").isTrue();
+        }
+
+        @Test
+        void thePurgeDeletesOnlyRowsPastTheirLifetime() throws ParseException {
+            String expired = tokenFor(OPERATOR, "registry:read").serialize();
+            String live = tokenFor(OPERATOR, "registry:read").serialize();
+            jdbc.update("UPDATE client_credentials_token SET expires_at = now() - interval '1 second' "
+                    + "WHERE token_hash = ?", ClientCredentialsTokens.hash(expired));
+
+            assertThat(clientTokens.purgeExpired()).isPositive();
+
+            assertThat(jdbc.queryForList("SELECT token_hash FROM client_credentials_token WHERE token_hash IN (?, ?)",
+                    byte[].class, ClientCredentialsTokens.hash(expired), ClientCredentialsTokens.hash(live)))
+                    .containsExactly(ClientCredentialsTokens.hash(live));
+            assertThat((Boolean) JsonPath.read(introspect(expired), "$.active")).isFalse();
+            assertThat((Boolean) JsonPath.read(introspect(live), "$.active")).isTrue();
+        }
+
+        private String introspect(String token) {
+            HttpResponse<String> response = identity.send(form("/oauth2/introspect", "token=" + token, INTROSPECTOR));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return response.body();
+        }
+
+        private java.net.http.HttpRequest.Builder form(String path, String body, TestClients client) {
+            String basic = java.util.Base64.getEncoder().encodeToString((client.clientId() + ":" + client.secret())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
         }
     }
 
