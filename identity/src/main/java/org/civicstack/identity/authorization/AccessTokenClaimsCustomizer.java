@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.civicstack.identity.assurance.AssuranceLevels;
+import org.civicstack.identity.jdbc.TransactionMemo;
 import org.civicstack.identity.login.CitizenLoginPrincipal;
 import org.civicstack.identity.login.CitizenLoginPrincipal.LoginFacts;
 import org.civicstack.platform.security.AccessTokenType;
@@ -113,11 +114,17 @@ public final class AccessTokenClaimsCustomizer implements OAuth2TokenCustomizer<
     }
 
     private void putLoginFacts(java.util.Map<String, Object> claims, LoginFacts login) {
-        claims.put(ACR, levels.currentLevel(login.citizen()).acr());
+        // read once per token request: its access and ID tokens carry the same level
+        claims.put(ACR, TransactionMemo.get(new CurrentLevel(login.citizen()),
+                key -> levels.currentLevel(key.citizen())).acr());
         // a plain ArrayList: SAS stores the claims as JSON with an allow-list of types (no List.of / List.copyOf)
         claims.put(AMR, new java.util.ArrayList<>(login.amr()));
         // a Date: allowed by the stored-claims allow-list (Long is not), written as epoch seconds by Nimbus
         claims.put(AUTH_TIME, java.util.Date.from(login.authTime()));
         claims.put(SID, login.sid().toString());
+    }
+
+    /** The memo key of a citizen's level within one token request. */
+    private record CurrentLevel(org.civicstack.identity.citizen.CitizenId citizen) {
     }
 }

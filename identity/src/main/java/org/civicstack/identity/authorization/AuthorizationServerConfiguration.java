@@ -23,6 +23,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
@@ -82,8 +83,10 @@ class AuthorizationServerConfiguration {
             features.forEach(feature -> feature.customize(server));
             // the library keeps one providers consumer per endpoint: every feature's changes go through this one
             server.tokenEndpoint(token -> token.authenticationProviders(providers -> {
-                // a client-credentials token's TOKEN_ISSUED event and its row commit together, once
+                // a grant's TOKEN_ISSUED events and its stored authorization commit together, once
                 AuthenticationProviders.wrap(providers, OAuth2ClientCredentialsAuthenticationProvider.class,
+                        delegate -> new InOneTransaction(delegate, transaction));
+                AuthenticationProviders.wrap(providers, OAuth2AuthorizationCodeAuthenticationProvider.class,
                         delegate -> new InOneTransaction(delegate, transaction));
                 sessionTokenRules.tokenEndpointProviders(providers);
                 features.forEach(feature -> feature.tokenEndpointProviders(providers));
@@ -174,14 +177,15 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * Stored authorizations in PostgreSQL, each call on one connection ({@link TransactionalAuthorizationService});
+     * Stored authorizations in PostgreSQL, each call on one connection ({@link TransactionalAuthorizationService}),
+     * each row read once per transaction ({@link MemoizingJdbcAuthorizationService});
      * read back with the attributes parse remembered ({@link StoredAttributesJsonMapper}) and the clients from
      * the client cache ({@link StoredAuthorizationClients}).
      */
     @Bean
     OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, StoredAuthorizationClients clients,
             TransactionTemplate transaction, ClientCredentialsTokens clientTokens) {
-        JdbcOAuth2AuthorizationService stored = new JdbcOAuth2AuthorizationService(jdbc, clients.repository());
+        JdbcOAuth2AuthorizationService stored = new MemoizingJdbcAuthorizationService(jdbc, clients.repository());
         stored.setAuthorizationRowMapper(new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(
                 clients.repository(), StoredAttributesJsonMapper.create(STORED_ATTRIBUTES_REMEMBERED)));
         return new ClientCredentialsAwareAuthorizationService(

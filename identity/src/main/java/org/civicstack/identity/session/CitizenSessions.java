@@ -50,6 +50,12 @@ public class CitizenSessions {
                 .stream().findFirst();
     }
 
+    /** As {@link #find}, locking the row until the caller's transaction ends. */
+    Optional<CitizenSession> findForUpdate(UUID sid) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM citizen_session WHERE sid = ? FOR UPDATE", CitizenSessions::row,
+                sid).stream().findFirst();
+    }
+
     /** The citizen's live sessions, newest first. */
     public List<CitizenSession> live(CitizenId citizen) {
         return jdbc.query("SELECT " + COLUMNS + " FROM citizen_session WHERE citizen_id = ? AND ended_at IS NULL "

@@ -80,25 +80,31 @@ public final class RotatingRefreshTokenProvider implements AuthenticationProvide
         if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()) {
             return delegate.authenticate(authentication);
         }
-        String token = request.getRefreshToken();
-        OAuth2Authorization authorization = authorizations.findByToken(token, OAuth2TokenType.REFRESH_TOKEN);
-        Optional<LoginFacts> login = authorization == null ? Optional.empty() : TokenFamilies.loginOf(authorization);
-        if (authorization == null) {
-            Optional<UsedToken> used = usedTokens.find(token);
-            if (used.isEmpty()) {
-                return delegate.authenticate(authentication);
-            }
-            Outcome outcome = transaction.execute(status -> reuse(used.get(), client));
-            throw refusal(outcome.refusal());
-        }
-        if (login.isEmpty() || !authorization.getRegisteredClientId().equals(client.getRegisteredClient().getId())) {
-            return delegate.authenticate(authentication);
-        }
-        Outcome outcome = transaction.execute(status -> refresh(request, client, authorization, login.get()));
+        // one transaction from the first read: the stored authorization is read once (the library's provider and
+        // its save see the same row), and the session lock, the used-token claim, the rotation and the events
+        // commit together; a refusal is thrown once what it revoked has committed
+        Outcome outcome = transaction.execute(status -> decide(request, client));
         if (outcome.refusal() != null) {
             throw refusal(outcome.refusal());
         }
         return outcome.result();
+    }
+
+    private Outcome decide(OAuth2RefreshTokenAuthenticationToken request, OAuth2ClientAuthenticationToken client) {
+        String token = request.getRefreshToken();
+        OAuth2Authorization authorization = authorizations.findByToken(token, OAuth2TokenType.REFRESH_TOKEN);
+        if (authorization == null) {
+            Optional<UsedToken> used = usedTokens.find(token);
+            if (used.isEmpty()) {
+                return new Outcome(delegate.authenticate(request), null);
+            }
+            return reuse(used.get(), client);
+        }
+        Optional<LoginFacts> login = TokenFamilies.loginOf(authorization);
+        if (login.isEmpty() || !authorization.getRegisteredClientId().equals(client.getRegisteredClient().getId())) {
+            return new Outcome(delegate.authenticate(request), null);
+        }
+        return refresh(request, client, authorization, login.get());
     }
 
     private Outcome refresh(OAuth2RefreshTokenAuthenticationToken request, OAuth2ClientAuthenticationToken client,

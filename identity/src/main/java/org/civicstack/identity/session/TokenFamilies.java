@@ -51,8 +51,7 @@ public class TokenFamilies {
 
     /** Locks the session row until the caller's transaction ends, so refreshes of one family run one at a time. */
     public Optional<CitizenSession> lock(UUID sid) {
-        jdbc.query("SELECT sid FROM citizen_session WHERE sid = ? FOR UPDATE", (row, n) -> row.getObject(1), sid);
-        return sessions.find(sid);
+        return sessions.findForUpdate(sid);
     }
 
     /** Ends the session (if still live) and removes every authorization of its family; returns how many. */
