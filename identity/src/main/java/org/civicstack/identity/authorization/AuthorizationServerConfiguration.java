@@ -115,8 +115,8 @@ class AuthorizationServerConfiguration {
      * The discovery documents (RFC 8414 and OpenID Connect Discovery) list what a client can actually use rather
      * than everything the library could do: the authorization code grant with PKCE S256 only and refresh tokens for
      * the citizen app (a public client, {@code none}), client credentials for platform clients
-     * ({@code client_secret_basic}, {@code private_key_jwt}); response type {@code code} only; no certificate-bound
-     * tokens (no mTLS here). ID tokens are signed with the active key's algorithm.
+     * ({@code client_secret_basic}, {@code private_key_jwt}); response type {@code code} only; no sender-constrained
+     * tokens ({@link #noSenderConstrainedTokens}). ID tokens are signed with the active key's algorithm.
      */
     static void advertiseWhatIsSupported(OAuth2AuthorizationServerMetadata.Builder metadata) {
         metadata.grantTypes(grants -> replace(grants, GRANT_TYPES))
@@ -126,7 +126,18 @@ class AuthorizationServerConfiguration {
                 .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
                 .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
                 .scopes(scopes -> replace(scopes, scopes()))
-                .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"));
+                .claims(AuthorizationServerConfiguration::noSenderConstrainedTokens);
+    }
+
+    /**
+     * No sender-constrained tokens: no mTLS here, and no DPoP (RFC 9449) — the gateway and the platform's resource
+     * servers accept {@code Bearer} tokens only and verify no DPoP proofs, so a DPoP-bound token would be refused
+     * wherever it is used. The library advertises DPoP by default; a client that sends a proof anyway gets a
+     * {@code Bearer} token, as RFC 9449 §5 describes for a server without DPoP.
+     */
+    static void noSenderConstrainedTokens(java.util.Map<String, Object> claims) {
+        claims.remove("tls_client_certificate_bound_access_tokens");
+        claims.remove("dpop_signing_alg_values_supported");
     }
 
     /** The same facts in the OpenID Connect discovery document, plus its own fields. */
@@ -138,7 +149,7 @@ class AuthorizationServerConfiguration {
                 .tokenRevocationEndpointAuthenticationMethods(methods -> replace(methods, TOKEN_AUTH_METHODS))
                 .tokenIntrospectionEndpointAuthenticationMethods(methods -> replace(methods, CLIENT_AUTH_METHODS))
                 .scopes(scopes -> replace(scopes, scopes()))
-                .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens"))
+                .claims(AuthorizationServerConfiguration::noSenderConstrainedTokens)
                 // the app's tokens name the citizen by the platform id; agencies see pairwise subjects (package pairwise)
                 .subjectTypes(types -> replace(types, List.of("public", "pairwise")))
                 .idTokenSigningAlgorithms(algorithms -> replace(algorithms, List.of(KeySeries.TOKENS.algorithm().getName())));

@@ -238,8 +238,7 @@ class AuthorizationServerOpenApi {
         }
         for (String list : List.of("grant_types_supported", "response_types_supported", "scopes_supported",
                 "token_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported",
-                "introspection_endpoint_auth_methods_supported", "code_challenge_methods_supported",
-                "dpop_signing_alg_values_supported")) {
+                "introspection_endpoint_auth_methods_supported", "code_challenge_methods_supported")) {
             Schema<Object> strings = type("array");
             strings.setItems(type("string"));
             properties.put(list, strings);

@@ -185,6 +185,40 @@ class ClientCredentialsTokenIT {
         }
 
         @Test
+        void aTokenRequestedWithADpopProofIsABearerTokenSinceNoResourceServerVerifiesProofs() throws Exception {
+            com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                    com.nimbusds.jose.jwk.Curve.P_256).generate();
+            SignedJWT proof = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.ES256)
+                    .type(new com.nimbusds.jose.JOSEObjectType("dpop+jwt")).jwk(key.toPublicJWK()).build(),
+                    new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString()).claim("htm", "POST")
+                            .claim("htu", "http://localhost:" + port + "/oauth2/token")
+                            .issueTime(new java.util.Date()).build());
+            proof.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+            String basic = java.util.Base64.getEncoder().encodeToString((OPERATOR.clientId() + ":" + OPERATOR.secret())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> response = identity.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + port + "/oauth2/token"))
+                    .header("Authorization", "Basic " + basic)
+                    .header("DPoP", proof.serialize())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "grant_type=client_credentials&scope=registry:read")));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat((String) JsonPath.read(response.body(), "$.token_type")).isEqualTo("Bearer");
+            String token = JsonPath.read(response.body(), "$.access_token");
+            assertThat(SignedJWT.parse(token).getJWTClaimsSet().getClaim("cnf")).isNull();
+
+            String body = introspect(token);
+
+            assertThat((Boolean) JsonPath.read(body, "$.active")).isTrue();
+            assertThat((String) JsonPath.read(body, "$.token_type")).isEqualTo("Bearer");
+            assertThat(identity.get("/.well-known/oauth-authorization-server").body())
+                    .doesNotContain("dpop_signing_alg_values_supported");
+            assertThat(identity.get("/.well-known/openid-configuration").body())
+                    .doesNotContain("dpop_signing_alg_values_supported");
+        }
+
+        @Test
         void aTokenWithTheSameClaimsButAnotherSignatureIsUnknown() throws ParseException {
             String token = tokenFor(OPERATOR, "registry:read").serialize();
             int signature = token.lastIndexOf('.') + 1;
