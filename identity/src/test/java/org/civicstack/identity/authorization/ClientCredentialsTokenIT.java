@@ -218,6 +218,19 @@ class ClientCredentialsTokenIT {
                     .doesNotContain("dpop_signing_alg_values_supported");
         }
 
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"", ".", "..", "...", "a.b.c", "a.b.c.d", "a..c",
+                ".b.c", "a.b.", "%C3%A9.%C3%A9.%C3%A9", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "%00.%00.%00",
+                "not-a-jwt-at-all"})
+        void anythingElseIntrospectsAsInactiveNeverAnError(String token) {
+            HttpResponse<String> response = identity.send(form("/oauth2/introspect", "token=" + token, INTROSPECTOR));
+
+            assertThat(response.statusCode()).as(response.body()).isIn(200, 400);
+            if (response.statusCode() == 200) {
+                assertThat((Boolean) JsonPath.read(response.body(), "$.active")).isFalse();
+            }
+        }
+
         @Test
         void aTokenWithTheSameClaimsButAnotherSignatureIsUnknown() throws ParseException {
             String token = tokenFor(OPERATOR, "registry:read").serialize();
