@@ -21,11 +21,6 @@ public final class TransactionMemo {
     private TransactionMemo() {
     }
 
-    /** Whether values are kept now (a transaction with synchronisation is active on this thread). */
-    public static boolean active() {
-        return TransactionSynchronizationManager.isSynchronizationActive();
-    }
-
     /** The kept value for the key, computed (and kept, when non-null) on first use. */
     @SuppressWarnings("unchecked")
     public static <K, V> V get(K key, Function<? super K, ? extends V> compute) {
@@ -42,13 +37,6 @@ public final class TransactionMemo {
             values.put(key, value);
         }
         return value;
-    }
-
-    /** The kept value, or null. */
-    @SuppressWarnings("unchecked")
-    public static <V> V peek(Object key) {
-        Map<Object, Object> values = values();
-        return values == null ? null : (V) values.get(key);
     }
 
     public static void put(Object key, Object value) {
