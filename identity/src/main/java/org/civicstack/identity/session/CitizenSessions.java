@@ -67,8 +67,16 @@ public class CitizenSessions {
         jdbc.update("UPDATE citizen_session SET client_id = ? WHERE sid = ? AND client_id IS NULL", clientId, sid);
     }
 
-    public void touch(UUID sid) {
-        jdbc.update("UPDATE citizen_session SET last_active_at = now() WHERE sid = ? AND ended_at IS NULL", sid);
+    /**
+     * As {@link #findForUpdate} (the row is locked until the caller's transaction ends), recording the session as
+     * active now if it is live and was created at or after {@code createdSince} (younger than its absolute
+     * lifetime): a refresh's lock and its activity in one statement. Rolled back with the transaction if the
+     * refresh fails; an ended or too-old session keeps its last activity.
+     */
+    Optional<CitizenSession> touchForUpdate(UUID sid, Instant createdSince) {
+        return jdbc.query("UPDATE citizen_session SET last_active_at = CASE WHEN ended_at IS NULL AND created_at >= ? "
+                + "THEN now() ELSE last_active_at END WHERE sid = ? RETURNING " + COLUMNS, CitizenSessions::row,
+                Timestamp.from(createdSince), sid).stream().findFirst();
     }
 
     /** Ends a live session; returns false when it was unknown or had ended already (so the end is recorded once). */

@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The refresh token grant for citizen tokens: rotation with reuse detection around Spring Authorization Server's
  * own provider (which does the checks of RFC 6749 §6 and issues the new tokens).
  * <ol>
- *   <li>The session row is locked for the whole exchange, so refreshes of one family run one at a time.</li>
+ *   <li>The session row is locked for the whole exchange, so refreshes of one family run one at a time (and marked
+ *       active in the same statement).</li>
  *   <li>A refresh token that was exchanged before (its fingerprint is in {@link UsedRefreshTokens}) is reuse: the
  *       whole family is revoked and the session ended ({@code refresh_reuse}), events
  *       {@code REFRESH_REUSE_DETECTED} and {@code FAMILY_REVOKED}; the answer is {@code invalid_grant}. Of two
@@ -47,19 +48,17 @@ public final class RotatingRefreshTokenProvider implements AuthenticationProvide
     private final OAuth2AuthorizationService authorizations;
     private final UsedRefreshTokens usedTokens;
     private final TokenFamilies families;
-    private final CitizenSessions sessions;
     private final TokenEvents events;
     private final TransactionTemplate transaction;
     private final SessionProperties properties;
 
     public RotatingRefreshTokenProvider(AuthenticationProvider delegate, OAuth2AuthorizationService authorizations,
-            UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
+            UsedRefreshTokens usedTokens, TokenFamilies families, TokenEvents events,
             TransactionTemplate transaction, SessionProperties properties) {
         this.delegate = delegate;
         this.authorizations = authorizations;
         this.usedTokens = usedTokens;
         this.families = families;
-        this.sessions = sessions;
         this.events = events;
         this.transaction = transaction;
         this.properties = properties;
@@ -110,11 +109,13 @@ public final class RotatingRefreshTokenProvider implements AuthenticationProvide
     private Outcome refresh(OAuth2RefreshTokenAuthenticationToken request, OAuth2ClientAuthenticationToken client,
             OAuth2Authorization authorization, LoginFacts login) {
         String clientId = client.getRegisteredClient().getClientId();
-        Optional<CitizenSession> session = families.lock(login.sid());
+        Instant createdSince = Instant.now().minus(properties.absoluteLifetime());
+        // locked and marked active in one statement; a refresh that fails below rolls the activity back
+        Optional<CitizenSession> session = families.lockForRefresh(login.sid(), createdSince);
         if (session.isEmpty() || !session.get().live()) {
             return new Outcome(null, "The session has ended; sign in again.");
         }
-        if (session.get().createdAt().plus(properties.absoluteLifetime()).isBefore(Instant.now())) {
+        if (session.get().createdAt().isBefore(createdSince)) {
             families.end(login.citizen(), login.sid(), "expired", clientId);
             return new Outcome(null, "The session has reached its maximum lifetime; sign in again.");
         }
@@ -126,7 +127,6 @@ public final class RotatingRefreshTokenProvider implements AuthenticationProvide
         }
         // the library re-reads the authorization and rotates; a failure (expired token, scope) rolls the claim back
         Authentication result = delegate.authenticate(request);
-        sessions.touch(login.sid());
         String jti = result instanceof OAuth2AccessTokenAuthenticationToken tokens
                 ? jti(tokens) : null;
         events.record(TokenEvent.of(TokenEventType.TOKEN_REFRESHED).citizen(login.citizen()).client(clientId)

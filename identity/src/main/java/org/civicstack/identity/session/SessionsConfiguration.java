@@ -46,10 +46,10 @@ public class SessionsConfiguration {
 
     @Bean
     SessionTokenRules sessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
-            UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
+            UsedRefreshTokens usedTokens, TokenFamilies families, TokenEvents events,
             TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings,
             Revocations revocations) {
-        return new SessionTokenRules(authorizations, clients, usedTokens, families, sessions, events, transaction,
+        return new SessionTokenRules(authorizations, clients, usedTokens, families, events, transaction,
                 properties, settings, revocations);
     }
 
@@ -110,7 +110,6 @@ public class SessionsConfiguration {
         private final RegisteredClientRepository clients;
         private final UsedRefreshTokens usedTokens;
         private final TokenFamilies families;
-        private final CitizenSessions sessions;
         private final TokenEvents events;
         private final TransactionTemplate transaction;
         private final SessionProperties properties;
@@ -118,7 +117,7 @@ public class SessionsConfiguration {
         private final Revocations revocations;
 
         SessionTokenRules(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
-                UsedRefreshTokens usedTokens, TokenFamilies families, CitizenSessions sessions, TokenEvents events,
+                UsedRefreshTokens usedTokens, TokenFamilies families, TokenEvents events,
                 TransactionTemplate transaction, SessionProperties properties, AuthorizationServerSettings settings,
                 Revocations revocations) {
             this.revocations = revocations;
@@ -126,7 +125,6 @@ public class SessionsConfiguration {
             this.clients = clients;
             this.usedTokens = usedTokens;
             this.families = families;
-            this.sessions = sessions;
             this.events = events;
             this.transaction = transaction;
             this.properties = properties;
@@ -150,7 +148,7 @@ public class SessionsConfiguration {
         public void tokenEndpointProviders(List<AuthenticationProvider> providers) {
             AuthenticationProviders.wrap(providers, OAuth2RefreshTokenAuthenticationProvider.class,
                     delegate -> new RotatingRefreshTokenProvider(delegate, authorizations, usedTokens, families,
-                            sessions, events, transaction, properties));
+                            events, transaction, properties));
         }
     }
 }

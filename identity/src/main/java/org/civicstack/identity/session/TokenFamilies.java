@@ -2,6 +2,7 @@ package org.civicstack.identity.session;
 
 import java.security.Principal;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -52,6 +53,14 @@ public class TokenFamilies {
     /** Locks the session row until the caller's transaction ends, so refreshes of one family run one at a time. */
     public Optional<CitizenSession> lock(UUID sid) {
         return sessions.findForUpdate(sid);
+    }
+
+    /**
+     * As {@link #lock}, for a refresh: the session is also marked active now, unless it has ended or was created
+     * before {@code createdSince} (past its absolute lifetime), in the same statement.
+     */
+    public Optional<CitizenSession> lockForRefresh(UUID sid, Instant createdSince) {
+        return sessions.touchForUpdate(sid, createdSince);
     }
 
     /** Ends the session (if still live) and removes every authorization of its family; returns how many. */

@@ -197,6 +197,44 @@ class RefreshRotationIT {
     }
 
     @Test
+    void aRefreshMarksTheSessionActiveAndARefusedOneDoesNot() {
+        SignedIn citizen = fixture.signIn();
+        jdbc.update("UPDATE citizen_session SET last_active_at = now() - interval '1 hour' WHERE sid = ?",
+                citizen.sid());
+        java.time.Instant before = sessions.find(citizen.sid()).orElseThrow().lastActiveAt();
+
+        HttpResponse<String> refreshed = fixture.refresh(citizen.refreshToken());
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        java.time.Instant afterRefresh = sessions.find(citizen.sid()).orElseThrow().lastActiveAt();
+        assertThat(afterRefresh).isAfter(before.plusSeconds(3000));
+
+        assertThat(sessions.end(citizen.sid(), "citizen_ended")).isTrue();
+        jdbc.update("UPDATE citizen_session SET last_active_at = now() - interval '1 hour' WHERE sid = ?",
+                citizen.sid());
+        java.time.Instant ended = sessions.find(citizen.sid()).orElseThrow().lastActiveAt();
+        assertThat(fixture.refresh(JsonPath.read(refreshed.body(), "$.refresh_token")).statusCode()).isEqualTo(400);
+        assertThat(sessions.find(citizen.sid()).orElseThrow().lastActiveAt()).as("an ended session stays as it was")
+                .isEqualTo(ended);
+    }
+
+    @Test
+    void aSessionPastItsAbsoluteLifetimeIsEndedAtItsNextRefresh() {
+        SignedIn citizen = fixture.signIn();
+        jdbc.update("UPDATE citizen_session SET created_at = now() - interval '91 days', "
+                + "last_active_at = now() - interval '1 day' WHERE sid = ?", citizen.sid());
+        java.time.Instant lastActive = sessions.find(citizen.sid()).orElseThrow().lastActiveAt();
+
+        HttpResponse<String> response = fixture.refresh(citizen.refreshToken());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat((String) JsonPath.read(response.body(), "$.error_description")).contains("maximum lifetime");
+        CitizenSession session = sessions.find(citizen.sid()).orElseThrow();
+        assertThat(session.live()).isFalse();
+        assertThat(session.endReason()).isEqualTo("expired");
+        assertThat(session.lastActiveAt()).as("a refused refresh is no activity").isEqualTo(lastActive);
+    }
+
+    @Test
     void aRefreshAfterTheLevelRoseCarriesTheNewAcr() throws ParseException {
         SignedIn citizen = fixture.signIn();
         HttpResponse<String> before = fixture.refresh(citizen.refreshToken());
