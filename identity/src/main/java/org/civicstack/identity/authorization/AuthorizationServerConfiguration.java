@@ -221,6 +221,22 @@ class AuthorizationServerConfiguration {
         };
     }
 
+    /**
+     * Deletes stored authorizations whose every token expired ({@link ExpiredAuthorizations}), every
+     * {@value #PURGE_MINUTES} minutes.
+     */
+    @Bean
+    PeriodicJob expiredAuthorizationPurge(JdbcTemplate jdbc) {
+        ExpiredAuthorizations expired = new ExpiredAuthorizations(jdbc);
+        return new PeriodicJob("expired authorization purge", Duration.ofMinutes(2),
+                Duration.ofMinutes(PURGE_MINUTES)) {
+            @Override
+            protected Mono<?> runOnce() {
+                return Mono.fromCallable(expired::purge).subscribeOn(Schedulers.boundedElastic());
+            }
+        };
+    }
+
     static final int PURGE_MINUTES = 15;
 
     /** Attribute texts (one per active login) whose parse is kept: ~4 KB each, so ~16 MB at most. */

@@ -1,18 +1,15 @@
 package org.civicstack.identity.session;
 
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.civicstack.identity.IdentityProperties;
 import org.civicstack.identity.authorization.AuthenticationProviders;
 import org.civicstack.identity.events.TokenEvents;
 import org.civicstack.identity.revocation.Revocations;
+import org.civicstack.platform.schedule.PeriodicJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,6 +22,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.transaction.support.TransactionTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Sessions, refresh rotation with reuse detection, and the introspection and revocation rules. */
 @Configuration(proxyBeanMethods = false)
@@ -61,41 +60,16 @@ public class SessionsConfiguration {
 
     /** Deletes fingerprints of used refresh tokens past their lifetime, every {@code purge-interval}. */
     @Bean
-    SmartLifecycle usedRefreshTokenPurge(UsedRefreshTokens usedTokens, SessionProperties properties) {
-        return new SmartLifecycle() {
-            private ScheduledExecutorService executor;
-
+    PeriodicJob usedRefreshTokenPurge(UsedRefreshTokens usedTokens, SessionProperties properties) {
+        return new PeriodicJob("used refresh token purge", properties.purgeInterval(), properties.purgeInterval()) {
             @Override
-            public void start() {
-                executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "used-refresh-token-purge");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                long millis = properties.purgeInterval().toMillis();
-                executor.scheduleWithFixedDelay(() -> {
-                    try {
-                        int purged = usedTokens.purge();
-                        if (purged > 0) {
-                            log.debug("purged {} used refresh token fingerprints past their lifetime", purged);
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("purging used refresh tokens failed: {}", e.toString());
-                    }
-                }, millis, millis, TimeUnit.MILLISECONDS);
-            }
-
-            @Override
-            public void stop() {
-                if (executor != null) {
-                    executor.shutdownNow();
-                    executor = null;
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return executor != null;
+            protected Mono<?> runOnce() {
+                return Mono.fromCallable(usedTokens::purge).subscribeOn(Schedulers.boundedElastic())
+                        .doOnNext(purged -> {
+                            if (purged > 0) {
+                                log.debug("purged {} used refresh token fingerprints past their lifetime", purged);
+                            }
+                        });
             }
         };
     }
