@@ -80,6 +80,28 @@ public final class TestInfrastructure {
         }
     }
 
+    /**
+     * The plan PostgreSQL chooses for {@code sql} on {@code database} with sequential scans priced out: a plan that
+     * still says {@code Seq Scan} has no index to use, however small the test's tables are (on a small table the
+     * planner would scan it anyway, so a plain EXPLAIN proves nothing).
+     */
+    public static String planWithoutSequentialScans(String database, String sql) {
+        ProvisionedInfra pg = shared();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.postgresUsername(),
+                pg.postgresPassword()); Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            List<String> lines = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+                while (rs.next()) {
+                    lines.add(rs.getString(1));
+                }
+            }
+            return String.join("\n", lines);
+        } catch (SQLException e) {
+            throw new IllegalStateException("EXPLAIN on " + database + " failed: " + sql, e);
+        }
+    }
+
     /** Runs one statement on {@code database}. */
     public static void execute(String database, String sql) {
         ProvisionedInfra pg = shared();

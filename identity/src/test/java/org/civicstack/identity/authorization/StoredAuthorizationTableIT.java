@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.civicstack.testkit.ServiceIntegrationTest;
+import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,19 +22,18 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The stored authorizations' table as it grows: every lookup the library or identity makes has an index (V81), and
- * rows whose every token expired are purged while every other row stays.
+ * The token tables as they grow: every lookup the library or identity makes of {@code oauth2_authorization} has an
+ * index (V81), so do the periodic purges of it, of {@code client_credentials_token} and of the outbox (V82); rows
+ * whose every token expired are purged while every other row stays.
  */
 @ServiceIntegrationTest
 class StoredAuthorizationTableIT {
 
     @Autowired
     JdbcTemplate jdbc;
-    @Autowired
-    TransactionTemplate transaction;
+    static final String DATABASE = "civicstack_identity";
 
     /**
      * The WHERE clauses of Spring Authorization Server's JdbcOAuth2AuthorizationService (findById, findByToken for
@@ -50,18 +50,23 @@ class StoredAuthorizationTableIT {
             "device_code_value = 'x'",
             "state = 'x' OR authorization_code_value = 'x' OR access_token_value = 'x' OR oidc_id_token_value = 'x' "
                     + "OR refresh_token_value = 'x' OR user_code_value = 'x' OR device_code_value = 'x'",
-            "principal_name = 'x'");
+            "principal_name = 'x'",
+            ExpiredAuthorizations.LAST_EXPIRY + " < now() - interval '1 hour'");
+
+    /** The periodic purges of the other growing tables (their statements' WHERE clauses). */
+    static final List<String> PURGES = List.of(
+            "DELETE FROM client_credentials_token WHERE expires_at < now()",
+            "DELETE FROM outbox_event WHERE published_at < now() - make_interval(secs => 86400)");
 
     @Test
-    void everyLookupOfTheTableUsesAnIndex() {
+    void everyLookupOfTheTableAndEveryPurgeUsesAnIndex() {
         for (String filter : LOOKUPS) {
-            // with sequential scans priced out, a plan still scanning the table means there is no index to use
-            String plan = transaction.execute(status -> {
-                jdbc.execute("SET LOCAL enable_seqscan = off");
-                return String.join("\n", jdbc.queryForList(
-                        "EXPLAIN SELECT id FROM oauth2_authorization WHERE " + filter, String.class));
-            });
-            assertThat(plan).as(filter).doesNotContain("Seq Scan");
+            assertThat(TestInfrastructure.planWithoutSequentialScans(DATABASE,
+                    "SELECT id FROM oauth2_authorization WHERE " + filter)).as(filter).doesNotContain("Seq Scan");
+        }
+        for (String purge : PURGES) {
+            assertThat(TestInfrastructure.planWithoutSequentialScans(DATABASE, purge)).as(purge)
+                    .doesNotContain("Seq Scan");
         }
     }
 
