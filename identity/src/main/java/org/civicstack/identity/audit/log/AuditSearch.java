@@ -26,8 +26,15 @@ public final class AuditSearch {
     }
 
     public List<StoredEntry> find(Query query) {
-        StringBuilder sql = new StringBuilder("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE true");
         List<Object> args = new ArrayList<>();
+        String sql = statement(query, args);
+        return jdbc.query(sql, (row, n) -> new StoredEntry(row.getLong(1), row.getString(2),
+                row.getBytes(3), row.getBytes(4)), args.toArray());
+    }
+
+    /** The search's statement, its arguments added to {@code args} (for {@link #find}, and to test its plan). */
+    static String statement(Query query, List<Object> args) {
+        StringBuilder sql = new StringBuilder("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE true");
         throughTokens(sql, args, "citizen_id", query.citizenId());
         filter(sql, args, "client_id", query.clientId());
         agencyFilter(sql, args, query.agencyId());
@@ -49,8 +56,7 @@ public final class AuditSearch {
         }
         sql.append(" ORDER BY seq LIMIT ?");
         args.add(query.limit());
-        return jdbc.query(sql.toString(), (row, n) -> new StoredEntry(row.getLong(1), row.getString(2),
-                row.getBytes(3), row.getBytes(4)), args.toArray());
+        return sql.toString();
     }
 
     /** Entries {@code [from, to)} in index order, for export and verification. */
@@ -69,7 +75,9 @@ public final class AuditSearch {
     /**
      * Citizen and session: token uses at the gateway are indexed by token only (V72), so a citizen's or a session's
      * uses are those of the tokens issued to it — found through its {@code token_issued} entries — and its other
-     * entries are found directly.
+     * entries are found directly. The tokens are an array ({@code = ANY (ARRAY(…))}, computed once), not an
+     * {@code IN (subquery)}: PostgreSQL runs the latter as a filter no index serves, so the OR of the two branches
+     * could not be taken from their indexes and every search walked the whole log.
      */
     private static void throughTokens(StringBuilder sql, List<Object> args, String column, String value) {
         if (value == null || value.isBlank()) {
@@ -80,8 +88,8 @@ public final class AuditSearch {
             return;
         }
         sql.append(" AND ((").append(column).append(" = ?::uuid AND kind <> 'token_used') OR (kind = 'token_used' ")
-                .append("AND jti IN (SELECT jti FROM audit_entry WHERE ").append(column)
-                .append(" = ?::uuid AND kind <> 'token_used' AND kind = 'token_issued' AND jti IS NOT NULL)))");
+                .append("AND jti = ANY (ARRAY(SELECT jti FROM audit_entry WHERE ").append(column)
+                .append(" = ?::uuid AND kind <> 'token_used' AND kind = 'token_issued' AND jti IS NOT NULL))))");
         args.add(value);
         args.add(value);
     }
@@ -89,14 +97,17 @@ public final class AuditSearch {
     /**
      * Agency: entries other than uses by their own index; uses through their service — the services the agency's
      * {@code token_exchanged} entries name (the gateway exchanges before the first use at a service) — and then
-     * exactly by their {@code agency_id} (V74).
+     * exactly by their {@code agency_id} (V74). As for citizens, each branch of the OR has its index and the
+     * services are an array computed once.
      */
     private static void agencyFilter(StringBuilder sql, List<Object> args, String agency) {
         if (agency == null || agency.isBlank()) {
             return;
         }
-        sql.append(" AND agency_id = ? AND (kind <> 'token_used' OR service IN (SELECT service FROM audit_entry ")
-                .append("WHERE agency_id = ? AND kind <> 'token_used' AND service IS NOT NULL))");
+        sql.append(" AND ((agency_id = ? AND kind <> 'token_used') OR (kind = 'token_used' AND agency_id = ? ")
+                .append("AND service = ANY (ARRAY(SELECT service FROM audit_entry ")
+                .append("WHERE agency_id = ? AND kind <> 'token_used' AND service IS NOT NULL))))");
+        args.add(agency);
         args.add(agency);
         args.add(agency);
     }
