@@ -162,6 +162,15 @@ public final class AuditViews {
         return active("client_id", clientId, "client_id = ?");
     }
 
+    /**
+     * The index of the first entry at or after a time. Through the BRIN index on {@code at} (entries are appended
+     * roughly in time order, so only the block ranges of the recent past are read): a plain {@code min(seq) WHERE at
+     * >= ?} lets PostgreSQL walk the primary key from the log's first entry, checking {@code at} on every one until
+     * the recent past. The {@code OFFSET 0} keeps the subquery from being folded into that walk.
+     */
+    public static final String FIRST_ENTRY_SINCE =
+            "SELECT min(seq) FROM (SELECT seq FROM audit_entry WHERE at >= ? OFFSET 0) recent";
+
     private Active active(String column, String value, String entryFilter) {
         List<ActiveSession> sessions = jdbc.query("SELECT sid, citizen_id, client_id, created_at, last_active_at, "
                 + "auth_time FROM citizen_session WHERE " + column + " = ?" + (column.equals("citizen_id")
@@ -171,7 +180,7 @@ public final class AuditViews {
                         row.getTimestamp(6).toInstant()), value, MAX_ACTIVE + 1);
         Instant now = clock.instant();
         Instant cutoff = now.minus(longestAccessToken).minus(SKEW);
-        Long firstRecent = jdbc.queryForObject("SELECT min(seq) FROM audit_entry WHERE at >= ?", Long.class,
+        Long firstRecent = jdbc.queryForObject(FIRST_ENTRY_SINCE, Long.class,
                 Timestamp.from(cutoff));
         List<ActiveToken> tokens = new ArrayList<>();
         boolean truncated = sessions.size() > MAX_ACTIVE;
