@@ -23,8 +23,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The certificates service's own beans: keys, the cipher, the SD-JWT issuer, idempotency and the citizen directory. */
@@ -57,12 +55,11 @@ public class CertificatesConfiguration {
     /** Re-reads the signing keys every 30 s, so another instance's rotation shows here. */
     @Bean
     PeriodicJob signingKeyRefresh(StoredCredentialSigningKeys keys) {
-        return new PeriodicJob("credential signing key refresh", Duration.ofSeconds(30), Duration.ofSeconds(30)) {
-            @Override
-            protected Mono<?> runOnce() {
-                return Mono.fromRunnable(keys::refresh).subscribeOn(Schedulers.boundedElastic());
-            }
-        };
+        return PeriodicJob.blocking("credential signing key refresh", Duration.ofSeconds(30), Duration.ofSeconds(30),
+                () -> {
+                    keys.refresh();
+                    return null;
+                });
     }
 
     @Bean

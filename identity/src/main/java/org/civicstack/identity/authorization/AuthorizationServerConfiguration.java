@@ -38,8 +38,6 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.transaction.support.TransactionTemplate;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Spring Authorization Server for the platform APIs: the client credentials grant for agencies, operators and
@@ -212,13 +210,8 @@ class AuthorizationServerConfiguration {
     /** Deletes the rows of client-credentials tokens past their lifetime, every {@value #PURGE_MINUTES} minutes. */
     @Bean
     PeriodicJob clientCredentialsTokenPurge(ClientCredentialsTokens clientTokens) {
-        return new PeriodicJob("client-credentials token purge", Duration.ofMinutes(1),
-                Duration.ofMinutes(PURGE_MINUTES)) {
-            @Override
-            protected Mono<?> runOnce() {
-                return Mono.fromCallable(clientTokens::purgeExpired).subscribeOn(Schedulers.boundedElastic());
-            }
-        };
+        return PeriodicJob.blocking("client-credentials token purge", Duration.ofMinutes(1),
+                Duration.ofMinutes(PURGE_MINUTES), clientTokens::purgeExpired);
     }
 
     /**
@@ -227,14 +220,8 @@ class AuthorizationServerConfiguration {
      */
     @Bean
     PeriodicJob expiredAuthorizationPurge(JdbcTemplate jdbc) {
-        ExpiredAuthorizations expired = new ExpiredAuthorizations(jdbc);
-        return new PeriodicJob("expired authorization purge", Duration.ofMinutes(2),
-                Duration.ofMinutes(PURGE_MINUTES)) {
-            @Override
-            protected Mono<?> runOnce() {
-                return Mono.fromCallable(expired::purge).subscribeOn(Schedulers.boundedElastic());
-            }
-        };
+        return PeriodicJob.blocking("expired authorization purge", Duration.ofMinutes(2),
+                Duration.ofMinutes(PURGE_MINUTES), new ExpiredAuthorizations(jdbc)::purge);
     }
 
     static final int PURGE_MINUTES = 15;

@@ -22,8 +22,6 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.transaction.support.TransactionTemplate;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** Sessions, refresh rotation with reuse detection, and the introspection and revocation rules. */
 @Configuration(proxyBeanMethods = false)
@@ -61,17 +59,14 @@ public class SessionsConfiguration {
     /** Deletes fingerprints of used refresh tokens past their lifetime, every {@code purge-interval}. */
     @Bean
     PeriodicJob usedRefreshTokenPurge(UsedRefreshTokens usedTokens, SessionProperties properties) {
-        return new PeriodicJob("used refresh token purge", properties.purgeInterval(), properties.purgeInterval()) {
-            @Override
-            protected Mono<?> runOnce() {
-                return Mono.fromCallable(usedTokens::purge).subscribeOn(Schedulers.boundedElastic())
-                        .doOnNext(purged -> {
-                            if (purged > 0) {
-                                log.debug("purged {} used refresh token fingerprints past their lifetime", purged);
-                            }
-                        });
-            }
-        };
+        return PeriodicJob.blocking("used refresh token purge", properties.purgeInterval(),
+                properties.purgeInterval(), () -> {
+                    int purged = usedTokens.purge();
+                    if (purged > 0) {
+                        log.debug("purged {} used refresh token fingerprints past their lifetime", purged);
+                    }
+                    return purged;
+                });
     }
 
     /**

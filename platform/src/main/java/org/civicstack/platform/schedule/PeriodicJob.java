@@ -2,6 +2,7 @@ package org.civicstack.platform.schedule;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A reactive job that runs one round every {@code interval} while the application runs: rounds never overlap (a
@@ -28,6 +30,20 @@ public abstract class PeriodicJob implements SmartLifecycle {
         this.name = Objects.requireNonNull(name, "name");
         this.initialDelay = Objects.requireNonNull(initialDelay, "initialDelay");
         this.interval = Objects.requireNonNull(interval, "interval");
+    }
+
+    /**
+     * A job whose round is blocking work (JDBC, a file), run on the bounded elastic scheduler so it never holds an
+     * event loop.
+     */
+    public static PeriodicJob blocking(String name, Duration initialDelay, Duration interval, Callable<?> round) {
+        Objects.requireNonNull(round, "round");
+        return new PeriodicJob(name, initialDelay, interval) {
+            @Override
+            protected Mono<?> runOnce() {
+                return Mono.fromCallable(round).subscribeOn(Schedulers.boundedElastic());
+            }
+        };
     }
 
     /** One round. */

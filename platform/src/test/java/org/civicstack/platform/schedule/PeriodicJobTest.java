@@ -49,6 +49,20 @@ class PeriodicJobTest {
     }
 
     @Test
+    void aBlockingJobRunsItsRoundsOnTheBoundedElasticScheduler() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger rounds = new AtomicInteger();
+        PeriodicJob job = PeriodicJob.blocking("blocking job", Duration.ZERO, Duration.ofMillis(5), () -> {
+            threads.add(Thread.currentThread().getName());
+            return rounds.incrementAndGet();
+        });
+        job.start();
+        until(() -> rounds.get() >= 3);
+        job.stop();
+        assertThat(threads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("boundedElastic"));
+    }
+
+    @Test
     void roundsNeverOverlapAndAFailedRoundDoesNotStopTheJob() {
         Flaky job = new Flaky();
         job.start();
