@@ -502,7 +502,7 @@ class AuditEventCoverageIT {
 
     /** The entry's text as stored and hashed (what export and verification show). */
     private String storedBody(Map<String, Object> entry) {
-        return jdbc.queryForObject("SELECT body FROM audit_entry WHERE event_id = ?::uuid", String.class,
+        return jdbc.queryForObject("SELECT body FROM audit_log WHERE event_id = ?", String.class,
                 entry.get("event_id"));
     }
 

@@ -80,11 +80,11 @@ class AuditLogIT {
                 "latency_us", "90", "method", "GET", "request_id", "r-2", "caller", "c-2",
                 "ts", Long.toString(System.currentTimeMillis())));
 
-        await(() -> count("jti = '" + jti + "'::uuid") == 2);
+        await(() -> count("jti = '" + jti + "'") == 2);
         assertThat(count("event_id = '" + eventId + "'")).isEqualTo(1);
-        assertThat(jdbc.queryForList("SELECT kind FROM audit_entry WHERE jti = ?::uuid ORDER BY seq", String.class, jti))
+        assertThat(jdbc.queryForList("SELECT kind FROM audit_log WHERE jti = ? ORDER BY seq", String.class, jti))
                 .containsExactly("token_issued", "token_used");
-        assertThat(jdbc.queryForObject("SELECT body FROM audit_entry WHERE jti = ?::uuid AND kind = 'token_used'",
+        assertThat(jdbc.queryForObject("SELECT body FROM audit_log WHERE jti = ? AND kind = 'token_used'",
                 String.class, jti)).contains("\"service\":\"hospital-booking\"").contains("\"status\":200")
                 .doesNotContain("Bearer");
         assertThat(count("request_id IS NULL AND service = 'weather'")).isZero();
@@ -93,14 +93,14 @@ class AuditLogIT {
         AuditSealer.Sealed sealed = sealer.seal().orElseThrow();
         Checkpoint checkpoint = NoteVerifier.verify(sealed.note(), sealer.key().verifierKey());
         assertThat(checkpoint.size()).isGreaterThanOrEqualTo(leaves.size());
-        List<byte[]> sealedLeaves = jdbc.query("SELECT leaf_hash FROM audit_entry WHERE seq < ? ORDER BY seq",
+        List<byte[]> sealedLeaves = jdbc.query("SELECT leaf_hash FROM audit_log WHERE seq < ? ORDER BY seq",
                 (row, n) -> row.getBytes(1), checkpoint.size());
         assertThat(checkpoint.rootHash())
                 .isEqualTo(MerkleTree.root(checkpoint.size(), new InMemorySubtreeHashes(sealedLeaves)));
         assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/audit-checkpoints.notes")))
                 .contains(sealed.note());
 
-        long seq = jdbc.queryForObject("SELECT seq FROM audit_entry WHERE event_id = ?::uuid", Long.class, eventId);
+        long seq = jdbc.queryForObject("SELECT seq FROM audit_log WHERE event_id = ?", Long.class, eventId);
         List<byte[]> proof = MerkleTree.inclusionProof(seq, checkpoint.size(),
                 new org.civicstack.auditlog.merkle.TiledSubtreeHashes(sealer.tiles()));
         MerkleTree.verifyInclusion(seq, checkpoint.size(), sealedLeaves.get((int) seq), proof, checkpoint.rootHash());
@@ -126,13 +126,13 @@ class AuditLogIT {
         RecordId id = redis.opsForStream().add(UsageStream.TOKEN_STREAM,
                 Map.of(UsageStream.COUNT, "3", UsageStream.RECORDS, records));
 
-        await(() -> count("jti = '" + jti + "'::uuid") == 2);
-        assertThat(jdbc.queryForList("SELECT kind FROM audit_entry WHERE jti = ?::uuid ORDER BY seq", String.class, jti))
+        await(() -> count("jti = '" + jti + "'") == 2);
+        assertThat(jdbc.queryForList("SELECT kind FROM audit_log WHERE jti = ? ORDER BY seq", String.class, jti))
                 .containsExactly("token_used", "gateway_rejected");
-        assertThat(jdbc.queryForList("SELECT event_id::text FROM audit_entry WHERE jti = ?::uuid ORDER BY seq",
+        assertThat(jdbc.queryForList("SELECT event_id FROM audit_log WHERE jti = ? ORDER BY seq",
                 String.class, jti)).containsExactly(StreamEntries.usageEventId(id.getValue(), 0).toString(),
                 StreamEntries.usageEventId(id.getValue(), 1).toString());
-        assertThat(jdbc.queryForObject("SELECT body FROM audit_entry WHERE jti = ?::uuid AND kind = 'token_used'",
+        assertThat(jdbc.queryForObject("SELECT body FROM audit_log WHERE jti = ? AND kind = 'token_used'",
                 String.class, jti)).contains("\"request_id\":\"r-1\\tx\"").contains("\"latency_us\":812")
                 .contains("\"agency_id\":\"agy_00000000000000000042\"");
         assertThat(count("service = 'svc-bad'")).isZero();
@@ -156,8 +156,10 @@ class AuditLogIT {
         assertThat(count("event_id = '" + first.eventId() + "'")).isEqualTo(1);
         assertThat(count("event_id = '" + second.eventId() + "'")).isEqualTo(1);
         // a value that is not a UUID is not indexed but stays in the hashed body
-        assertThat(jdbc.queryForObject("SELECT jti IS NULL AND body LIKE '%\"jti\":\"not-a-uuid\"%' FROM audit_entry "
-                + "WHERE event_id = ?::uuid", Boolean.class, second.eventId().toString())).isTrue();
+        assertThat(jdbc.queryForObject("SELECT body LIKE '%\"jti\":\"not-a-uuid\"%' FROM audit_log "
+                + "WHERE event_id = ?", Boolean.class, second.eventId().toString())).isTrue();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_use_batch WHERE 'not-a-uuid' = ANY (jtis::text[])",
+                Long.class)).isZero();
         assertThat(search.find(new AuditSearch.Query(null, null, null, "not-a-uuid", null, null, null, null, null,
                 null, 10))).isEmpty();
         assertThat(search.find(new AuditSearch.Query(null, null, null, first.jti(), null, null, null, null, null,
@@ -181,6 +183,19 @@ class AuditLogIT {
         assertThatThrownBy(() -> jdbc.update("UPDATE audit_entry SET kind = 'token_issued' WHERE kind = 'gateway_rejected'"))
                 .hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_entry")).hasMessageContaining("append-only");
+        // token uses, in batch rows: the same
+        await(() -> {
+            redis.opsForStream().add("cs:gateway:usage", fields("service", "s", "status", "200", "latency_us", "1",
+                    "method", "GET", "request_id", "r", "caller", "c", "ts", Long.toString(System.currentTimeMillis()),
+                    "jti", UUID.randomUUID().toString()));
+            return jdbc.queryForObject("SELECT count(*) FROM audit_use_batch", Long.class) > 0;
+        });
+        assertThatThrownBy(() -> jdbc.update("UPDATE audit_use_batch SET bodies = NULL"))
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("UPDATE audit_use_batch SET jtis = '{}'"))
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_use_batch")).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_use_source")).hasMessageContaining("append-only");
     }
 
     @Test
@@ -205,23 +220,25 @@ class AuditLogIT {
         return fields;
     }
 
-    /** Recomputes every entry's leaf and chain hash from its body; returns the leaf hashes. */
+    /**
+     * Recomputes every entry's leaf and chain hash from its body, whichever table holds it; returns the leaf hashes.
+     */
     private List<byte[]> chainOfEveryEntryHolds() {
         List<byte[]> leaves = new ArrayList<>();
-        byte[][] chain = {HashChain.GENESIS};
-        jdbc.query("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry ORDER BY seq", row -> {
-            assertThat(row.getLong(1)).isEqualTo(leaves.size());
-            byte[] leaf = MerkleHash.leaf(row.getString(2).getBytes(StandardCharsets.UTF_8));
-            assertThat(row.getBytes(3)).isEqualTo(leaf);
-            chain[0] = HashChain.next(chain[0], leaf);
-            assertThat(row.getBytes(4)).as("chain hash of entry %d", row.getLong(1)).isEqualTo(chain[0]);
+        byte[] chain = HashChain.GENESIS;
+        for (AuditSearch.StoredEntry entry : search.range(0, search.size())) {
+            assertThat(entry.index()).isEqualTo(leaves.size());
+            byte[] leaf = MerkleHash.leaf(entry.body().getBytes(StandardCharsets.UTF_8));
+            assertThat(entry.leafHash()).isEqualTo(leaf);
+            chain = HashChain.next(chain, leaf);
+            assertThat(entry.chainHash()).as("chain hash of entry %d", entry.index()).isEqualTo(chain);
             leaves.add(leaf);
-        });
+        }
         return leaves;
     }
 
     private long count(String where) {
-        return jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE " + where.replace("request_id IS NULL AND ", ""),
+        return jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE " + where.replace("request_id IS NULL AND ", ""),
                 Long.class);
     }
 

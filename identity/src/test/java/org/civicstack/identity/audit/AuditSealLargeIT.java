@@ -34,17 +34,17 @@ class AuditSealLargeIT {
     @org.junit.jupiter.api.AfterEach
     void emptyTheLog() {
         TestInfrastructure.execute("civicstack_identity",
-                "TRUNCATE audit_entry, audit_head, audit_tree_node, audit_checkpoint");
+                "TRUNCATE audit_entry, audit_use_batch, audit_use_source, audit_head, audit_tree_node, audit_checkpoint");
     }
 
     @Test
     void sealsAtUnevenSizesMatchTheRootOverAllLeaves() {
         TestInfrastructure.execute("civicstack_identity",
-                "TRUNCATE audit_entry, audit_head, audit_tree_node, audit_checkpoint");
+                "TRUNCATE audit_entry, audit_use_batch, audit_use_source, audit_head, audit_tree_node, audit_checkpoint");
         for (int step : new int[] {3, 300, 1, 700, 4096, 70_000}) {
             appendEntries(step);
             AuditSealer.Sealed sealed = sealer.seal().orElseThrow();
-            List<byte[]> leaves = jdbc.query("SELECT leaf_hash FROM audit_entry WHERE seq < ? ORDER BY seq",
+            List<byte[]> leaves = jdbc.query("SELECT leaf_hash FROM audit_log WHERE seq < ? ORDER BY seq",
                     (row, n) -> row.getBytes(1), sealed.treeSize());
             assertThat(sealed.rootHash()).as("root at size %d", sealed.treeSize())
                     .isEqualTo(MerkleTree.root(sealed.treeSize(), new InMemorySubtreeHashes(leaves)));

@@ -18,6 +18,7 @@ import org.civicstack.auditlog.merkle.MerkleHash;
 import org.civicstack.identity.audit.seal.AuditSealer;
 import org.civicstack.identity.audit.seal.AuditVerification;
 import org.civicstack.identity.audit.web.AuditController;
+import org.civicstack.platform.events.UsageStream;
 import org.civicstack.testkit.ServiceIntegrationTest;
 import org.civicstack.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,8 @@ class AuditTamperIT {
 
     @BeforeEach
     void aFreshLogOfFortyEntriesSealedTwice() throws Exception {
-        TestInfrastructure.execute(DB, "TRUNCATE audit_entry, audit_head, audit_tree_node, audit_checkpoint");
+        TestInfrastructure.execute(DB, "TRUNCATE audit_entry, audit_use_batch, audit_use_source, audit_head, audit_tree_node, "
+                + "audit_checkpoint");
         Files.deleteIfExists(Path.of("target/audit-checkpoints.notes"));
         append(20);
         sealer.seal();
@@ -64,13 +66,17 @@ class AuditTamperIT {
     /** The next test class finds an untampered (empty) log. */
     @AfterEach
     void emptyTheTamperedLog() throws Exception {
-        TestInfrastructure.execute(DB, "TRUNCATE audit_entry, audit_head, audit_tree_node, audit_checkpoint");
+        TestInfrastructure.execute(DB, "TRUNCATE audit_entry, audit_use_batch, audit_use_source, audit_head, audit_tree_node, "
+                + "audit_checkpoint");
         Files.deleteIfExists(Path.of("target/audit-checkpoints.notes"));
     }
 
+    // The forty entries are token uses at the gateway, which the log stores a batch per row (audit_use_batch):
+    // the tampering below edits those rows as someone with write access to the database would.
+
     @Test
     void changedFieldOfOneEntryIsNamed() throws Exception {
-        tamper("UPDATE audit_entry SET body = replace(body, 'token_used', 'token_issued') WHERE seq = 5");
+        rewrite(uses -> uses.set(5, uses.get(5).withBody(b -> b.replace("token_used", "token_issued"))), false);
         assertThat(verification.verify().findings()).contains(
                 "database: entry 5 was altered, removed or reordered: its chain hash does not follow from the "
                         + "entries before it");
@@ -78,28 +84,43 @@ class AuditTamperIT {
     }
 
     @Test
-    void deletedEntryIsNamed() throws Exception {
-        tamper("DELETE FROM audit_entry WHERE seq = 7");
-        assertThat(verification.verify().findings()).contains("database: entry 7 is missing (the next entry is 8)");
-        assertThat(offline()).contains("FAILED: entry 7 is missing");
+    void deletedBatchOfEntriesIsNamed() throws Exception {
+        // the log's uses are two batch rows, [0, 20) and [20, 40): the first deleted whole
+        assertThat(rows()).extracting(Batch::first).containsExactly(0L, 20L);
+        tamper("DELETE FROM audit_use_batch WHERE first_seq = 0");
+        assertThat(verification.verify().findings()).contains("database: entry 0 is missing (the next entry is 20)");
+        assertThat(offline()).contains("FAILED: entry 0 is missing");
+    }
+
+    @Test
+    void entryCutOutOfItsBatchIsNamed() throws Exception {
+        // entry 7 taken out of its row, the row's later entries moving up one place
+        rewrite(uses -> uses.remove(7), false);
+        assertThat(verification.verify().findings()).contains("database: entry 7 was altered, removed or "
+                + "reordered: its chain hash does not follow from the entries before it");
+        assertThat(offline()).contains("FAILED: entry 7 was altered");
+    }
+
+    @Test
+    void twoEntriesSwappedAreNamed() throws Exception {
+        rewrite(uses -> {
+            Use twelve = uses.get(12);
+            uses.set(12, uses.get(13));
+            uses.set(13, twelve);
+        }, false);
+        assertThat(verification.verify().findings()).contains("database: entry 12 was altered, removed or "
+                + "reordered: its chain hash does not follow from the entries before it");
+        assertThat(offline()).contains("FAILED: entry 12 was altered");
     }
 
     @Test
     void consistentRewriteWithTheDatabaseCheckpointsDroppedIsCaughtByTheAnchor() throws Exception {
         // from entry 25 on: new bodies with leaf and chain hashes recomputed, and the later checkpoint removed
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT seq, body FROM audit_entry ORDER BY seq");
-        byte[] chain = jdbc.queryForObject("SELECT chain_hash FROM audit_entry WHERE seq = 24", byte[].class);
-        StringBuilder sql = new StringBuilder();
-        for (Map<String, Object> row : rows.subList(25, rows.size())) {
-            String body = ((String) row.get("body")).replace("\"status\":200", "\"status\":403");
-            byte[] leaf = MerkleHash.leaf(body.getBytes(StandardCharsets.UTF_8));
-            chain = HashChain.next(chain, leaf);
-            sql.append("UPDATE audit_entry SET body = '").append(body.replace("'", "''")).append("', leaf_hash = '\\x")
-                    .append(java.util.HexFormat.of().formatHex(leaf)).append("', chain_hash = '\\x")
-                    .append(java.util.HexFormat.of().formatHex(chain)).append("' WHERE seq = ").append(row.get("seq"))
-                    .append(";");
-        }
-        tamper(sql.toString());
+        rewrite(uses -> {
+            for (int i = 25; i < uses.size(); i++) {
+                uses.set(i, uses.get(i).withBody(b -> b.replace("\"status\":200", "\"status\":403")));
+            }
+        }, true);
         TestInfrastructure.execute(DB, "ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_append_only;"
                 + "DELETE FROM audit_checkpoint WHERE tree_size = 40;"
                 + "ALTER TABLE audit_checkpoint ENABLE TRIGGER audit_checkpoint_append_only");
@@ -111,6 +132,97 @@ class AuditTamperIT {
         assertThat(findings).contains("anchor: the checkpoint of size 40 is anchored but missing from the database");
         assertThat(offline(Path.of("target/audit-checkpoints.notes")))
                 .contains("FAILED: checkpoint of size 40 does not match the entries");
+    }
+
+    /** One use as its batch row holds it: its index, text, leaf and chain hash. */
+    private record Use(long index, String body, byte[] leaf, byte[] chain) {
+        Use withBody(java.util.function.UnaryOperator<String> change) {
+            return new Use(index, change.apply(body), leaf, chain);
+        }
+    }
+
+    private record Batch(long first, List<Use> uses) {
+    }
+
+    private List<Batch> rows() {
+        return jdbc.query("SELECT first_seq, convert_from(bodies, 'UTF8'), leaf_hashes, chain_hashes "
+                + "FROM audit_use_batch ORDER BY first_seq", (row, n) -> {
+                    long first = row.getLong(1);
+                    String[] bodies = row.getString(2).split("\n");
+                    byte[] leaves = row.getBytes(3);
+                    byte[] chains = row.getBytes(4);
+                    List<Use> uses = new java.util.ArrayList<>();
+                    for (int i = 0; i < bodies.length; i++) {
+                        uses.add(new Use(first + i, bodies[i], java.util.Arrays.copyOfRange(leaves, 32 * i,
+                                32 * i + 32), java.util.Arrays.copyOfRange(chains, 32 * i, 32 * i + 32)));
+                    }
+                    return new Batch(first, uses);
+                });
+    }
+
+    /**
+     * Applies {@code change} to the whole log's uses (by index: the list holds every entry, all of them uses here)
+     * and writes them back into their rows, each row keeping its first index (the row an entry was cut out of left
+     * one shorter). With {@code rehash}, leaf and chain hashes are recomputed as a careful forger would; without,
+     * each use keeps the hashes stored with it.
+     */
+    private void rewrite(java.util.function.Consumer<List<Use>> change, boolean rehash) {
+        List<Batch> rows = rows();
+        List<Use> uses = new java.util.ArrayList<>();
+        rows.forEach(row -> uses.addAll(row.uses()));
+        assertThat(uses).hasSize(40);
+        int before = uses.size();
+        change.accept(uses);
+        // the row an entry was cut out of is that much shorter
+        int shorter = indexOfRowHolding(rows, firstChanged(rows, uses));
+        StringBuilder sql = new StringBuilder();
+        int at = 0;
+        byte[] chain = HashChain.GENESIS;
+        for (int r = 0; r < rows.size(); r++) {
+            Batch row = rows.get(r);
+            int size = row.uses().size() - (r == shorter ? before - uses.size() : 0);
+            List<Use> mine = uses.subList(at, Math.min(uses.size(), at + size));
+            at += mine.size();
+            StringBuilder bodies = new StringBuilder();
+            java.io.ByteArrayOutputStream leaves = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream chains = new java.io.ByteArrayOutputStream();
+            for (Use use : mine) {
+                bodies.append(use.body()).append('\n');
+                byte[] leaf = rehash ? MerkleHash.leaf(use.body().getBytes(StandardCharsets.UTF_8)) : use.leaf();
+                leaves.writeBytes(leaf);
+                chain = HashChain.next(chain, leaf);
+                chains.writeBytes(rehash ? chain : use.chain());
+            }
+            sql.append("UPDATE audit_use_batch SET n = ").append(mine.size()).append(", bodies = convert_to('")
+                    .append(bodies.toString().replace("'", "''")).append("', 'UTF8'), leaf_hashes = '\\x")
+                    .append(java.util.HexFormat.of().formatHex(leaves.toByteArray())).append("', chain_hashes = '\\x")
+                    .append(java.util.HexFormat.of().formatHex(chains.toByteArray())).append("' WHERE first_seq = ")
+                    .append(row.first()).append(";");
+        }
+        tamper(sql.toString());
+    }
+
+    /** The position of the first use whose text or place differs from what the rows hold. */
+    private static long firstChanged(List<Batch> rows, List<Use> uses) {
+        long index = 0;
+        for (Batch row : rows) {
+            for (Use use : row.uses()) {
+                if (index >= uses.size() || !uses.get((int) index).body().equals(use.body())) {
+                    return index;
+                }
+                index++;
+            }
+        }
+        return index;
+    }
+
+    private static int indexOfRowHolding(List<Batch> rows, long index) {
+        for (int r = 0; r < rows.size(); r++) {
+            if (rows.get(r).first() <= index && index < rows.get(r).first() + rows.get(r).uses().size()) {
+                return r;
+            }
+        }
+        return -1;
     }
 
     /** The offline verifier over the API's export and checkpoints, as an auditor would run it. */
@@ -135,27 +247,21 @@ class AuditTamperIT {
     }
 
     private static void tamper(String sql) {
-        TestInfrastructure.execute(DB, "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only;" + sql + ";"
-                + "ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only");
+        TestInfrastructure.execute(DB, "ALTER TABLE audit_use_batch DISABLE TRIGGER audit_use_batch_append_only;"
+                + sql + ";ALTER TABLE audit_use_batch ENABLE TRIGGER audit_use_batch_append_only");
     }
 
+    /** {@code count} uses, as a gateway writes them: one stream entry holding the batch (UsageStream). */
     private void append(int count) {
         long target = sizeNow() + count;
+        StringBuilder records = new StringBuilder(String.join("\t", UsageStream.FIELDS)).append('\n');
         for (int i = 0; i < count; i++) {
-            Map<String, String> fields = new java.util.LinkedHashMap<>();
-            fields.put("service", "hospital-booking");
-            fields.put("status", "200");
-            fields.put("latency_us", "500");
-            fields.put("method", "GET");
-            fields.put("request_id", "r-" + i);
-            fields.put("caller", "c");
-            fields.put("ts", Long.toString(System.currentTimeMillis()));
-            fields.put("jti", "tamper-" + UUID.randomUUID());
-            fields.put("sid", "s");
-            fields.put("sub", "citizen");
-            fields.put("client_id", "app");
-            redis.opsForStream().add("cs:gateway:usage", fields);
+            records.append(String.join("\t", "hospital-booking", "200", "500", "GET", "r-" + i, "c",
+                    Long.toString(System.currentTimeMillis()), "tamper-" + UUID.randomUUID(), "s", "citizen", "app",
+                    "", "")).append('\n');
         }
+        redis.opsForStream().add(UsageStream.TOKEN_STREAM, Map.of(UsageStream.COUNT, Integer.toString(count),
+                UsageStream.RECORDS, records.toString()));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (sizeNow() < target) {
             assertThat(System.nanoTime()).as("entries appended within 20 s").isLessThan(deadline);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Appends entries to the log, effectively once: in one transaction it locks the log's head (one appender at a time,
  * across identity instances), drops entries whose event id is already stored (at-least-once delivery) or repeated
  * in the batch, gives the rest the next indexes, computes each one's leaf hash (RFC 9162) and chain hash, and writes
- * them with one streamed {@code COPY}. A batch is appended whole or not at all.
+ * them: entries other than token uses with one streamed {@code COPY} into {@code audit_entry}, token uses as batch
+ * rows ({@link UseBatches}). A batch is appended whole or not at all.
  */
 public final class AuditAppender {
 
@@ -72,6 +74,15 @@ public final class AuditAppender {
         }
         if (dropStored) {
             unique.keySet().removeAll(stored(unique.keySet()));
+            Set<UUID> sources = new HashSet<>();
+            unique.values().stream().filter(UseBatches::isUse)
+                    .forEach(e -> sources.add(UseBatches.source(e.eventId())));
+            if (!sources.isEmpty()) {
+                Set<UUID> storedSources = jdbc.execute((ConnectionCallback<Set<UUID>>) connection ->
+                        UseBatches.storedSources(connection, sources));
+                unique.values().removeIf(e -> UseBatches.isUse(e)
+                        && storedSources.contains(UseBatches.source(e.eventId())));
+            }
         }
         if (unique.isEmpty()) {
             return 0;
@@ -114,22 +125,34 @@ public final class AuditAppender {
     }
 
     /**
-     * Gives the entries the indexes from the head on, hashes them and streams them into one {@code COPY}, a chunk
-     * at a time, so PostgreSQL inserts one chunk while the next is serialised and hashed. Returns the new head. Rows
-     * are built as UTF-8 bytes ({@link CopyRows}): the canonical text is written as bytes once, hashed and copied from
-     * the same array.
+     * Gives the entries the indexes from the head on, in order, hashes them and streams those other than uses into
+     * one {@code COPY}, a chunk at a time, so PostgreSQL inserts one chunk while the next is serialised and hashed;
+     * the uses go into batch rows after it ({@link UseBatches#insert}), a row per run of consecutive indexes. Returns
+     * the new head. Rows are built as UTF-8 bytes ({@link CopyRows}): the canonical text is written as bytes once,
+     * hashed and copied from the same array.
      */
     private Head copy(Head head, Collection<AuditEntry> entries) {
         return jdbc.execute((ConnectionCallback<Head>) connection -> {
-            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+            CopyIn copy = null;
             try {
                 long seq = head.size();
                 byte[] chain = head.chainHash();
                 CopyRows rows = new CopyRows(CHUNK + 4096);
                 Body body = new Body(1024);
+                List<UseBatches.Use> uses = new ArrayList<>();
                 for (AuditEntry entry : entries) {
                     body.reset();
                     entry.writeCanonicalJson(json, body);
+                    if (UseBatches.isUse(entry)) {
+                        byte[] text = body.toByteArray();
+                        byte[] leaf = MerkleHash.leaf(text);
+                        chain = HashChain.next(chain, leaf);
+                        uses.add(new UseBatches.Use(seq++, entry, text, leaf, chain));
+                        continue;
+                    }
+                    if (copy == null) {
+                        copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+                    }
                     byte[] leaf = MerkleHash.leaf(body.toByteArray());
                     chain = HashChain.next(chain, leaf);
                     row(rows, seq++, entry, body, leaf, chain);
@@ -137,11 +160,16 @@ public final class AuditAppender {
                         rows.writeTo(copy);
                     }
                 }
-                rows.writeTo(copy);
-                copy.endCopy();
+                if (copy != null) {
+                    rows.writeTo(copy);
+                    copy.endCopy();
+                }
+                if (!uses.isEmpty()) {
+                    UseBatches.insert(connection, uses);
+                }
                 return new Head(seq, chain);
             } catch (java.sql.SQLException | RuntimeException failed) {
-                if (copy.isActive()) {
+                if (copy != null && copy.isActive()) {
                     try {
                         copy.cancelCopy();
                     } catch (java.sql.SQLException cancelFailed) {

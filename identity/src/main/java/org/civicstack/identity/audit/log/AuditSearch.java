@@ -20,16 +20,94 @@ public final class AuditSearch {
     }
 
     private final JdbcTemplate jdbc;
+    private final UseBatches uses;
 
     public AuditSearch(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.uses = new UseBatches(jdbc);
     }
 
+    /**
+     * Entries matching {@code query} in log order: those with rows of their own (one statement, through their
+     * indexes) merged with the token uses in batch rows ({@link UseBatches#find}), a page of each.
+     */
     public List<StoredEntry> find(Query query) {
         List<Object> args = new ArrayList<>();
         String sql = statement(query, args);
-        return jdbc.query(sql, (row, n) -> new StoredEntry(row.getLong(1), row.getString(2),
+        List<StoredEntry> rows = jdbc.query(sql, (row, n) -> new StoredEntry(row.getLong(1), row.getString(2),
                 row.getBytes(3), row.getBytes(4)), args.toArray());
+        if (query.kind() != null && !query.kind().isBlank() && !query.kind().equals("token_used")) {
+            return rows;
+        }
+        UseBatches.UseQuery useQuery = useQuery(query);
+        if (useQuery == null) {
+            return rows;
+        }
+        return merge(rows, uses.find(useQuery), query.limit());
+    }
+
+    /** What {@code query} asks of the uses in batch rows; null when no use can match. */
+    private UseBatches.UseQuery useQuery(Query query) {
+        java.util.Set<String> jtis = null;
+        if (present(query.jti())) {
+            if (!AuditAppender.isUuid(query.jti())) {
+                return null;
+            }
+            jtis = new java.util.HashSet<>(List.of(query.jti().toLowerCase(java.util.Locale.ROOT)));
+        }
+        for (String[] throughTokens : new String[][] {{"citizen_id", query.citizenId()}, {"sid", query.sid()}}) {
+            if (!present(throughTokens[1])) {
+                continue;
+            }
+            if (!AuditAppender.isUuid(throughTokens[1])) {
+                return null;
+            }
+            java.util.Set<String> tokens = new java.util.HashSet<>(jdbc.queryForList("SELECT jti::text FROM "
+                    + "audit_entry WHERE " + throughTokens[0] + " = ?::uuid AND kind <> 'token_used' AND kind = "
+                    + "'token_issued' AND jti IS NOT NULL", String.class, throughTokens[1]));
+            if (jtis != null) {
+                tokens.retainAll(jtis);
+            }
+            jtis = tokens;
+        }
+        java.util.Set<String> services = null;
+        if (present(query.service())) {
+            services = new java.util.HashSet<>(List.of(query.service()));
+        }
+        if (present(query.agencyId())) {
+            java.util.Set<String> ofAgency = new java.util.HashSet<>(jdbc.queryForList("SELECT DISTINCT service "
+                    + "FROM audit_entry WHERE agency_id = ? AND kind <> 'token_used' AND service IS NOT NULL",
+                    String.class, query.agencyId()));
+            if (services != null) {
+                ofAgency.retainAll(services);
+            }
+            services = ofAgency;
+        }
+        return new UseBatches.UseQuery(jtis, present(query.clientId()) ? query.clientId() : null,
+                present(query.agencyId()) ? query.agencyId() : null, services, query.from(), query.to(),
+                query.afterIndex() == null ? -1 : query.afterIndex(), query.limit());
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** Two lists in index order merged, the first {@code limit}. */
+    private static List<StoredEntry> merge(List<StoredEntry> a, List<StoredEntry> b, int limit) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<StoredEntry> merged = new ArrayList<>(Math.min(limit, a.size() + b.size()));
+        int i = 0;
+        int j = 0;
+        while (merged.size() < limit && (i < a.size() || j < b.size())) {
+            if (j == b.size() || (i < a.size() && a.get(i).index() < b.get(j).index())) {
+                merged.add(a.get(i++));
+            } else {
+                merged.add(b.get(j++));
+            }
+        }
+        return merged;
     }
 
     /** The search's statement, its arguments added to {@code args} (for {@link #find}, and to test its plan). */
@@ -59,11 +137,12 @@ public final class AuditSearch {
         return sql.toString();
     }
 
-    /** Entries {@code [from, to)} in index order, for export and verification. */
+    /** Entries {@code [from, to)} in index order, for export and verification: rows and uses in batch rows. */
     public List<StoredEntry> range(long from, long to) {
-        return jdbc.query("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE seq >= ? AND seq < ? "
-                + "ORDER BY seq", (row, n) -> new StoredEntry(row.getLong(1), row.getString(2), row.getBytes(3),
-                row.getBytes(4)), from, to);
+        List<StoredEntry> rows = jdbc.query("SELECT seq, body, leaf_hash, chain_hash FROM audit_entry WHERE seq >= ? "
+                + "AND seq < ? ORDER BY seq", (row, n) -> new StoredEntry(row.getLong(1), row.getString(2),
+                row.getBytes(3), row.getBytes(4)), from, to);
+        return merge(rows, uses.range(from, to), Integer.MAX_VALUE);
     }
 
     /** The number of entries appended so far. */

@@ -44,8 +44,13 @@ public final class AuditMaintenance implements SmartLifecycle {
     public int applyRetention() {
         Integer pruned = transaction.execute(status -> {
             jdbc.execute("SET LOCAL civicstack.audit_retention = 'on'");
-            return jdbc.update("UPDATE audit_entry SET body = NULL WHERE at < ? AND body IS NOT NULL",
-                    Timestamp.from(Instant.now().minus(retention)));
+            Timestamp before = Timestamp.from(Instant.now().minus(retention));
+            int entries = jdbc.update("UPDATE audit_entry SET body = NULL WHERE at < ? AND body IS NOT NULL", before);
+            // token uses, a batch row at a time: a batch is emptied once its last use is older than the retention
+            Integer uses = jdbc.queryForObject("WITH emptied AS (UPDATE audit_use_batch SET bodies = NULL WHERE "
+                    + "at_last < ? AND bodies IS NOT NULL RETURNING n) SELECT coalesce(sum(n), 0)::int FROM emptied",
+                    Integer.class, before);
+            return entries + (uses == null ? 0 : uses);
         });
         return pruned == null ? 0 : pruned;
     }

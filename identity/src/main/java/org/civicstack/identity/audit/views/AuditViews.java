@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import org.civicstack.identity.audit.log.AuditAppender;
 import org.civicstack.identity.audit.log.AuditSearch.StoredEntry;
+import org.civicstack.identity.audit.log.UseBatches;
 import org.civicstack.identity.revocation.Revocations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +41,7 @@ public final class AuditViews {
     private final JsonMapper json;
     private final Duration longestAccessToken;
     private final Clock clock;
+    private final UseBatches uses;
 
     public AuditViews(JdbcTemplate jdbc, Revocations revocations, JsonMapper json, Duration longestAccessToken,
             Clock clock) {
@@ -48,6 +50,7 @@ public final class AuditViews {
         this.json = json;
         this.longestAccessToken = longestAccessToken;
         this.clock = clock;
+        this.uses = new UseBatches(jdbc);
     }
 
     // ------------------------------------------------------------------ one token's life
@@ -90,13 +93,7 @@ public final class AuditViews {
         if (revokedBy != null && status.equals("expired")) {
             revokedBy = null; // revoked after it had expired anyway
         }
-        List<ServiceUse> services = jdbc.query("""
-                SELECT service, agency_id, count(*) FILTER (WHERE kind = 'token_used'),
-                       count(*) FILTER (WHERE kind = 'gateway_rejected'), min(at), max(at)
-                FROM audit_entry WHERE jti = ?::uuid AND kind IN ('token_used', 'gateway_rejected')
-                GROUP BY service, agency_id ORDER BY min(at)""", (row, n) -> new ServiceUse(row.getString(1),
-                row.getString(2), row.getLong(3), row.getLong(4), row.getTimestamp(5).toInstant(),
-                row.getTimestamp(6).toInstant()), jti);
+        List<ServiceUse> services = servicesOf(jti);
         List<StoredEntry> timeline = new ArrayList<>();
         String sessionFilter = "";
         List<Object> args = new ArrayList<>(List.of(jti));
@@ -124,6 +121,43 @@ public final class AuditViews {
         return Optional.of(new TokenLife(jti, status, token.issuedAt(), token.expiresAt(), token.citizenId(),
                 token.clientId(), token.sid(), token.grantType(), token.acr(), replacedBy, revokedBy, services,
                 truncated ? timeline.subList(0, MAX_TIMELINE) : timeline, truncated));
+    }
+
+    /**
+     * Where the token was used and refused, per service, in the order of first use: refusals (and uses appended
+     * before V83) from their rows, uses from the batch rows that hold the token.
+     */
+    private List<ServiceUse> servicesOf(String jti) {
+        record Key(String service, String agencyId) {
+        }
+        Map<Key, long[]> counts = new LinkedHashMap<>();
+        Map<Key, Instant[]> times = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT service, agency_id, count(*) FILTER (WHERE kind = 'token_used'),
+                       count(*) FILTER (WHERE kind = 'gateway_rejected'), min(at), max(at)
+                FROM audit_entry WHERE jti = ?::uuid AND kind IN ('token_used', 'gateway_rejected')
+                GROUP BY service, agency_id""", row -> {
+                    Key key = new Key(row.getString(1), row.getString(2));
+                    counts.put(key, new long[] {row.getLong(3), row.getLong(4)});
+                    times.put(key, new Instant[] {row.getTimestamp(5).toInstant(), row.getTimestamp(6).toInstant()});
+                }, jti);
+        for (UseBatches.Fields use : uses.usesOf(jti)) {
+            Key key = new Key(use.service(), use.agencyId());
+            counts.computeIfAbsent(key, k -> new long[2])[0]++;
+            Instant at = use.at();
+            if (at != null) {
+                Instant[] span = times.computeIfAbsent(key, k -> new Instant[] {at, at});
+                span[0] = at.isBefore(span[0]) ? at : span[0];
+                span[1] = at.isAfter(span[1]) ? at : span[1];
+            }
+        }
+        List<ServiceUse> services = new ArrayList<>();
+        counts.forEach((key, count) -> {
+            Instant[] span = times.getOrDefault(key, new Instant[] {Instant.EPOCH, Instant.EPOCH});
+            services.add(new ServiceUse(key.service(), key.agencyId(), count[0], count[1], span[0], span[1]));
+        });
+        services.sort(java.util.Comparator.comparing(ServiceUse::firstAt));
+        return services;
     }
 
     /** The earliest revocation that refuses the token (the deny-lists' rules), expired rows included. */

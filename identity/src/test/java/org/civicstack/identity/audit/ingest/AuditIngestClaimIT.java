@@ -72,6 +72,6 @@ class AuditIngestClaimIT {
     }
 
     private long stored(String eventId) {
-        return jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE event_id = ?::uuid", Long.class, eventId);
+        return jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE event_id = ?", Long.class, eventId.toString());
     }
 }
