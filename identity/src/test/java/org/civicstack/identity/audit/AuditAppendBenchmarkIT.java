@@ -57,16 +57,22 @@ class AuditAppendBenchmarkIT {
     }
 
     private static long sequence;
+    static final int RECORDS_PER_ENTRY = 256;
 
     /**
      * One ingest batch of token uses, each with its own random citizen, session and token (the worst case for the
-     * log's indexes) and the event id the ingest derives from the usage stream's entry id.
+     * log's indexes) and the event id the ingest derives from the usage stream's entry id and the record's place in
+     * it ({@value #RECORDS_PER_ENTRY} records per entry, as a busy gateway writes them).
      */
     private static List<AuditEntry> batch() {
         List<AuditEntry> batch = new ArrayList<>(BATCH);
         long now = System.currentTimeMillis();
         for (int i = 0; i < BATCH; i++) {
-            batch.add(new AuditEntry(StreamEntries.usageEventId(now + "-" + sequence++), "token_used", Instant.ofEpochMilli(now), "gateway",
+            if (i % RECORDS_PER_ENTRY == 0) {
+                sequence++;
+            }
+            batch.add(new AuditEntry(StreamEntries.usageEventId(now + "-" + sequence, i % RECORDS_PER_ENTRY),
+                    "token_used", Instant.ofEpochMilli(now), "gateway",
                     UUID.randomUUID().toString(), "citizen-app", null, UUID.randomUUID().toString(),
                     UUID.randomUUID().toString(), "svc-" + (i % 8000), Map.of("status", 200, "latency_us", 812,
                             "method", "GET", "request_id", "r-" + i, "caller", "c" + (i % 1000))));
