@@ -240,28 +240,6 @@ public final class UseBatches {
         }
         boolean filtered = query.jtis() != null || query.clientId() != null || query.agencyId() != null
                 || query.services() != null || query.from() != null || query.to() != null;
-        List<Object> args = new ArrayList<>();
-        StringBuilder where = new StringBuilder("WHERE first_seq + n > ?");
-        if (query.jtis() != null) {
-            where.append(" AND jtis && ?::uuid[]");
-            args.add(query.jtis().toArray(String[]::new));
-        }
-        if (query.clientId() != null) {
-            where.append(" AND clients && ARRAY[?]::text[]");
-            args.add(query.clientId());
-        }
-        if (query.services() != null) {
-            where.append(" AND services && ?::text[]");
-            args.add(query.services().toArray(String[]::new));
-        }
-        if (query.from() != null) {
-            where.append(" AND at_last >= ?");
-            args.add(Timestamp.from(query.from()));
-        }
-        if (query.to() != null) {
-            where.append(" AND at_first < ?");
-            args.add(Timestamp.from(query.to()));
-        }
         Predicate<StoredEntry> matches = use -> {
             if (!filtered) {
                 return true;
@@ -281,12 +259,8 @@ public final class UseBatches {
         List<StoredEntry> found = new ArrayList<>();
         long after = query.after();
         while (found.size() < query.limit()) {
-            List<Object> page = new ArrayList<>();
-            page.add(after + 1);
-            page.addAll(args);
-            page.add(PAGE);
-            List<Batch> batches = jdbc.query(COLUMNS + where + " ORDER BY first_seq LIMIT ?",
-                    (row, n) -> batch(row), page.toArray());
+            List<Object> args = new ArrayList<>();
+            List<Batch> batches = jdbc.query(statement(query, after, args), (row, n) -> batch(row), args.toArray());
             for (Batch batch : batches) {
                 for (StoredEntry use : batch.entries()) {
                     if (use.index() > query.after() && matches.test(use) && found.size() < query.limit()) {
@@ -300,6 +274,41 @@ public final class UseBatches {
             }
         }
         return found;
+    }
+
+    /**
+     * The next {@value #PAGE} batch rows that may hold uses matching {@code query} with an index above
+     * {@code after}, in index order: through the primary key from where those indexes begin, and the GIN indexes of
+     * the tokens, clients and services asked for. Its arguments are added to {@code args} (for {@link #find}, and
+     * to test its plan).
+     */
+    static String statement(UseQuery query, long after, List<Object> args) {
+        StringBuilder sql = new StringBuilder(COLUMNS).append("WHERE first_seq > ? AND first_seq + n > ?");
+        args.add(after - MAX_USES);
+        args.add(after + 1);
+        if (query.jtis() != null) {
+            sql.append(" AND jtis && ?::uuid[]");
+            args.add(query.jtis().toArray(String[]::new));
+        }
+        if (query.clientId() != null) {
+            sql.append(" AND clients && ARRAY[?]::text[]");
+            args.add(query.clientId());
+        }
+        if (query.services() != null) {
+            sql.append(" AND services && ?::text[]");
+            args.add(query.services().toArray(String[]::new));
+        }
+        if (query.from() != null) {
+            sql.append(" AND at_last >= ?");
+            args.add(Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" AND at_first < ?");
+            args.add(Timestamp.from(query.to()));
+        }
+        sql.append(" ORDER BY first_seq LIMIT ?");
+        args.add(PAGE);
+        return sql.toString();
     }
 
     /** Every use of token {@code jti} the batch rows hold, its fields (for a token's life). */

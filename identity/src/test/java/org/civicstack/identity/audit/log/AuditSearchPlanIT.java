@@ -67,6 +67,39 @@ class AuditSearchPlanIT {
         }
     }
 
+    /**
+     * The searches of token uses in batch rows (V83) find their rows through the GIN indexes of tokens and services,
+     * not along the primary key: 20,000 synthetic batch rows of 50 uses (a million uses), each row with its own
+     * token and one of 8,000 services, planned and rolled back as above.
+     */
+    @Test
+    void searchesOfUsesInBatchRowsUseTheirIndexes() {
+        List<UseBatches.UseQuery> searches = List.of(
+                new UseBatches.UseQuery(java.util.Set.of(uuid("t77")), null, null, null, null, null, -1, 50),
+                new UseBatches.UseQuery(java.util.Set.of(uuid("t77"), uuid("t78")), null, null, null, null, null,
+                        -1, 50),
+                new UseBatches.UseQuery(null, null, null, java.util.Set.of("s77"), null, null, -1, 50));
+        List<String> plans = new ArrayList<>();
+        transaction.executeWithoutResult(status -> {
+            jdbc.update("INSERT INTO audit_use_batch (first_seq, n, at_first, at_last, bodies, leaf_hashes, "
+                    + "chain_hashes, jtis, clients, services) SELECT ? + i * 50, 50, now(), now(), NULL, "
+                    + "decode(repeat('00', 1600), 'hex'), decode(repeat('00', 1600), 'hex'), "
+                    + "ARRAY[md5('t' || i)::uuid], ARRAY['app'], ARRAY['s' || (i % 8000)] "
+                    + "FROM generate_series(0, 19999) AS i", FIRST);
+            jdbc.execute("ANALYZE audit_use_batch");
+            for (UseBatches.UseQuery search : searches) {
+                List<Object> args = new ArrayList<>();
+                String sql = UseBatches.statement(search, search.after(), args);
+                plans.add(String.join("\n", jdbc.queryForList("EXPLAIN " + sql, String.class, args.toArray())));
+            }
+            status.setRollbackOnly();
+        });
+        for (String plan : plans) {
+            assertThat(plan).as("no walk along the batch rows").doesNotContain("Seq Scan")
+                    .doesNotContain("Index Scan using audit_use_batch_pkey");
+        }
+    }
+
     private static String uuid(String seed) {
         // md5(seed) as a UUID, as the synthetic rows make theirs
         try {
