@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.civicstack.identity.audit.log.AuditEntry;
+import org.civicstack.identity.audit.log.UseBatches;
 import org.civicstack.platform.events.UsageStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -152,13 +153,12 @@ public final class StreamEntries {
                 || index >= UsageStream.MAX_RECORDS_PER_ENTRY) {
             throw new IllegalArgumentException("not a stream entry id and record index: " + entryId + " " + index);
         }
-        return new UUID(millis << 16 | 0x8000L | USAGE_BATCH_TAG, Long.MIN_VALUE | seq << 16 | index);
+        return new UUID(millis << 16 | 0x8000L | UseBatches.GATEWAY_BATCH_TAG, Long.MIN_VALUE | seq << 16 | index);
     }
 
     /** The 12 bits after the version in a usage record's id: which stream it came from. */
     private static final long USAGE_STREAM_TAG = 0x001;
-    /** The same for a record of a batch entry (so its ids never meet those of the former layout). */
-    private static final long USAGE_BATCH_TAG = 0x002;
+    // a record of a batch entry has UseBatches.GATEWAY_BATCH_TAG (so its ids never meet those of the former layout)
 
     private static String text(JsonNode event, String field) {
         JsonNode value = event.get(field);

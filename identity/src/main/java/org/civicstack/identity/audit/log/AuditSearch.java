@@ -62,9 +62,8 @@ public final class AuditSearch {
             if (!AuditAppender.isUuid(throughTokens[1])) {
                 return null;
             }
-            java.util.Set<String> tokens = new java.util.HashSet<>(jdbc.queryForList("SELECT jti::text FROM "
-                    + "audit_entry WHERE " + throughTokens[0] + " = ?::uuid AND kind <> 'token_used' AND kind = "
-                    + "'token_issued' AND jti IS NOT NULL", String.class, throughTokens[1]));
+            java.util.Set<String> tokens = new java.util.HashSet<>(jdbc.queryForList(
+                    tokensIssuedTo(throughTokens[0]), String.class, throughTokens[1]));
             if (jtis != null) {
                 tokens.retainAll(jtis);
             }
@@ -75,8 +74,7 @@ public final class AuditSearch {
             services = new java.util.HashSet<>(List.of(query.service()));
         }
         if (present(query.agencyId())) {
-            java.util.Set<String> ofAgency = new java.util.HashSet<>(jdbc.queryForList("SELECT DISTINCT service "
-                    + "FROM audit_entry WHERE agency_id = ? AND kind <> 'token_used' AND service IS NOT NULL",
+            java.util.Set<String> ofAgency = new java.util.HashSet<>(jdbc.queryForList(SERVICES_OF_AGENCY,
                     String.class, query.agencyId()));
             if (services != null) {
                 ofAgency.retainAll(services);
@@ -167,8 +165,7 @@ public final class AuditSearch {
             return;
         }
         sql.append(" AND ((").append(column).append(" = ?::uuid AND kind <> 'token_used') OR (kind = 'token_used' ")
-                .append("AND jti = ANY (ARRAY(SELECT jti FROM audit_entry WHERE ").append(column)
-                .append(" = ?::uuid AND kind <> 'token_used' AND kind = 'token_issued' AND jti IS NOT NULL))))");
+                .append("AND jti = ANY (ARRAY(").append(tokensIssuedTo(column)).append("))))");
         args.add(value);
         args.add(value);
     }
@@ -184,12 +181,21 @@ public final class AuditSearch {
             return;
         }
         sql.append(" AND ((agency_id = ? AND kind <> 'token_used') OR (kind = 'token_used' AND agency_id = ? ")
-                .append("AND service = ANY (ARRAY(SELECT service FROM audit_entry ")
-                .append("WHERE agency_id = ? AND kind <> 'token_used' AND service IS NOT NULL))))");
+                .append("AND service = ANY (ARRAY(").append(SERVICES_OF_AGENCY).append("))))");
         args.add(agency);
         args.add(agency);
         args.add(agency);
     }
+
+    /** The tokens issued to a citizen or session ({@code column} = ?), through the index of entries other than uses. */
+    private static String tokensIssuedTo(String column) {
+        return "SELECT jti FROM audit_entry WHERE " + column + " = ?::uuid AND kind <> 'token_used' "
+                + "AND kind = 'token_issued' AND jti IS NOT NULL";
+    }
+
+    /** The services an agency's entries other than uses name ({@code agency_id} = ?): its exchanges'. */
+    private static final String SERVICES_OF_AGENCY = "SELECT service FROM audit_entry WHERE agency_id = ? "
+            + "AND kind <> 'token_used' AND service IS NOT NULL";
 
     /** The uuid search columns: a value that is not a UUID matches nothing (such values are never indexed). */
     private static void uuidFilter(StringBuilder sql, List<Object> args, String column, String value) {

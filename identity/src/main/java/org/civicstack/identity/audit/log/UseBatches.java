@@ -1,6 +1,5 @@
 package org.civicstack.identity.audit.log;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,25 +45,28 @@ public final class UseBatches {
     }
 
     /** Whether the appender stores this entry in a batch row (a use), rather than in a row of its own. */
-    public static boolean isUse(AuditEntry entry) {
+    static boolean isUse(AuditEntry entry) {
         return "token_used".equals(entry.kind());
     }
 
     /**
      * The gateway batch a use came from: its event id with the record's index cleared, for the batch format's ids
-     * (version 8 with the batch tag, {@code ingest.StreamEntries#usageEventId(String, int)}); any other id is its
-     * own source. A redelivered stream entry has the same source.
+     * (version 8 with {@link #GATEWAY_BATCH_TAG}, {@code ingest.StreamEntries#usageEventId(String, int)}); any other
+     * id is its own source. A redelivered stream entry has the same source.
      */
-    public static UUID source(UUID eventId) {
+    static UUID source(UUID eventId) {
         long msb = eventId.getMostSignificantBits();
-        if ((msb & 0xF000L) == 0x8000L && (msb & 0x0FFFL) == BATCH_TAG) {
+        if ((msb & 0xF000L) == 0x8000L && (msb & 0x0FFFL) == GATEWAY_BATCH_TAG) {
             return new UUID(msb, eventId.getLeastSignificantBits() & ~0xFFFFL);
         }
         return eventId;
     }
 
-    /** The tag of a gateway batch record's event id (the 12 bits after the version). */
-    private static final long BATCH_TAG = 0x002;
+    /**
+     * The 12 bits after the version in the event id of a record of a gateway batch entry; the ingest makes those ids,
+     * {@link #source} reads them.
+     */
+    public static final long GATEWAY_BATCH_TAG = 0x002;
 
     /** One use as the appender has it: its index, the entry, its canonical text, its leaf and chain hash. */
     record Use(long seq, AuditEntry entry, byte[] body, byte[] leaf, byte[] chain) {
@@ -72,10 +74,10 @@ public final class UseBatches {
 
     /**
      * Writes uses, in index order, into batch rows — a row for each run of consecutive indexes, of at most
-     * {@link #MAX_USES} — and their sources.
+     * {@link #MAX_USES} — and their sources, each with the index of its first use.
      */
     static void insert(Connection connection, List<Use> uses) throws SQLException {
-        Set<UUID> sources = new LinkedHashSet<>();
+        java.util.Map<UUID, Long> sources = new java.util.LinkedHashMap<>();
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_use_batch (first_seq, n, "
                 + "at_first, at_last, bodies, leaf_hashes, chain_hashes, jtis, clients, services) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -114,7 +116,7 @@ public final class UseBatches {
                     }
                     addPresent(clients, entry.clientId());
                     addPresent(services, entry.service());
-                    sources.add(source(entry.eventId()));
+                    sources.putIfAbsent(source(entry.eventId()), use.seq());
                 }
                 insert.setLong(1, batch.get(0).seq());
                 insert.setInt(2, batch.size());
@@ -131,9 +133,9 @@ public final class UseBatches {
             }
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO audit_use_source (source, first_seq) SELECT unnest(?::uuid[]), ?")) {
-            insert.setArray(1, connection.createArrayOf("uuid", sources.toArray()));
-            insert.setLong(2, uses.get(0).seq());
+                "INSERT INTO audit_use_source (source, first_seq) SELECT * FROM unnest(?::uuid[], ?::bigint[])")) {
+            insert.setArray(1, connection.createArrayOf("uuid", sources.keySet().toArray()));
+            insert.setArray(2, connection.createArrayOf("bigint", sources.values().toArray()));
             insert.executeUpdate();
         }
     }
@@ -188,6 +190,8 @@ public final class UseBatches {
 
     private static final String COLUMNS =
             "SELECT first_seq, n, bodies, leaf_hashes, chain_hashes FROM audit_use_batch ";
+    /** The rows holding a use in {@code [from, to)} (arguments: to, from - MAX_USES, from), by the primary key. */
+    private static final String OVERLAPPING = "WHERE first_seq < ? AND first_seq > ? AND first_seq + n > ?";
 
     private static Batch batch(ResultSet row) throws SQLException {
         return new Batch(row.getLong(1), row.getInt(2), row.getBytes(3), row.getBytes(4), row.getBytes(5));
@@ -196,7 +200,7 @@ public final class UseBatches {
     /** The uses among entries {@code [from, to)}, in index order. */
     List<StoredEntry> range(long from, long to) {
         List<StoredEntry> uses = new ArrayList<>();
-        jdbc.query(COLUMNS + "WHERE first_seq < ? AND first_seq > ? AND first_seq + n > ? ORDER BY first_seq",
+        jdbc.query(COLUMNS + OVERLAPPING + " ORDER BY first_seq",
                 row -> {
                     for (StoredEntry use : batch(row).entries()) {
                         if (use.index() >= from && use.index() < to) {
@@ -209,8 +213,7 @@ public final class UseBatches {
 
     /** The leaf hashes of the uses among entries {@code [from, to)}, by index. */
     void leafHashes(long from, long to, java.util.Map<Long, byte[]> into) {
-        jdbc.query("SELECT first_seq, n, leaf_hashes FROM audit_use_batch WHERE first_seq < ? AND first_seq > ? "
-                + "AND first_seq + n > ?", row -> {
+        jdbc.query("SELECT first_seq, n, leaf_hashes FROM audit_use_batch " + OVERLAPPING, row -> {
                     long first = row.getLong(1);
                     int n = row.getInt(2);
                     byte[] leaves = row.getBytes(3);
@@ -365,11 +368,5 @@ public final class UseBatches {
         } catch (java.time.format.DateTimeParseException bad) {
             return null;
         }
-    }
-
-    /** For tests and tools: how many uses the batch rows hold. */
-    public long count() {
-        Long count = jdbc.queryForObject("SELECT coalesce(sum(n), 0) FROM audit_use_batch", Long.class);
-        return count == null ? 0 : count;
     }
 }
